@@ -1,0 +1,64 @@
+# retroblog: the package and its example site.
+# The first target that needs Python packages creates .venv from the locked dependencies (uv.lock),
+# with uv itself installed from PyPI into .uv/. Needs only python3 (3.11+) and make.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: the same inputs give byte-identical HTML.
+export SOURCE_DATE_EPOCH ?= 1700000000
+
+.PHONY: help build serve test test-fast lint format bench clean deploy example-data
+
+help:
+	@echo "make build   build the example site into site/ (mkdocs build --strict)"
+	@echo "make serve   preview with live reload on http://127.0.0.1:8000"
+	@echo "make test    run the whole test suite"
+	@echo "make lint    ruff format check, ruff lint, mypy"
+	@echo "make bench   run the benchmarks (see benchmarks/README.md)"
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python "$$(command -v $(PYTHON))" --quiet
+	@touch $@
+
+build: $(VENV)/.synced
+	$(BIN)/mkdocs build --strict
+
+serve: $(VENV)/.synced
+	$(BIN)/mkdocs serve --strict
+
+test: $(VENV)/.synced
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.synced
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff format --check retroblog tests benchmarks
+	$(BIN)/ruff check retroblog tests benchmarks
+	$(BIN)/mypy
+
+format: $(VENV)/.synced
+	$(BIN)/ruff format retroblog tests benchmarks
+	$(BIN)/ruff check --fix retroblog tests benchmarks
+
+bench: $(VENV)/.synced
+	$(BIN)/python benchmarks/run.py
+
+example-data: $(VENV)/.synced
+	$(BIN)/python data/generate_example.py
+
+deploy: build
+	$(BIN)/mkdocs gh-deploy --force --no-history
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

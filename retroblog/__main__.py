@@ -1,0 +1,5 @@
+"""``python -m retroblog``."""
+
+from retroblog.cli import main
+
+main()

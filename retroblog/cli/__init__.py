@@ -1,0 +1,26 @@
+"""The ``retroblog`` command line: a thin click layer over the library.
+
+Each command group lives in its own module and is added to ``main`` below. Library errors
+(``RetroblogError``) become one-line messages and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from retroblog import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="retroblog")
+def main() -> None:
+    """Write "my N years at X" retrospectives: PR datasets, stats and charts."""
+
+
+def _register() -> None:
+    from retroblog.cli.stats import stats
+
+    main.add_command(stats)
+
+
+_register()

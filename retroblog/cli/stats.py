@@ -1,0 +1,105 @@
+"""``retroblog stats``: the numbers of a dataset, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from retroblog.cli._common import user_errors
+from retroblog.dataset import Dataset, load_dataset
+from retroblog.errors import ConfigError
+from retroblog.loaders import SUFFIXES
+from retroblog.settings import read_site_settings
+from retroblog.stats import Filters, Stats, compute
+
+
+def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -> tuple[Dataset, tuple[int, ...]]:
+    """A dataset by path, or by name from the site's ``mkdocs.yml``; with the site's bucket edges."""
+    path = Path(name_or_path)
+    site = Path(config_file)
+    settings = read_site_settings(site) if site.exists() else None
+    edges = settings.size_buckets if settings else None
+    if path.suffix.lower() in SUFFIXES or path.exists():
+        tz = timezone or (settings.timezone if settings else "UTC")
+        dataset = load_dataset(path, timezone=tz)
+    elif settings is None:
+        raise ConfigError(f"'{name_or_path}' is not a dataset file, and there is no {site} to look its name up in")
+    else:
+        if timezone:
+            settings.datasets.setdefault(name_or_path, {})["timezone"] = timezone
+        dataset = settings.registry.get(name_or_path)
+    from retroblog.stats import DEFAULT_EDGES
+
+    return dataset, edges or DEFAULT_EDGES
+
+
+@click.command()
+@click.argument("dataset")
+@click.option("--from", "start", metavar="DATE", help="First merge date to count (2021-03-04, 2021-03 or 2021).")
+@click.option("--to", "end", metavar="DATE", help="Last merge date to count, inclusive.")
+@click.option("--repo", multiple=True, help="Only PRs of this repository (repeatable).")
+@click.option("--label", multiple=True, help="Only PRs with this label (repeatable).")
+@click.option("--timezone", help="Timezone of periods (default: the dataset's, else UTC).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option(
+    "--config-file", "-f", default="mkdocs.yml", show_default=True, help="Site config to look dataset names up in."
+)
+def stats(
+    dataset: str,
+    start: str | None,
+    end: str | None,
+    repo: tuple[str, ...],
+    label: tuple[str, ...],
+    timezone: str | None,
+    as_json: bool,
+    config_file: str,
+) -> None:
+    """Exact statistics of DATASET: a file path, or a dataset name from mkdocs.yml."""
+    with user_errors():
+        data, edges = resolve_dataset(dataset, config_file, timezone)
+        options = {"from": start, "to": end, "repo": list(repo) or None, "label": list(label) or None}
+        result = compute(data, Filters.from_options(options, "stats"), edges)
+    console = Console(stderr=True)
+    for warning in data.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, markup=True)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_tables(result)
+
+
+def _print_tables(result: Stats) -> None:
+    console = Console()
+    scope = result.filters.describe()
+    summary = Table(title=f"{result.dataset}{' ' + scope if scope else ''} ({result.timezone})", show_header=False)
+    summary.add_column("stat")
+    summary.add_column("value", justify="right")
+    summary.add_row("PRs merged", f"{result.total_prs:,}")
+    summary.add_row("first / last merge", f"{result.first_merged} / {result.last_merged}")
+    for key in ("additions", "deletions", "lines_changed", "comments"):
+        unknown = result.unknown[key]
+        note = f" ({unknown:,} unknown)" if unknown else ""
+        summary.add_row(key.replace("_", " "), f"{result.totals[key]:,}{note}")
+    summary.add_row("median additions", str(result.size["median"]))
+    for key in ("month", "quarter"):
+        best = result.busiest[key]
+        summary.add_row(f"busiest {key}", f"{best['period']} ({best['prs']})" if best else "-")
+    streak = result.longest_streak
+    summary.add_row("longest weekly streak", f"{streak['weeks']} weeks ({streak['start']} to {streak['end']})")
+    console.print(summary)
+    years = Table(title="per year")
+    for column in ("year", "PRs", "additions", "deletions", "comments"):
+        years.add_column(column, justify="right")
+    for row in result.periods["year"]:
+        years.add_row(row["period"], f"{row['prs']:,}", f"{row['additions']:,}", f"{row['deletions']:,}", f"{row['comments']:,}")
+    console.print(years)
+    buckets = Table(title="size buckets (additions)")
+    buckets.add_column("bucket")
+    buckets.add_column("PRs", justify="right")
+    for name, count in result.size_buckets.items():
+        buckets.add_row(name, f"{count:,}")
+    console.print(buckets)

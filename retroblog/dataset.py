@@ -1,0 +1,181 @@
+"""Datasets: one file of PR records under ``data/``, named by its stem, with a timezone.
+
+``load_dataset`` reads and validates a file; ``DatasetRegistry`` finds the datasets of a site and keeps
+each loaded once (reloading only when the file changed), for the plugin, the Markdown extension and
+the CLI alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from retroblog.errors import ConfigError, DatasetError, Problem
+from retroblog.loaders import LINE, SUFFIXES, read_raw
+from retroblog.schema import FIELDS
+from retroblog.validate import check_timezone, validate
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequest:
+    """One validated PR record (the canonical fields; extra columns are in ``extra``)."""
+
+    merged_at: dt.datetime
+    additions: int | None
+    deletions: int | None
+    lines_changed: int | None
+    comments: int | None
+    review_comments: int | None
+    changed_files: int | None
+    commits: int | None
+    number: int | None
+    repo: str | None
+    title: str | None
+    url: str | None
+    created_at: dt.datetime | None
+    labels: tuple[str, ...]
+    line: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    """A validated dataset: typed canonical columns, extra columns and each row's source line."""
+
+    name: str
+    path: Path
+    timezone: str
+    frame: pl.DataFrame
+    columns: dict[str, str]
+    """Canonical field → column of the file it came from."""
+    warnings: list[Problem]
+    fingerprint: str
+    """Changes when the file's bytes or the timezone change; keys caches."""
+    private: bool = False
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def records(self) -> Iterator[PullRequest]:
+        """The rows as ``PullRequest`` objects (for small datasets and tests; stats use the frame)."""
+        names = [f.name for f in FIELDS]
+        extras = [c for c in self.frame.columns if c not in names and c != LINE]
+        for row in self.frame.iter_rows(named=True):
+            yield PullRequest(
+                **{n: row[n] for n in names if n != "labels"},
+                labels=tuple(row["labels"] or ()),
+                line=row[LINE],
+                extra={c: row[c] for c in extras},
+            )
+
+
+def load_dataset(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    timezone: str = "UTC",
+    private: bool = False,
+    today: dt.date | None = None,
+) -> Dataset:
+    """Read and validate one dataset file. Raises ``DatasetError`` naming every bad row."""
+    path = Path(path)
+    raw = read_raw(path)
+    checked = validate(raw, timezone, today=today)
+    digest = hashlib.sha256(f"{raw.digest}\0{timezone}".encode())
+    return Dataset(
+        name=name or path.stem,
+        path=path,
+        timezone=timezone,
+        frame=checked.frame,
+        columns=checked.columns,
+        warnings=checked.warnings,
+        fingerprint=digest.hexdigest()[:16],
+        private=private,
+    )
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """How one dataset of a site is read."""
+
+    name: str
+    path: Path
+    timezone: str = "UTC"
+    private: bool = False
+
+
+@dataclass
+class DatasetRegistry:
+    """The datasets of a site: every supported file in ``data_dir`` plus explicit entries.
+
+    ``overrides`` maps a dataset name to settings (``path``, ``timezone``, ``private``). Loaded datasets
+    are cached by file modification time and size, so a rebuild re-reads only changed files.
+    """
+
+    data_dir: Path
+    timezone: str = "UTC"
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _cache: dict[str, tuple[tuple[int, int], Dataset]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        check_timezone(self.timezone, "retroblog timezone")
+        for name, settings in self.overrides.items():
+            unknown = set(settings) - {"path", "timezone", "private"}
+            if unknown:
+                raise ConfigError(
+                    f"dataset '{name}': unknown option(s) {', '.join(sorted(unknown))}; "
+                    "expected path, timezone, private"
+                )
+
+    def configs(self) -> dict[str, DatasetConfig]:
+        """Every dataset the site has, by name."""
+        found: dict[str, DatasetConfig] = {}
+        if self.data_dir.is_dir():
+            for path in sorted(self.data_dir.iterdir()):
+                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
+                    if path.stem in found:
+                        raise ConfigError(
+                            f"{self.data_dir}: two datasets are named '{path.stem}' "
+                            f"({found[path.stem].path.name}, {path.name}); rename one"
+                        )
+                    found[path.stem] = DatasetConfig(path.stem, path, self.timezone)
+        for name, settings in self.overrides.items():
+            base = found.get(name)
+            raw_path = settings.get("path")
+            path = (self.data_dir / raw_path) if raw_path else (base.path if base else None)
+            if path is None:
+                raise ConfigError(f"dataset '{name}': no file {name}.* in {self.data_dir} and no 'path' given")
+            timezone = str(settings.get("timezone", self.timezone))
+            check_timezone(timezone, f"dataset '{name}' timezone")
+            found[name] = DatasetConfig(name, path, timezone, bool(settings.get("private", False)))
+        return found
+
+    def names(self) -> list[str]:
+        return sorted(self.configs())
+
+    def get(self, name: str) -> Dataset:
+        """The dataset called ``name``, loaded (or taken from the cache when its file is unchanged)."""
+        configs = self.configs()
+        if name not in configs:
+            known = ", ".join(sorted(configs)) or f"none: {self.data_dir} has no dataset files"
+            raise ConfigError(f"unknown dataset '{name}'; known datasets: {known}")
+        config = configs[name]
+        try:
+            stat = config.path.stat()
+        except FileNotFoundError:
+            raise DatasetError.single(config.path, "no such file") from None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(name)
+        if cached and cached[0] == key and cached[1].timezone == config.timezone:
+            dataset = cached[1]
+            dataset.private = config.private
+            return dataset
+        dataset = load_dataset(config.path, name=name, timezone=config.timezone, private=config.private)
+        self._cache[name] = (key, dataset)
+        return dataset

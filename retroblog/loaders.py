@@ -1,0 +1,425 @@
+"""Read dataset files into a raw table whose rows keep the line (or row) they came from.
+
+The loaders only read: they map nothing and check no values, except what they must to read at all
+(encoding, structure, hostile YAML). ``retroblog.validate`` turns a ``RawTable`` into PR records.
+
+Fast paths use polars (a million rows of CSV, JSON Lines or Parquet in well under a second); files
+with irregular structure (blank lines, rows with too many fields) take a slower path with the
+standard library that can name every offending line exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from retroblog.errors import DatasetError, Problem
+
+LINE = "_line"
+"""Column holding the source line (text files) or row (Parquet) of each record."""
+
+SUFFIXES: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+"""Dataset formats by file suffix."""
+
+MAX_YAML_NODES = 1_000_000
+"""A YAML file that would expand to more values than this (through aliases) is refused."""
+
+
+@dataclass
+class RawTable:
+    """Rows as read, before mapping and validation."""
+
+    path: Path
+    format: str
+    frame: pl.DataFrame
+    """Columns as in the file plus ``_line``."""
+    location: str = "line"
+    """What ``_line`` counts: ``line`` (text files) or ``row`` (Parquet, 1-based)."""
+    problems: list[Problem] = field(default_factory=list)
+    """Structural problems found while reading (ragged rows ...)."""
+    digest: str = ""
+    """sha256 of the file's bytes."""
+
+
+def dataset_format(path: Path) -> str:
+    """The format of a dataset file, from its suffix."""
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise DatasetError.single(path, f"unknown dataset format '{path.suffix}'; expected one of {known}")
+    return fmt
+
+
+def read_raw(path: str | Path) -> RawTable:
+    """Read one dataset file of any supported format."""
+    path = Path(path)
+    fmt = dataset_format(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError.single(path, "no such file") from None
+    except OSError as exc:
+        raise DatasetError.single(path, f"cannot be read: {exc.strerror}") from None
+    table = _read(path, fmt, data)
+    table.digest = hashlib.sha256(data).hexdigest()
+    return table
+
+
+def _read(path: Path, fmt: str, data: bytes) -> RawTable:
+    if fmt == "parquet":
+        return _read_parquet(path, data)
+    text = _decode(path, data)
+    if not text.strip():
+        raise DatasetError.single(path, "the file is empty; expected a header row and PR rows", line=1)
+    if fmt in ("csv", "tsv"):
+        return _read_delimited(path, text, "," if fmt == "csv" else "\t", fmt)
+    if fmt == "jsonl":
+        return _read_jsonl(path, text)
+    if fmt == "json":
+        return _read_json(path, text)
+    return _read_yaml(path, text)
+
+
+# -------------------------------------------------------------------------------------------------
+# Text
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM); UTF-16 and UTF-32 only with a BOM, which makes them unambiguous."""
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DatasetError.single(path, f"not valid {codec.upper()} text: {exc.reason}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DatasetError.single(
+            path,
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
+            "(Excel: 'CSV UTF-8'), or as UTF-16 with a byte order mark",
+            line=line,
+        ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _string_frame(header: list[str], rows: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header, start=1):
+        if not name.strip():
+            raise DatasetError.single(path, f"column {index} of the header has no name", line=1)
+        if name in seen:
+            raise DatasetError.single(
+                path, f"column '{name}' appears twice in the header (columns {seen[name]} and {index})", line=1
+            )
+        seen[name] = index
+
+
+def _read_delimited(path: Path, text: str, separator: str, fmt: str) -> RawTable:
+    text = text.replace("\r\n", "\n")
+    if _irregular(text):
+        return _read_delimited_slow(path, text, separator, fmt)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=separator,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        # Too many fields in a row, broken quoting ...: the exact reader names the line.
+        return _read_delimited_slow(path, text, separator, fmt)
+    if text.rstrip("\n").count("\n") != frame.height:
+        # Newlines inside quoted fields: the exact reader knows where each record starts.
+        return _read_delimited_slow(path, text, separator, fmt)
+    header = frame.columns
+    _check_header(path, [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=separator))])
+    if frame.height == 0:
+        raise DatasetError.single(path, "has a header but no PR rows", line=1)
+    # polars pads short rows with empty strings; only rows whose last cell is empty can be short.
+    problems: list[Problem] = []
+    candidates = frame.select(pl.col(header[-1]) == "").to_series().arg_true().to_list()
+    lines = text.split("\n") if candidates else []
+    for index in candidates:
+        fields = next(csv.reader([lines[index + 1]], delimiter=separator))
+        if len(fields) < len(header):
+            problems.append(
+                Problem(
+                    str(path),
+                    index + 2,
+                    f"row has {len(fields)} fields but the header has {len(header)}; "
+                    f"missing: {', '.join(header[len(fields) :])}",
+                )
+            )
+    frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
+    return RawTable(path, fmt, frame, problems=problems)
+
+
+def _irregular(text: str) -> bool:
+    body = text.rstrip("\n")
+    return "\n\n" in body or "\r" in body
+
+
+def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not record or all(not cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                _check_header(path, header)
+                continue
+            if len(record) != len(header):
+                extra = "" if len(record) < len(header) else f"; extra values: {record[len(header) :]}"
+                problems.append(
+                    Problem(str(path), line, f"row has {len(record)} fields but the header has {len(header)}{extra}")
+                )
+                if len(record) > len(header):
+                    continue
+            padded: list[str | None] = [*record, *[None] * (len(header) - len(record))]
+            rows.append(padded)
+            lines.append(line)
+    except csv.Error as exc:
+        raise DatasetError.single(path, f"not readable as {fmt.upper()}: {exc}", line=reader.line_num) from None
+    if header is None:
+        raise DatasetError.single(path, "the file is empty; expected a header row and PR rows", line=1)
+    if not rows and not problems:
+        raise DatasetError.single(path, "has a header but no PR rows", line=1)
+    return RawTable(path, fmt, _string_frame(header, rows, lines), problems=problems)
+
+
+# -------------------------------------------------------------------------------------------------
+# JSON
+
+
+def _read_jsonl(path: Path, text: str) -> RawTable:
+    text = text.replace("\r\n", "\n")
+    if not _irregular(text):
+        try:
+            frame = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
+        except pl.exceptions.PolarsError:
+            pass  # mixed types or broken lines: the exact reader below names the line
+        else:
+            frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))
+            return RawTable(path, "jsonl", frame)
+    records: list[tuple[int, Any]] = []
+    decoder = json.JSONDecoder()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value, end = decoder.raw_decode(line.strip())
+        except json.JSONDecodeError as exc:
+            raise DatasetError.single(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=number) from None
+        if end != len(line.strip()):
+            raise DatasetError.single(path, "more than one JSON value on the line", line=number)
+        records.append((number, value))
+    return RawTable(path, "jsonl", _records_frame(path, records))
+
+
+def _read_json(path: Path, text: str) -> RawTable:
+    decoder = json.JSONDecoder()
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    try:
+        if not stripped.startswith("["):
+            value = json.loads(text)
+            if isinstance(value, dict):
+                for key in ("prs", "pull_requests", "pullRequests", "data", "items", "records", "value"):
+                    if isinstance(value.get(key), list):
+                        return _read_json_list(path, value[key])
+            raise DatasetError.single(path, "expected a JSON array of PR objects", line=1)
+        records: list[tuple[int, Any]] = []
+        index = offset + 1
+        line = text.count("\n", 0, offset) + 1
+        last = offset
+        while True:
+            while index < len(text) and text[index] in " \t\r\n,":
+                index += 1
+            if index >= len(text):
+                raise json.JSONDecodeError("unterminated array", text, index)
+            if text[index] == "]":
+                break
+            line += text.count("\n", last, index)
+            last = index
+            value, end = decoder.raw_decode(text, index)
+            records.append((line, value))
+            index = end
+            while index < len(text) and text[index] in " \t\r\n":
+                index += 1
+            if index < len(text) and text[index] not in ",]":
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
+    except json.JSONDecodeError as exc:
+        raise DatasetError.single(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+    if text[index + 1 :].strip():
+        raise DatasetError.single(path, "text after the end of the JSON array", line=text.count("\n", 0, index) + 1)
+    return RawTable(path, "json", _records_frame(path, records))
+
+
+def _read_json_list(path: Path, values: list[Any]) -> RawTable:
+    return RawTable(path, "json", _records_frame(path, list(enumerate(values, start=1))), location="record")
+
+
+def _records_frame(path: Path, records: Iterable[tuple[int, Any]]) -> pl.DataFrame:
+    """Objects to a frame of strings (nested values as JSON text), so mixed types never break reading."""
+    columns: dict[str, list[Any]] = {}
+    lines: list[int] = []
+    for count, (line, record) in enumerate(records):
+        if not isinstance(record, dict):
+            raise DatasetError.single(
+                path, f"expected an object with PR fields, found {type(record).__name__}", line=line
+            )
+        for key, value in record.items():
+            key = str(key)
+            if key not in columns:
+                columns[key] = [None] * count
+            columns[key].append(value)
+        for key, values in columns.items():
+            if len(values) == count:
+                values.append(None)
+        lines.append(line)
+    if not lines:
+        raise DatasetError.single(path, "has no PR records", line=1)
+    frame = pl.DataFrame(
+        {key: [_cell(v) for v in values] for key, values in columns.items()},
+        schema=dict.fromkeys(columns, pl.String),
+    )
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)  # YAML dates and datetimes: isoformat-like text
+
+
+# -------------------------------------------------------------------------------------------------
+# YAML
+
+
+def _read_yaml(path: Path, text: str) -> RawTable:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DatasetError.single(path, "the file is empty; expected a list of PR records", line=1)
+        _check_yaml_size(path, node)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or "invalid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in what:
+            what = f"{what}; only plain YAML values are allowed in a dataset"
+        raise DatasetError.single(path, what, line=line) from None
+    except yaml.YAMLError as exc:
+        raise DatasetError.single(path, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if isinstance(data, dict):
+        for key in ("prs", "pull_requests", "records"):
+            if isinstance(data.get(key), list):
+                items = next(v for k, v in node.value if k.value == key).value
+                return RawTable(path, "yaml", _records_frame(path, _yaml_lines(items, data[key])))
+        raise DatasetError.single(path, "expected a list of PR records (or a mapping with a 'prs' list)", line=1)
+    if not isinstance(data, list):
+        raise DatasetError.single(path, "expected a list of PR records", line=1)
+    return RawTable(path, "yaml", _records_frame(path, _yaml_lines(node.value, data)))
+
+
+def _yaml_lines(nodes: list[yaml.Node], values: list[Any]) -> list[tuple[int, Any]]:
+    return [(n.start_mark.line + 1, v) for n, v in zip(nodes, values, strict=True)]
+
+
+def _check_yaml_size(path: Path, root: yaml.Node) -> None:
+    """Refuse alias bombs before constructing anything: count what the aliases would expand to."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done or not children:
+            size = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[key] = size
+            if size > MAX_YAML_NODES:
+                raise DatasetError.single(
+                    path,
+                    f"the YAML expands to more than {MAX_YAML_NODES:,} values through aliases (&anchor/*alias); "
+                    "refused as an alias bomb",
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+
+
+# -------------------------------------------------------------------------------------------------
+# Parquet
+
+
+def _read_parquet(path: Path, data: bytes) -> RawTable:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except pl.exceptions.PolarsError as exc:
+        raise DatasetError.single(path, f"not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+    if frame.height == 0:
+        raise DatasetError.single(path, "has no PR rows")
+    frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))
+    return RawTable(path, "parquet", frame, location="row")

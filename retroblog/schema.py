@@ -1,0 +1,174 @@
+"""The canonical PR record and the column names people actually use for its fields.
+
+One table (``FIELDS``) is the single source of truth: the loaders map headers through it, the docs page
+"Data formats" is checked against it by a test, and collectors write these canonical names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["datetime", "count", "text", "labels"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A canonical field of a PR record."""
+
+    name: str
+    kind: Kind
+    description: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "merged_at",
+        "datetime",
+        "When the PR was merged: a date (`2021-03-04`) or a datetime with a timezone "
+        "(`2021-03-04T10:00:00Z`, `2021-03-04 10:00:00 +0200`); Notion display dates "
+        "(`June 27, 2022 11:17 PM`) are read too. Dates without a timezone are in the dataset's timezone.",
+        (
+            "mergedAt",
+            "merged",
+            "merge date",
+            "merged date",
+            "merged on",
+            "date merged",
+            "date",
+            "Date when the PR was merged",
+            "completed",
+            "completion date",
+            "closedDate",
+            "closed",
+        ),
+        required=True,
+    ),
+    Field(
+        "additions",
+        "count",
+        "Lines inserted.",
+        (
+            "inserts",
+            "insertions",
+            "lines added",
+            "added",
+            "Number of inserts",
+            "adds",
+            "+",
+        ),
+    ),
+    Field(
+        "deletions",
+        "count",
+        "Lines deleted.",
+        (
+            "deletes",
+            "lines deleted",
+            "lines removed",
+            "removed",
+            "deleted",
+            "Number of deletes",
+            "dels",
+            "-",
+        ),
+    ),
+    Field(
+        "lines_changed",
+        "count",
+        "Inserted plus deleted lines; derived from additions and deletions when absent.",
+        ("Lines of code changed", "lines changed", "changes", "churn", "loc", "delta"),
+    ),
+    Field(
+        "comments",
+        "count",
+        "Conversation comments. In `gh pr list --json` output, the length of the `comments` list.",
+        ("Number of comments", "comment count", "user_notes_count", "userNotesCount", "notes"),
+    ),
+    Field(
+        "review_comments",
+        "count",
+        "Review comments on the diff.",
+        ("reviewComments", "review comment count", "Number of review comments"),
+    ),
+    Field(
+        "changed_files",
+        "count",
+        "Files changed.",
+        ("changedFiles", "files", "files changed", "file count", "fileCount", "changes_count"),
+    ),
+    Field(
+        "commits",
+        "count",
+        "Commits in the PR.",
+        ("commit count", "Number of commits", "commits_count"),
+    ),
+    Field(
+        "number",
+        "count",
+        "The PR number (GitHub `number`, GitLab `iid`, Azure DevOps `pullRequestId`).",
+        ("PR", "PR #", "PR number", "pull request", "iid", "pullRequestId", "id", "#"),
+    ),
+    Field(
+        "repo",
+        "text",
+        "Repository: `owner/name`, `group/project`, `project/repo` or a local path.",
+        ("repository", "project", "repo name", "nameWithOwner", "repository_name"),
+    ),
+    Field(
+        "title",
+        "text",
+        "The PR title.",
+        ("name", "PR title", "subject", "summary"),
+    ),
+    Field(
+        "url",
+        "text",
+        "Link to the PR.",
+        ("html_url", "web_url", "link", "PR link", "permalink"),
+    ),
+    Field(
+        "created_at",
+        "datetime",
+        "When the PR was opened; same formats as `merged_at`.",
+        ("createdAt", "created", "creationDate", "opened", "created time", "opened at"),
+    ),
+    Field(
+        "labels",
+        "labels",
+        "Labels: a list, or one string separated by commas or semicolons.",
+        ("label", "tags", "tag"),
+    ),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "count")
+TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "text")
+DATETIME_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "datetime")
+
+
+def header_key(header: str) -> str:
+    """Compare headers without case, spaces, punctuation or a BOM: ``Merged At`` == ``merged_at``.
+
+    Headers made only of punctuation (``+``, ``-``, ``#``) keep it, so that they stay distinct.
+    """
+    cleaned = header.replace("\ufeff", "").strip().casefold()
+    key = re.sub(r"[^0-9a-z]+", "", cleaned)
+    return key or cleaned
+
+
+ALIASES: dict[str, str] = {}
+for _field in FIELDS:
+    for _name in (_field.name, *_field.aliases):
+        _key = header_key(_name)
+        if _key in ALIASES and ALIASES[_key] != _field.name:  # pragma: no cover - guarded by tests
+            raise RuntimeError(f"alias {_name!r} is claimed by two fields")
+        ALIASES[_key] = _field.name
+
+
+def canonical_name(header: str) -> str | None:
+    """The canonical field a column header stands for, or None for a column that is kept as is."""
+    return ALIASES.get(header_key(header))

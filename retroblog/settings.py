@@ -1,0 +1,105 @@
+"""Site settings shared by every adapter: where the data is, timezones, size buckets.
+
+The MkDocs plugin builds ``Settings`` from its typed config; the Markdown extension takes the same
+keys as extension options (so Zensical or plain ``markdown`` can use it); the CLI reads them from the
+``retroblog`` plugin entry of ``mkdocs.yml`` without importing MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retroblog.dataset import DatasetRegistry
+from retroblog.errors import ConfigError
+from retroblog.stats import DEFAULT_EDGES, check_edges
+from retroblog.validate import check_timezone
+
+KEYS = ("data_dir", "timezone", "datasets", "size_buckets")
+
+
+@dataclass
+class Settings:
+    """Everything the core needs to know about a site."""
+
+    root: Path
+    """The folder of ``mkdocs.yml`` (or the current folder); relative paths resolve against it."""
+    data_dir: Path
+    timezone: str = "UTC"
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    size_buckets: tuple[int, ...] = DEFAULT_EDGES
+    _registry: DatasetRegistry | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], root: str | Path = ".") -> Settings:
+        """Validate user options (plugin or extension config); raise ``ConfigError`` naming the key."""
+        root = Path(root).resolve()
+        data_dir = options.get("data_dir") or "data"
+        if not isinstance(data_dir, str | Path):
+            raise ConfigError(f"retroblog: 'data_dir' must be a folder path, got {data_dir!r}")
+        timezone = options.get("timezone") or "UTC"
+        if not isinstance(timezone, str):
+            raise ConfigError(f"retroblog: 'timezone' must be a name such as Europe/Berlin, got {timezone!r}")
+        try:
+            check_timezone(timezone)
+        except Exception as exc:
+            raise ConfigError(f"retroblog: {exc}") from None
+        datasets = options.get("datasets") or {}
+        if not isinstance(datasets, Mapping) or not all(isinstance(v, Mapping) for v in datasets.values()):
+            raise ConfigError(
+                "retroblog: 'datasets' must map dataset names to settings, e.g. {work: {timezone: Europe/Berlin}}"
+            )
+        edges = options.get("size_buckets") or DEFAULT_EDGES
+        if not isinstance(edges, list | tuple):
+            raise ConfigError(f"retroblog: 'size_buckets' must be a list such as [10, 100, 500, 1000], got {edges!r}")
+        return cls(
+            root=root,
+            data_dir=(root / data_dir).resolve(),
+            timezone=timezone,
+            datasets={str(k): dict(v) for k, v in datasets.items()},
+            size_buckets=check_edges(edges),
+        )
+
+    @property
+    def registry(self) -> DatasetRegistry:
+        """The site's datasets, loaded on demand and cached across rebuilds."""
+        if self._registry is None:
+            self._registry = DatasetRegistry(self.data_dir, self.timezone, self.datasets)
+        return self._registry
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml: tags such as ``!!python/name:`` or ``!ENV`` become None instead of errors."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+
+
+def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
+    """The settings of the ``retroblog`` plugin entry in ``config_file`` (defaults if it has none)."""
+    path = Path(config_file)
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}  # noqa: S506
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem}") from None
+    options: Mapping[str, Any] = {}
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, Mapping) and "retroblog" in entry:
+            options = entry["retroblog"] or {}
+        elif entry == "retroblog":
+            options = {}
+    if isinstance(config.get("plugins"), Mapping):
+        options = config["plugins"].get("retroblog") or {}
+    return Settings.from_options(options, path.parent)

@@ -1,0 +1,371 @@
+"""Exact statistics of a dataset: totals, periods, size buckets, percentiles, streaks, repos.
+
+Pure functions over a validated ``Dataset`` (polars expressions, one pass per grouping): no MkDocs,
+no Altair. Periods are computed in the dataset's timezone, never the build machine's. Counts that are
+unknown (null) are left out of sums and percentiles and reported under ``unknown``, never taken as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from retroblog.dataset import Dataset
+from retroblog.errors import ConfigError
+
+DEFAULT_EDGES: tuple[int, ...] = (10, 100, 500, 1000)
+"""Default size-bucket edges on additions: ``<10``, ``10-100``, ``100-500``, ``500-1000``, ``>1000``."""
+
+METRICS: tuple[str, ...] = ("additions", "deletions", "lines_changed", "comments", "review_comments")
+"""Summed per period besides the PR count."""
+
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PERCENTILES: tuple[int, ...] = (25, 50, 75, 90, 95, 99)
+
+
+def bucket_labels(edges: Sequence[int]) -> list[str]:
+    """Labels of the buckets that ``edges`` make, lower edge inclusive: ``<10``, ``10-100``, ..., ``>1000``."""
+    check_edges(edges)
+    labels = [f"<{edges[0]}"]
+    labels += [f"{lo}-{hi}" for lo, hi in zip(edges, edges[1:], strict=False)]
+    labels.append(f">{edges[-1]}")
+    return labels
+
+
+def check_edges(edges: Sequence[int]) -> tuple[int, ...]:
+    """Edges must be whole numbers, increasing; raise ``ConfigError`` otherwise."""
+    values = tuple(edges)
+    if not values or any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for e in values):
+        raise ConfigError(f"size buckets: expected increasing whole numbers such as [10, 100, 500], got {list(values)}")
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        raise ConfigError(f"size buckets: edges must increase, got {list(values)}")
+    return values
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which PRs a stat or chart covers. Dates are inclusive and in the dataset's timezone."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    repos: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], where: str = "filters") -> Filters:
+        """Build from user options ``from``, ``to``, ``year``, ``repo``, ``label`` (strings or lists)."""
+        start = _date_option(options.get("from"), "from", where)
+        end = _date_option(options.get("to"), "to", where)
+        year = options.get("year")
+        if year is not None:
+            if isinstance(year, bool) or not isinstance(year, int) and not str(year).isdigit():
+                raise ConfigError(f"{where}: 'year' must be a year such as 2021, got {year!r}")
+            y = int(year)
+            start = max(start or dt.date(y, 1, 1), dt.date(y, 1, 1))
+            end = min(end or dt.date(y, 12, 31), dt.date(y, 12, 31))
+        if start and end and start > end:
+            raise ConfigError(f"{where}: 'from' ({start}) is after 'to' ({end})")
+        return cls(start, end, _names(options.get("repo"), "repo", where), _names(options.get("label"), "label", where))
+
+    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+        conditions: list[pl.Expr] = []
+        day = pl.col("merged_at").dt.date()
+        if self.start:
+            conditions.append(day >= self.start)
+        if self.end:
+            conditions.append(day <= self.end)
+        if self.repos:
+            conditions.append(pl.col("repo").is_in(self.repos))
+        if self.labels:
+            conditions.append(pl.col("labels").list.eval(pl.element().is_in(self.labels)).list.any().fill_null(False))
+        return frame.filter(*conditions) if conditions else frame
+
+    def describe(self) -> str:
+        """Human words for the filters, for chart descriptions and table captions."""
+        parts = []
+        if self.start and self.end:
+            parts.append(f"from {self.start.isoformat()} to {self.end.isoformat()}")
+        elif self.start:
+            parts.append(f"from {self.start.isoformat()}")
+        elif self.end:
+            parts.append(f"up to {self.end.isoformat()}")
+        if self.repos:
+            parts.append("in " + ", ".join(self.repos))
+        if self.labels:
+            parts.append("labelled " + ", ".join(self.labels))
+        return " ".join(parts)
+
+
+def _date_option(value: Any, name: str, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt, widen in (("%Y-%m-%d", None), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            parsed = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if widen and name == "to":
+            if widen == "year":
+                return dt.date(parsed.year, 12, 31)
+            nxt = dt.date(parsed.year + parsed.month // 12, parsed.month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return parsed
+    raise ConfigError(f"{where}: '{name}' must be a date such as 2021-03-04, 2021-03 or 2021, got {value!r}")
+
+
+def _names(value: Any, name: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{where}: '{name}' must be a name or a list of names, got {value!r}")
+
+
+@dataclass
+class Stats:
+    """Every statistic of a (filtered) dataset. ``to_dict`` is the JSON of ``retroblog stats --json``."""
+
+    dataset: str
+    timezone: str
+    filters: Filters
+    edges: tuple[int, ...]
+    total_prs: int
+    totals: dict[str, int]
+    unknown: dict[str, int]
+    first_merged: str | None
+    last_merged: str | None
+    periods: dict[str, list[dict[str, Any]]]
+    size_buckets: dict[str, int]
+    size: dict[str, float | int | None]
+    lines_changed_size: dict[str, float | int | None]
+    busiest: dict[str, dict[str, Any] | None]
+    longest_streak: dict[str, Any]
+    by_repo: list[dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self, period: str) -> dict[str, int]:
+        """``{"2020": 129, ...}`` for a period name (year, quarter, month, week, weekday)."""
+        return {row["period"]: row["prs"] for row in self.periods[period]}
+
+    def to_dict(self) -> dict[str, Any]:
+        filters = {
+            "from": self.filters.start.isoformat() if self.filters.start else None,
+            "to": self.filters.end.isoformat() if self.filters.end else None,
+            "repo": list(self.filters.repos),
+            "label": list(self.filters.labels),
+        }
+        return {
+            "dataset": self.dataset,
+            "timezone": self.timezone,
+            "filters": filters,
+            "total_prs": self.total_prs,
+            **self.totals,
+            "unknown": self.unknown,
+            "first_merged": self.first_merged,
+            "last_merged": self.last_merged,
+            "by_year": self.counts("year"),
+            "by_quarter": self.counts("quarter"),
+            "by_month": self.counts("month"),
+            "by_week": self.counts("week"),
+            "by_weekday": self.counts("weekday"),
+            "size_buckets": self.size_buckets,
+            "size_bucket_edges": list(self.edges),
+            "size": self.size,
+            "lines_changed_size": self.lines_changed_size,
+            "busiest_month": self.busiest["month"],
+            "busiest_quarter": self.busiest["quarter"],
+            "longest_streak": self.longest_streak,
+            "by_repo": {row["repo"]: row["prs"] for row in self.by_repo},
+            "periods": self.periods,
+            "repos": self.by_repo,
+        }
+
+
+def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[int] = DEFAULT_EDGES) -> Stats:
+    """All statistics of ``dataset`` restricted to ``filters``."""
+    filters = filters or Filters()
+    edges = check_edges(edges)
+    frame = filters.apply(dataset.frame)
+    local = pl.col("merged_at")
+    base = frame.lazy().select(
+        local.dt.year().alias("y"),
+        local.dt.month().alias("m"),
+        local.dt.iso_year().alias("iy"),
+        local.dt.week().alias("w"),
+        local.dt.weekday().alias("wd"),
+        pl.col("merged_at").dt.date().alias("day"),
+        *[pl.col(m) for m in METRICS],
+        pl.col("repo"),
+    )
+    sums = [pl.len().alias("prs"), *[pl.col(m).sum().alias(m) for m in METRICS]]
+    bucket = pl.sum_horizontal([(pl.col("additions") >= e).cast(pl.Int32) for e in edges])
+    quantiles = [pl.col("additions").quantile(p / 100, "linear").alias(f"p{p}") for p in PERCENTILES]
+    lc_quantiles = [pl.col("lines_changed").quantile(p / 100, "linear").alias(f"p{p}") for p in PERCENTILES]
+    month_q, week_q, weekday_q, bucket_q, size_q, lc_q, total_q, repo_q = pl.collect_all(
+        [
+            base.group_by("y", "m").agg(sums).sort("y", "m"),
+            base.group_by("iy", "w").agg(sums).sort("iy", "w"),
+            base.group_by("wd").agg(sums).sort("wd"),
+            base.filter(pl.col("additions").is_not_null())
+            .group_by(bucket.alias("b"))
+            .agg(pl.len().alias("n")),
+            base.select(
+                *quantiles,
+                pl.col("additions").mean().alias("mean"),
+                pl.col("additions").max().alias("max"),
+            ),
+            base.select(
+                *lc_quantiles,
+                pl.col("lines_changed").mean().alias("mean"),
+                pl.col("lines_changed").max().alias("max"),
+            ),
+            base.select(
+                pl.len().alias("prs"),
+                *[pl.col(m).sum().alias(m) for m in METRICS],
+                *[pl.col(m).null_count().alias(f"unknown_{m}") for m in METRICS],
+                pl.col("day").min().alias("first"),
+                pl.col("day").max().alias("last"),
+            ),
+            base.group_by("repo")
+            .agg(sums)
+            .sort(["prs", "repo"], descending=[True, False], nulls_last=True),
+        ]
+    )
+    total = total_q.row(0, named=True)
+    labels = bucket_labels(edges)
+    bucket_counts = dict.fromkeys(labels, 0)
+    for b, n in bucket_q.iter_rows():
+        bucket_counts[labels[b]] = n
+    months = _fill_months(month_q)
+    periods = {
+        "year": _roll_up(months, lambda key: key[:4]),
+        "quarter": _roll_up(months, lambda key: f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"),
+        "month": months,
+        "week": _fill_weeks(week_q),
+        "weekday": _weekdays(weekday_q),
+    }
+    return Stats(
+        dataset=dataset.name,
+        timezone=dataset.timezone,
+        filters=filters,
+        edges=edges,
+        total_prs=total["prs"],
+        totals={m: total[m] for m in METRICS},
+        unknown={m: total[f"unknown_{m}"] for m in METRICS},
+        first_merged=total["first"].isoformat() if total["first"] else None,
+        last_merged=total["last"].isoformat() if total["last"] else None,
+        periods=periods,
+        size_buckets=bucket_counts,
+        size=_size_row(size_q),
+        lines_changed_size=_size_row(lc_q),
+        busiest={"month": _busiest(periods["month"]), "quarter": _busiest(periods["quarter"])},
+        longest_streak=_streak(periods["week"]),
+        by_repo=[
+            {"repo": row["repo"], **{k: row[k] for k in ("prs", *METRICS)}}
+            for row in repo_q.iter_rows(named=True)
+            if row["repo"] is not None
+        ],
+    )
+
+
+def _row(period: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"period": period, "prs": 0, **dict.fromkeys(METRICS, 0)}
+    if values:
+        for key in ("prs", *METRICS):
+            row[key] = values[key] or 0
+    return row
+
+
+def _fill_months(table: pl.DataFrame) -> list[dict[str, Any]]:
+    found = {(r["y"], r["m"]): r for r in table.iter_rows(named=True)}
+    if not found:
+        return []
+    (y, m), last = min(found), max(found)
+    rows = []
+    while (y, m) <= last:
+        rows.append(_row(f"{y:04d}-{m:02d}", found.get((y, m))))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return rows
+
+
+def _fill_weeks(table: pl.DataFrame) -> list[dict[str, Any]]:
+    found = {(r["iy"], r["w"]): r for r in table.iter_rows(named=True)}
+    if not found:
+        return []
+    first, last = min(found), max(found)
+    monday = dt.date.fromisocalendar(first[0], first[1], 1)
+    end = dt.date.fromisocalendar(last[0], last[1], 1)
+    rows = []
+    while monday <= end:
+        iy, w, _ = monday.isocalendar()
+        row = _row(f"{iy:04d}-W{w:02d}", found.get((iy, w)))
+        row["start"] = monday.isoformat()
+        rows.append(row)
+        monday += dt.timedelta(days=7)
+    return rows
+
+
+def _roll_up(months: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for row in months:
+        target = out.setdefault(key(row["period"]), _row(key(row["period"]), None))
+        for metric in ("prs", *METRICS):
+            target[metric] += row[metric]
+    return list(out.values())
+
+
+def _weekdays(table: pl.DataFrame) -> list[dict[str, Any]]:
+    found = {r["wd"]: r for r in table.iter_rows(named=True)}
+    return [_row(name, found.get(i)) for i, name in enumerate(WEEKDAYS, start=1)]
+
+
+def _size_row(table: pl.DataFrame) -> dict[str, float | int | None]:
+    row = table.row(0, named=True)
+    out: dict[str, float | int | None] = {}
+    for p in PERCENTILES:
+        out["median" if p == 50 else f"p{p}"] = _number(row[f"p{p}"])
+    out["mean"] = _number(row["mean"], 1)
+    out["max"] = row["max"]
+    return out
+
+
+def _number(value: float | None, digits: int = 2) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(float(value), digits)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _busiest(rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    best: dict[str, Any] | None = None
+    for row in rows:
+        if row["prs"] and (best is None or row["prs"] > best["prs"]):
+            best = {"period": row["period"], "prs": row["prs"]}
+    return best
+
+
+def _streak(weeks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Longest run of consecutive ISO weeks with at least one merged PR (earliest run wins ties)."""
+    best = {"weeks": 0, "start": None, "end": None}
+    run_start: str | None = None
+    run = 0
+    for row in weeks:
+        if row["prs"]:
+            run_start = row["period"] if run == 0 else run_start
+            run += 1
+            if run > best["weeks"]:
+                best = {"weeks": run, "start": run_start, "end": row["period"]}
+        else:
+            run = 0
+    return best

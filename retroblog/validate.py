@@ -1,0 +1,430 @@
+"""Turn a raw table into validated PR records: map column names, parse values, report every problem.
+
+Validation is column-wise (polars expressions), so a million rows cost well under a second; only rows
+with problems are looked at one by one, to build messages that name the line, the column, the value
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
+
+from retroblog.errors import MAX_REPORTED, DatasetError, Problem
+from retroblog.loaders import LINE, RawTable
+from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, header_key
+
+NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")
+"""Cell texts that mean "unknown" (null), never 0."""
+
+OFFSET_FORMAT = "%Y-%m-%d %H:%M:%S%.f%z"
+NAIVE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+
+DATETIME = pl.Datetime("us")
+"""Datetimes are kept in microseconds; the dataset's timezone is set on the dtype."""
+
+
+@dataclass
+class Validated:
+    """Typed PR records, plus what was only worth a warning."""
+
+    frame: pl.DataFrame
+    columns: dict[str, str]
+    """Canonical field → the column of the file it came from."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_timezone(name: str, where: str = "timezone") -> str:
+    """A valid IANA timezone name, or a ConfigError-style DatasetError naming the setting."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DatasetError.single(
+            where, f"unknown timezone '{name}'; expected an IANA name such as UTC or Europe/Berlin"
+        ) from None
+    return name
+
+
+def validate(raw: RawTable, timezone: str = "UTC", *, today: dt.date | None = None) -> Validated:
+    """Validate a raw table; raise ``DatasetError`` with every problem (capped) if any row is bad."""
+    check_timezone(timezone)
+    checker = _Checker(raw, timezone)
+    columns, renamed = checker.map_columns()
+    frame = raw.frame.rename(renamed)
+    exprs: list[pl.Series] = []
+    for name in columns:
+        spec = FIELD_BY_NAME[name]
+        series = frame[name]
+        if spec.kind == "count":
+            exprs.append(checker.counts(series))
+        elif spec.kind == "datetime":
+            exprs.append(checker.datetimes(series, required=spec.required))
+        elif spec.kind == "labels":
+            exprs.append(checker.labels(series))
+        else:
+            exprs.append(checker.texts(series))
+    frame = frame.with_columns(exprs)
+    for f in FIELDS:
+        if f.name not in frame.columns:
+            dtype: pl.DataType
+            if f.kind == "count":
+                dtype = pl.Int64()
+            elif f.kind == "datetime":
+                dtype = pl.Datetime("us", timezone)
+            elif f.kind == "labels":
+                dtype = pl.List(pl.String)
+            else:
+                dtype = pl.String()
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(f.name))
+    frame = checker.reconcile(frame, today or dt.date.today())
+    checker.duplicates(frame)
+    if checker.errors:
+        errors = sorted(checker.errors, key=lambda p: (p.line or 0, p.column or ""))
+        raise DatasetError(errors[:MAX_REPORTED], total=checker.error_count)
+    ordered = [f.name for f in FIELDS] + [c for c in frame.columns if c not in FIELD_BY_NAME and c != LINE]
+    frame = frame.select([*ordered, LINE])
+    return Validated(frame, columns, sorted(checker.warnings, key=lambda p: p.line or 0))
+
+
+class _Checker:
+    def __init__(self, raw: RawTable, timezone: str) -> None:
+        self.raw = raw
+        self.path = str(raw.path)
+        self.timezone = timezone
+        self.lines = raw.frame[LINE]
+        self.errors: list[Problem] = list(raw.problems)
+        self.error_count = len(raw.problems)
+        self.warnings: list[Problem] = []
+        self.source: dict[str, str] = {}
+
+    # -- reporting ---------------------------------------------------------------------------------
+
+    def _report(self, mask: pl.Series, column: str, message: Any, *, warn: bool = False) -> None:
+        """Add a problem for each row where ``mask`` is true; ``message(value)`` builds the text."""
+        indices = mask.fill_null(False).arg_true()
+        if indices.len() == 0:
+            return
+        if not warn:
+            self.error_count += indices.len()
+        shown = indices.head(MAX_REPORTED)
+        values = self.raw.frame[self.source.get(column, column)].gather(shown).to_list()
+        lines = self.lines.gather(shown).to_list()
+        target = self.warnings if warn else self.errors
+        for line, value in zip(lines, values, strict=True):
+            target.append(
+                Problem(self.path, line, message(value), self.source.get(column, column), self.raw.location)
+            )
+
+    # -- columns -----------------------------------------------------------------------------------
+
+    def map_columns(self) -> tuple[list[str], dict[str, str]]:
+        chosen: dict[str, str] = {}
+        for column in self.raw.frame.columns:
+            if column == LINE:
+                continue
+            name = canonical_name(column)
+            if name is None:
+                continue
+            exact = header_key(column) == header_key(name)
+            if name not in chosen or (exact and header_key(chosen[name]) != header_key(name)):
+                if name in chosen:
+                    self._column_warning(chosen[name], name, column)
+                chosen[name] = column
+            else:
+                self._column_warning(column, name, chosen[name])
+        if "merged_at" not in chosen:
+            accepted = ", ".join(repr(a) for a in ("merged_at", *FIELD_BY_NAME["merged_at"].aliases))
+            raise DatasetError.single(
+                self.path,
+                f"no merge date column; expected one named {accepted}",
+                line=1 if self.raw.location == "line" else None,
+            )
+        self.source = {name: column for name, column in chosen.items()}
+        renamed: dict[str, str] = {}
+        for name, column in chosen.items():
+            if column != name:
+                if name in self.raw.frame.columns:  # e.g. 'merged_at' kept as extra beside 'mergedAt'
+                    renamed[name] = f"{name} (original)"
+                renamed[column] = name
+        return [f.name for f in FIELDS if f.name in chosen], renamed
+
+    def _column_warning(self, column: str, name: str, used: str) -> None:
+        self.warnings.append(
+            Problem(
+                self.path,
+                1 if self.raw.location == "line" else None,
+                f"also means '{name}'; column '{used}' is used and this one is kept as an extra column",
+                column,
+            )
+        )
+
+    # -- values ------------------------------------------------------------------------------------
+
+    def counts(self, series: pl.Series) -> pl.Series:
+        name = series.name
+        dtype = series.dtype
+        if dtype.is_integer():
+            values = series.cast(pl.Int64)
+        elif dtype.is_float():
+            whole = series.is_finite() & (series == series.floor())
+            self._report(series.is_not_null() & ~whole, name, _count_message)
+            values = pl.Series(name, series.cast(pl.Int64, strict=False)).set(~whole.fill_null(True), None)
+        elif isinstance(dtype, pl.List | pl.Array):
+            values = series.list.len().cast(pl.Int64) if isinstance(dtype, pl.List) else series.arr.len()
+        elif dtype == pl.Boolean:
+            self._report(series.is_not_null(), name, _count_message)
+            values = pl.Series(name, [None] * series.len(), dtype=pl.Int64)
+        else:
+            text = series.cast(pl.String)
+            values = text.cast(pl.Int64, strict=False)
+            if not (values.is_null() & text.is_not_null()).any():
+                return self._negatives(values.alias(name))
+            text = text.str.strip_chars()
+            unknown = text.str.to_lowercase().is_in(NULL_WORDS)
+            listed = text.str.starts_with("[")
+            cleaned = text.str.replace_all(r"[,_\s]", "").str.strip_prefix("+")
+            values = values.fill_null(cleaned.cast(pl.Int64, strict=False))
+            floats = cleaned.cast(pl.Float64, strict=False)
+            integral = floats.is_finite() & (floats == floats.floor()) & (floats.abs() < 2**53)
+            values = values.fill_null(floats.cast(pl.Int64, strict=False).set(~integral.fill_null(True), None))
+            if listed.any():
+                lengths = [_json_length(v) if s else None for v, s in zip(text, listed, strict=True)]
+                values = values.fill_null(pl.Series(lengths, dtype=pl.Int64))
+            values = values.set(unknown.fill_null(False), None)
+            bad = text.is_not_null() & ~unknown & values.is_null()
+            self._report(bad, name, _count_message)
+            values = values.set(bad.fill_null(False), None)
+        return self._negatives(values.alias(name))
+
+    def _negatives(self, values: pl.Series) -> pl.Series:
+        self._report(values < 0, values.name, lambda v: f"{v!r} is negative; expected a count of 0 or more")
+        return values
+
+    def texts(self, series: pl.Series) -> pl.Series:
+        name = series.name
+        if isinstance(series.dtype, pl.Struct):
+            fields = [f.name for f in series.dtype.fields]
+            for key in ("nameWithOwner", "full_name", "path_with_namespace", "name"):
+                if key in fields:
+                    return series.struct.field(key).cast(pl.String).alias(name)
+            return series.struct.json_encode().alias(name)
+        text = series.cast(pl.String).str.strip_chars()
+        if name == "repo" and text.str.starts_with("{").any():
+            text = pl.Series(name, [_json_repo(v) for v in text], dtype=pl.String)
+        return text.set(text.str.len_chars() == 0, None).alias(name)
+
+    def labels(self, series: pl.Series) -> pl.Series:
+        name = series.name
+        dtype = series.dtype
+        if isinstance(dtype, pl.List):
+            inner = dtype.inner
+            if isinstance(inner, pl.Struct) and "name" in [f.name for f in inner.fields]:
+                return series.list.eval(pl.element().struct.field("name").cast(pl.String)).alias(name)
+            return series.list.eval(pl.element().cast(pl.String)).alias(name)
+        text = series.cast(pl.String)
+        return pl.Series(name, [_split_labels(v) for v in text], dtype=pl.List(pl.String))
+
+    def datetimes(self, series: pl.Series, *, required: bool) -> pl.Series:
+        name = series.name
+        tz = self.timezone
+        dtype = series.dtype
+        if isinstance(dtype, pl.Datetime):
+            if dtype.time_zone is None:
+                values = series.cast(DATETIME).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+            else:
+                values = series.cast(pl.Datetime("us", dtype.time_zone)).dt.convert_time_zone(tz)
+            text = series.cast(pl.String)
+        elif dtype == pl.Date:
+            values = series.cast(DATETIME).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+            text = series.cast(pl.String)
+        else:
+            text = series.cast(pl.String)
+            values = parse_datetimes(text, tz)
+        unknown = text.is_null() | text.str.strip_chars().str.to_lowercase().is_in(NULL_WORDS)
+        bad = ~unknown & values.is_null()
+        self._report(bad, name, _date_message)
+        if required:
+            self._report(
+                unknown,
+                name,
+                lambda v: "no merge date; every PR needs merged_at (a date such as 2021-03-04)",
+            )
+        return values.alias(name)
+
+    # -- across fields and rows --------------------------------------------------------------------
+
+    def reconcile(self, frame: pl.DataFrame, today: dt.date) -> pl.DataFrame:
+        merged = frame["merged_at"]
+        future = merged.dt.date() > today
+        self._report(
+            future,
+            "merged_at",
+            lambda v: f"{v!r} is in the future (today is {today.isoformat()}); kept, but check it",
+            warn=True,
+        )
+        created = frame["created_at"]
+        early = created > merged
+        self._report(early, "created_at", lambda v: f"{v!r} is after the PR's merge date; kept, but check it", warn=True)
+        derived = frame["additions"] + frame["deletions"]
+        given = frame["lines_changed"]
+        mismatch = given.is_not_null() & derived.is_not_null() & (given != derived)
+        if mismatch.any():
+            self._report(
+                mismatch,
+                "lines_changed",
+                lambda v: f"{v!r} is not additions + deletions; the given value is used",
+                warn=True,
+            )
+        return frame.with_columns(pl.coalesce(given, derived).alias("lines_changed"))
+
+    def duplicates(self, frame: pl.DataFrame) -> None:
+        self._duplicates(frame, ["repo", "number"], "number", "repo and number")
+        self._duplicates(frame, ["url"], "url", "url")
+
+    def _duplicates(self, frame: pl.DataFrame, keys: list[str], column: str, what: str) -> None:
+        keyed = frame.select([*keys, LINE]).with_row_index("_i").drop_nulls(keys[-1])
+        if keyed.is_empty():
+            return
+        dup = keyed.filter(pl.struct(keys).is_duplicated())
+        if dup.is_empty():
+            return
+        first = dup.group_by(keys, maintain_order=True).agg(pl.col(LINE).first().alias("_first"))
+        later = dup.join(first, on=keys, how="left", nulls_equal=True).filter(pl.col(LINE) != pl.col("_first"))
+        self.error_count += later.height
+        for row in later.head(MAX_REPORTED).iter_rows(named=True):
+            value = row[column]
+            where = "row" if self.raw.location == "row" else self.raw.location
+            self.errors.append(
+                Problem(
+                    self.path,
+                    row[LINE],
+                    f"duplicate PR: same {what} ({value!r}) as {where} {row['_first']}",
+                    self.source.get(column, column),
+                    self.raw.location,
+                )
+            )
+
+
+def parse_datetimes(text: pl.Series, timezone: str) -> pl.Series:
+    """Parse date and datetime texts into datetimes in ``timezone``; null where nothing fits.
+
+    Texts with an offset (``Z``, ``+02:00``, ``-0600``) keep their instant; texts without one are read
+    as local times of ``timezone``; dates are midnight in ``timezone``. The common ISO shapes are tried
+    first on the whole column; each later format only on the rows still unparsed.
+    """
+    out = (
+        text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", strict=False, time_unit="us")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(timezone)
+    )
+    out = _fill(out, text, "%Y-%m-%dT%H:%M:%S%.f%z", timezone, aware=True, is_date=False)
+    out = _fill(out, text, "%Y-%m-%d", timezone, aware=False, is_date=True)
+    missing = (out.is_null() & text.is_not_null()).arg_true()
+    if missing.len() == 0:
+        return out
+    rest = text.gather(missing).str.strip_chars()
+    norm = (
+        rest.str.split(" → ")
+        .list.last()
+        .str.replace(r"^(\d{4}-\d\d-\d\d)T", "$1 ")
+        .str.replace(r"\s*(Z|UTC|GMT)$", "+00:00")
+        .str.replace(r"\s+([+-]\d\d:?\d\d)$", "$1")
+    )
+    sub = norm.str.to_datetime(OFFSET_FORMAT, strict=False, time_unit="us").dt.convert_time_zone(timezone)
+    sub = _fill(sub, norm, "%Y-%m-%d %H:%M%z", timezone, aware=True, is_date=False)
+    for fmt in NAIVE_FORMATS:
+        sub = _fill(sub, norm, fmt, timezone, aware=False, is_date=False)
+    for fmt in DATE_FORMATS:
+        sub = _fill(sub, norm, fmt, timezone, aware=False, is_date=True)
+    ok = sub.is_not_null()
+    return out.scatter(missing.filter(ok), sub.filter(ok)) if ok.any() else out
+
+
+def _fill(out: pl.Series, norm: pl.Series, fmt: str, tz: str, *, aware: bool, is_date: bool) -> pl.Series:
+    missing = (out.is_null() & norm.is_not_null()).arg_true()
+    if missing.len() == 0:
+        return out
+    subset = norm.gather(missing)
+    if is_date:
+        parsed = subset.str.to_date(fmt, strict=False).cast(DATETIME)
+    else:
+        parsed = subset.str.to_datetime(fmt, strict=False, time_unit="us")
+    if aware:
+        parsed = parsed.dt.convert_time_zone(tz)
+    else:
+        parsed = parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    ok = parsed.is_not_null()
+    if not ok.any():
+        return out
+    return out.scatter(missing.filter(ok), parsed.filter(ok))
+
+
+def _count_message(value: Any) -> str:
+    return f"{value!r} is not a whole number; expected a count such as 12 or 1,204 (empty means unknown)"
+
+
+def _date_message(value: Any) -> str:
+    return (
+        f"{value!r} is not a date; expected a real date such as 2021-03-04, 2021-03-04T10:00:00Z "
+        "or June 27, 2022 11:17 PM"
+    )
+
+
+def _json_length(text: str) -> int | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return len(value) if isinstance(value, list) else None
+
+
+def _json_repo(text: str | None) -> str | None:
+    if text is None or not text.startswith("{"):
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, dict):
+        for key in ("nameWithOwner", "full_name", "path_with_namespace", "name"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return text
+
+
+def _split_labels(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            value = None
+        if isinstance(value, list):
+            out = []
+            for item in value:
+                if isinstance(item, dict) and "name" in item:
+                    out.append(str(item["name"]))
+                elif item is not None:
+                    out.append(str(item))
+            return out
+    parts = [p.strip() for p in stripped.replace(";", ",").split(",")]
+    return [p for p in parts if p]
+
+
+__all__ = ["COUNT_FIELDS", "Validated", "check_timezone", "parse_datetimes", "validate"]
