@@ -1,0 +1,175 @@
+"""Helpers every importer shares: lists, slugs, excerpt markers, Liquid and kramdown leftovers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from retroblog.errors import PostError
+from retroblog.posts import mojibake
+from retroblog.posts.frontmatter import RawPost
+from retroblog.posts.model import Report
+
+MORE = "<!-- more -->"
+_MORE_ANY = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_ALIGN = re.compile(r"(!\[[^\]\n]*\]\([^)\s]+)\s+align=\"[^\"\n]*\"\)")
+_HIGHLIGHT = re.compile(r"^\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\s*$")
+_ENDHIGHLIGHT = re.compile(r"^\{%-?\s*endhighlight\s*-?%\}\s*$")
+_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+_SITE_URL = re.compile(r"\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\}")
+_POST_URL = re.compile(r"\{%-?\s*post_url\s+(\d{4}-\d{2}-\d{2}-[\w.-]+?)\s*-?%\}")
+_EMBED = re.compile(r"^\{%-?\s*(embed|link|github|youtube|twitter|codepen|gist|stackblitz)\s+(\S+)[^%]*-?%\}\s*$")
+_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+_IAL = re.compile(r"^\{:\s*[^}]*\}\s*$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def as_list(value: Any, *, key: str, path: str, line: int, report: Report, split: str = "auto") -> list[str]:
+    """A list of names from a YAML list or a string (``"a b"`` for Jekyll, ``"a, b"`` for Hashnode).
+
+    ``split`` is ``space``, ``comma`` or ``auto`` (commas when there are any, else spaces).
+    """
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        items = []
+        for item in value:
+            if isinstance(item, dict | list | tuple) or item is None:
+                raise PostError(path, line, f"'{key}': expected names, found {item!r} in the list")
+            items.append(str(item).strip())
+        return _unique([i for i in items if i])
+    if isinstance(value, str):
+        mode = ("comma" if "," in value else "space") if split == "auto" else split
+        parts = value.split(",") if mode == "comma" else value.split()
+        items = _unique([p.strip() for p in parts if p.strip()])
+        report.add(
+            "mapped",
+            f"{key}: '{value}' split on {'commas' if mode == 'comma' else 'spaces'} → {items}",
+        )
+        return items
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]
+    raise PostError(path, line, f"'{key}': expected a list or a text, found {value!r}")
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def slugify(text: str) -> str:
+    """A lower-case, hyphenated slug; letters of every script are kept, accents dropped."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return re.sub(r"-{2,}", "-", text) or "post"
+
+
+def text_value(value: Any, *, key: str, path: str, line: int) -> str:
+    """A scalar front-matter value as text; lists and mappings are errors."""
+    if isinstance(value, dict | list | tuple):
+        raise PostError(
+            path,
+            line,
+            f"'{key}': expected a text, found a {'list' if isinstance(value, list | tuple) else 'mapping'}",
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def excerpt(body: str, report: Report, separator: str | None = None) -> str:
+    """``body`` with mkdocs-material's ``<!-- more -->`` after the excerpt.
+
+    A source separator (Jekyll's ``<!--more-->`` or the post's ``excerpt_separator``) is rewritten;
+    without one the marker goes after the first paragraph, which is Jekyll's default excerpt.
+    """
+    if separator and separator.strip() and separator in body and not _MORE_ANY.search(separator):
+        report.add("mapped", f"excerpt_separator '{separator}' → '{MORE}'")
+        return body.replace(separator, f"\n{MORE}\n", 1).replace(separator, "")
+    found = list(_MORE_ANY.finditer(body))
+    if found:
+        if found[0].group(0).strip() != MORE:
+            report.add("mapped", f"'{found[0].group(0).strip()}' → '{MORE}'")
+        head, tail = body[: found[0].start()], body[found[0].end() :]
+        return head + MORE + _MORE_ANY.sub("", tail)
+    lines = body.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        return body
+    in_fence = False
+    for i in range(start, len(lines)):
+        if _FENCE.match(lines[i]):
+            in_fence = not in_fence
+        if not in_fence and not lines[i].strip():
+            report.add("mapped", f"no excerpt marker: '{MORE}' added after the first paragraph")
+            return "\n".join([*lines[:i], "", MORE, *lines[i:]])
+    report.add("mapped", f"no excerpt marker: '{MORE}' added after the only paragraph")
+    return body.rstrip("\n") + f"\n\n{MORE}\n"
+
+
+def strip_align(body: str, path: str, first_line: int, report: Report) -> str:
+    """Remove Hashnode's `` align="center"`` from image links (it breaks the link in Markdown)."""
+    out = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        fixed = _ALIGN.sub(r"\1)", line)
+        if fixed != line:
+            report.add("repaired", f"{path}:{number}: removed ' align=...' from an image link")
+        out.append(fixed)
+    return "\n".join(out)
+
+
+def liquid(body: str, path: str, first_line: int, report: Report) -> str:
+    """Jekyll and DEV Liquid: highlight blocks become fences, embeds links; the rest is reported."""
+    out: list[str] = []
+    in_fence = False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE.match(line) and not _HIGHLIGHT.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            out.append(line)
+            continue
+        if match := _HIGHLIGHT.match(line):
+            out.append(f"``` {match[1]}")
+            report.add("mapped", f"{path}:{number}: '{{% highlight {match[1]} %}}' → fenced code")
+            continue
+        if _ENDHIGHLIGHT.match(line):
+            out.append("```")
+            continue
+        if match := _EMBED.match(line):
+            out.append(f"<{match[2]}>" if "://" in match[2] else f"`{match[1]}: {match[2]}`")
+            report.add("mapped", f"{path}:{number}: Liquid '{match[1]}' tag → a link")
+            continue
+        if _IAL.match(line):
+            report.add("dropped", f"{path}:{number}: kramdown attribute line '{line.strip()}'")
+            continue
+        fixed = _RAW.sub("", _SITE_URL.sub("", line))
+        fixed = _POST_URL.sub(lambda m: f"{m[1]}.md", fixed)
+        leftover = _LIQUID.search(fixed)
+        if leftover is not None:
+            report.add("problem", f"{path}:{number}: Liquid template code left as text: '{leftover.group(0)}'")
+        elif fixed != line:
+            report.add("mapped", f"{path}:{number}: Liquid site URLs and post links made relative")
+        out.append(fixed)
+    return "\n".join(out)
+
+
+def fixed_text(value: str, key: str, path: str, line: int, report: Report) -> str:
+    """``value`` with its mojibake repaired, and the repair reported."""
+    fixed = mojibake.fix_text(value)
+    if fixed != value:
+        report.add("repaired", f"{path}:{line}: mojibake in '{key}': '{value}' → '{fixed}'")
+    return fixed
+
+
+def body_of(raw: RawPost, report: Report, separator: str | None = None) -> str:
+    """A front-matter post's body: mojibake, Hashnode image links, Liquid, the excerpt marker."""
+    body, repairs = mojibake.fix_lines(raw.body, raw.body_line)
+    for repair in repairs:
+        report.add("repaired", mojibake.describe(repair, raw.path))
+    body = strip_align(body, raw.path, raw.body_line, report)
+    body = liquid(body, raw.path, raw.body_line, report)
+    return excerpt(body, report, separator)

@@ -1,0 +1,355 @@
+"""``retroblog import``: find source posts, convert them, and write mkdocs-material posts safely.
+
+Each source file gets a ``Report``. A file that cannot be understood is reported with its line and
+skipped; the others are still imported. Nothing is overwritten without ``force`` (a file that
+would be written byte for byte as it is counts as ``unchanged``), every write is atomic, and
+``dry_run`` writes and downloads nothing. The same inputs give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import yaml
+
+from retroblog.errors import PostError, RetroblogError
+from retroblog.fsutil import atomic_write
+from retroblog.posts import devto, hashnode, jekyll
+from retroblog.posts.dates import PostDate
+from retroblog.posts.frontmatter import read_post
+from retroblog.posts.medium import convert_html
+from retroblog.posts.model import Post, Report
+from retroblog.posts.text import convert_text
+from retroblog.posts.writer import render
+
+FORMATS = ("auto", "jekyll", "hashnode", "devto", "medium", "text")
+SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
+MAX_DOWNLOAD = 20 * 1024 * 1024
+_IMAGE = re.compile(r"(!\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
+_HTML_IMG = re.compile(r"(<img\b[^>]*?\bsrc=\")([^\"]+)(\")", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What ``retroblog import`` was asked to do."""
+
+    to: Path = Path("docs/blog/posts")
+    dry_run: bool = False
+    force: bool = False
+    download_images: bool = False
+    date: PostDate | None = None
+    """The date of posts that carry none (plain text, Medium drafts)."""
+    author: str | None = None
+    """An ``.authors.yml`` id for posts whose author is unknown."""
+    format: str = "auto"
+    authors_file: Path | None = None
+    """Default: ``.authors.yml`` in the folder above ``to`` (mkdocs-material's ``{blog}/.authors.yml``)."""
+
+
+@dataclass
+class _Write:
+    target: Path
+    data: bytes
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class _Plan:
+    report: Report
+    writes: list[_Write] = field(default_factory=list)
+
+
+def discover(sources: Sequence[str | Path]) -> list[Path]:
+    """The files to import: files as given, folders searched for posts (sorted, hidden ones skipped)."""
+    found: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                parts = child.relative_to(path).parts
+                if child.is_file() and child.suffix.lower() in SUFFIXES and not any(p.startswith(".") for p in parts):
+                    found.append(child)
+        else:
+            raise RetroblogError(f"{path}: no such file or folder")
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path, None)
+    return list(unique)
+
+
+def detect(path: Path, text: str) -> str:
+    """The source format of a file, from its suffix and front matter."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "medium"
+    if suffix == ".txt" or not re.match(r"^\ufeff?---[ \t]*\r?\n", text):
+        return "text"
+    try:
+        meta = read_post(text, str(path)).meta
+    except PostError:
+        meta = {}
+    keys = set(meta)
+    if keys & hashnode.MARKERS or "datePublished" in text.split("\n---", 1)[0]:
+        return "hashnode"
+    if keys & devto.MARKERS:
+        return "devto"
+    return "jekyll"
+
+
+def read_source(path: Path, report: Report) -> str:
+    """A source file's text: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252 (reported)."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.add("repaired", f"{path}: UTF-16 file read as UTF-16")
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        report.add("repaired", f"{path}:{line}: not UTF-8; the file was read as Windows-1252")
+        return data.decode("cp1252", errors="replace")
+
+
+def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Post:
+    """One source file as a ``Post`` (raises ``PostError`` with the file and line)."""
+    name = str(path)
+    kind = options.format if options.format != "auto" else detect(path, text)
+    if kind == "medium":
+        return convert_html(text, name, report, date=options.date)
+    if kind == "text":
+        return convert_text(text, name, report, date=options.date)
+    raw = read_post(text, name)
+    if not raw.has_front_matter:
+        raise PostError(name, 1, f"a {kind} post starts with '---' front matter; this file has none")
+    module = {"jekyll": jekyll, "hashnode": hashnode, "devto": devto}[kind]
+    post = module.convert(raw, report)
+    if kind != "hashnode":
+        for note in raw.repairs:
+            report.add("repaired", note)
+    return post
+
+
+def load_authors(path: Path) -> dict[str, dict[str, Any]]:
+    """The authors of ``.authors.yml`` by id (empty when the file does not exist)."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise PostError(path, line, f"invalid YAML: {exc.problem}") from None
+    authors = data.get("authors") if isinstance(data, dict) else None
+    if not isinstance(authors, dict):
+        raise PostError(path, 1, "expected 'authors:' mapping ids to {name, description, avatar}")
+    return {str(k): v if isinstance(v, dict) else {} for k, v in authors.items()}
+
+
+def _resolve_authors(
+    post: Post, known: dict[str, dict[str, Any]], authors_file: Path, options: ImportOptions, report: Report
+) -> None:
+    by_name = {str(v.get("name", "")).casefold(): k for k, v in known.items() if v.get("name")}
+    resolved: list[str] = []
+    for name in post.authors:
+        match = name if name in known else by_name.get(name.casefold())
+        if match is None:
+            report.add("dropped", f"author '{name}': not in {authors_file}; add them there to show them")
+        elif match not in resolved:
+            resolved.append(match)
+            if match != name:
+                report.add("mapped", f"author '{name}' → authors: {match}")
+    if not resolved and options.author:
+        resolved = [options.author]
+        report.add("mapped", f"--author → authors: {options.author}")
+    post.authors = resolved
+
+
+def _is_remote(url: str) -> bool:
+    return url.startswith(("http://", "https://", "//"))
+
+
+def _safe_name(name: str, fallback: str) -> str:
+    name = re.sub(r"[^\w.-]+", "-", unquote(name)).strip(".-") or fallback
+    return name[:80]
+
+
+class _Images:
+    """Local images are copied next to the post; remote ones too with ``download_images``."""
+
+    def __init__(self, source: Path, post: Post, options: ImportOptions, plan: _Plan) -> None:
+        self.source = source
+        self.post = post
+        self.options = options
+        self.plan = plan
+        self.folder = options.to / post.slug
+        self.done: dict[str, str] = {}
+
+    def rewrite(self, url: str, what: str) -> str:
+        url = url.strip()
+        bare = url[1:-1] if url.startswith("<") and url.endswith(">") else url
+        if bare in self.done:
+            return self.done[bare]
+        if (
+            not bare
+            or bare.startswith(("data:", "#", "mailto:"))
+            or (re.match(r"^[a-z][a-z0-9+.-]*:", bare) and not _is_remote(bare))
+        ):
+            return url
+        if _is_remote(bare):
+            if not self.options.download_images:
+                return url
+            parsed = urlparse(bare if not bare.startswith("//") else "https:" + bare)
+            digest = hashlib.sha256(bare.encode()).hexdigest()[:8]
+            name = _safe_name(PurePosixPath(parsed.path).name, f"image-{digest}")
+            target = self._unique(name)
+            self.plan.writes.append(_Write(self.folder / target, b"", url=parsed.geturl()))
+            self.plan.report.add("mapped", f"{what} {bare} → downloaded to {self.folder / target}")
+        else:
+            local = self._local(bare)
+            if local is None:
+                self.plan.report.add(
+                    "problem", f"{self.source}: {what} '{bare}' not found next to the source; link kept"
+                )
+                return url
+            target = self._unique(_safe_name(local.name, "image"))
+            self.plan.writes.append(_Write(self.folder / target, local.read_bytes(), source=str(local)))
+            self.plan.report.add("mapped", f"{what} {bare} → copied to {self.folder / target}")
+        relative = f"{self.post.slug}/{target}"
+        self.done[bare] = relative
+        return relative
+
+    def _unique(self, name: str) -> str:
+        taken = {PurePosixPath(v).name for v in self.done.values()}
+        stem, dot, suffix = name.rpartition(".")
+        candidate, number = name, 2
+        while candidate in taken:
+            candidate = f"{stem}-{number}.{suffix}" if dot else f"{name}-{number}"
+            number += 1
+        return candidate
+
+    def _local(self, url: str) -> Path | None:
+        path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+        base = self.source.parent
+        if path.startswith("/"):
+            site = base.parent if base.name in ("_posts", "_drafts") else base
+            candidate = site / path.lstrip("/")
+        else:
+            candidate = base / path
+        return candidate if candidate.is_file() else None
+
+
+def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any]], authors_file: Path) -> _Plan:
+    """Convert one file and list what would be written; problems go to the report."""
+    report = Report(source=str(path))
+    plan = _Plan(report)
+    try:
+        text = read_source(path, report)
+        post = convert(path, text, report, options)
+    except PostError as exc:
+        report.status = "failed"
+        report.add("problem", str(exc))
+        return plan
+    _resolve_authors(post, known, authors_file, options, report)
+    images = _Images(path, post, options, plan)
+    if post.image:
+        post.image = images.rewrite(post.image, "cover image")
+    post.body = _IMAGE.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
+    post.body = _HTML_IMG.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
+    name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
+    target = options.to / name
+    report.target = str(target)
+    plan.writes.insert(0, _Write(target, render(post).encode("utf-8")))
+    return plan
+
+
+def run_import(sources: Sequence[str | Path], options: ImportOptions) -> list[Report]:
+    """Import every source post; return one report per file (writing nothing when ``dry_run``)."""
+    files = discover(sources)
+    authors_file = options.authors_file or options.to.parent / ".authors.yml"
+    known = load_authors(authors_file)
+    if options.author and options.author not in known:
+        raise RetroblogError(f"--author '{options.author}' is not an id in {authors_file}")
+    reports: list[Report] = []
+    claimed: dict[Path, str] = {}
+    for path in files:
+        plan = plan_file(path, options, known, authors_file)
+        reports.append(plan.report)
+        if plan.report.status == "failed":
+            continue
+        clash = next((claimed[w.target] for w in plan.writes if w.target in claimed), None)
+        if clash is not None:
+            plan.report.status = "failed"
+            plan.report.add("problem", f"{path}: writes {plan.report.target}, as {clash} does; rename one (slug)")
+            continue
+        for write in plan.writes:
+            claimed[write.target] = str(path)
+        _execute(plan, options)
+    return reports
+
+
+def _execute(plan: _Plan, options: ImportOptions) -> None:
+    report = plan.report
+    blocked = [w.target for w in plan.writes if w.target.exists() and not options.force and not _same(w)]
+    if blocked:
+        report.status = "exists"
+        for target in blocked:
+            report.add("problem", f"{target}: exists and differs; not overwritten (use --force)")
+        return
+    if all(w.target.exists() and _same(w) for w in plan.writes):
+        report.status = "unchanged"
+        return
+    if options.dry_run:
+        report.status = "would write"
+        return
+    for write in plan.writes:
+        if write.url is not None:
+            try:
+                write.data = _download(write.url)
+            except (OSError, ValueError) as exc:
+                report.add("problem", f"{write.url}: download failed ({exc}); the post links the remote image")
+                continue
+        if not (write.target.exists() and _same(write)):
+            atomic_write(write.target, write.data, overwrite=options.force)
+    report.status = "written"
+
+
+def _same(write: _Write) -> bool:
+    if write.url is not None:
+        return write.target.exists()
+    try:
+        return write.target.read_bytes() == write.data
+    except OSError:
+        return False
+
+
+def _download(url: str) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "retroblog-import"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        kind = response.headers.get_content_type()
+        if not kind.startswith("image/"):
+            raise ValueError(f"not an image ({kind})")
+        data: bytes = response.read(MAX_DOWNLOAD + 1)
+    if len(data) > MAX_DOWNLOAD:
+        raise ValueError("larger than 20 MB")
+    return data
+
+
+def summary(reports: Iterable[Report]) -> str:
+    """One line: how many files were written, unchanged, skipped, failed."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        counts[report.status] = counts.get(report.status, 0) + 1
+    order = ("written", "would write", "unchanged", "exists", "failed")
+    return ", ".join(f"{counts[key]} {key}" for key in order if key in counts) or "nothing to import"
+
+
+__all__ = ["FORMATS", "ImportOptions", "detect", "discover", "run_import", "summary"]

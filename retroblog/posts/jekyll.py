@@ -1,0 +1,229 @@
+"""Jekyll and Minimal Mistakes posts (``_posts/YYYY-MM-DD-slug.md``) to mkdocs-material posts.
+
+Mapping (sources-and-formats.md §9): ``date`` (any Jekyll shape) or the file-name date →
+``date.created``; ``last_modified_at`` → ``date.updated``; ``categories``/``category`` and ``tags``
+(lists or space-separated) → lists; ``published: false`` or ``_drafts/`` → ``draft``; ``excerpt`` →
+``description``; Minimal Mistakes ``header.overlay_image``/``image``/``teaser`` → ``image`` (the
+cover), ``header.og_image``, ``overlay_filter``, ``canonical_url`` and the ``toc*`` keys under
+``retroblog:``; ``toc: false`` → ``hide: [toc]``. Keys with no counterpart are kept under
+``retroblog.jekyll`` (only ``layout`` and the ``read_time`` toggle are dropped).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from retroblog.errors import PostError
+from retroblog.posts.common import as_list, body_of, fixed_text, slugify, text_value
+from retroblog.posts.dates import file_name_date, parse_date
+from retroblog.posts.frontmatter import RawPost
+from retroblog.posts.model import Post, Report
+
+PAGE_KEYS = ("icon", "status", "template", "subtitle", "search", "comments", "links", "pin")
+"""Keys MkDocs or Material understand on any page; kept at the top level as they are."""
+MM_KEYS = frozenset(
+    {
+        "header",
+        "toc",
+        "toc_label",
+        "toc_icon",
+        "toc_sticky",
+        "author_profile",
+        "read_time",
+        "share",
+        "related",
+        "sidebar",
+        "classes",
+        "tagline",
+        "show_date",
+    }
+)
+_HEADER_COVER = ("overlay_image", "image", "teaser")
+
+
+def convert(raw: RawPost, report: Report) -> Post:
+    """A Jekyll (or Minimal Mistakes) post as a mkdocs-material post."""
+    path = raw.path
+    meta = dict(raw.meta)
+    name = PurePath(path).name
+    minimal_mistakes = bool(MM_KEYS & meta.keys())
+    report.format = "jekyll (Minimal Mistakes)" if minimal_mistakes else "jekyll"
+    extra: dict[str, Any] = {"source": report.format, "source_file": name}
+    from_name = file_name_date(name)
+
+    title = text_value(meta.pop("title", None), key="title", path=path, line=raw.line_of("title"))
+    if not title:
+        if from_name is None:
+            raise PostError(path, 1, "no 'title' in the front matter and no slug in the file name")
+        title = from_name[1].replace("-", " ").strip().capitalize()
+        report.add("mapped", f"title: none; made from the file name → '{title}'")
+    title = fixed_text(title, "title", path, raw.line_of("title"), report)
+
+    if "date" in meta:
+        created = parse_date(meta.pop("date"), path=path, line=raw.line_of("date"))
+        report.add("mapped", f"date → date.created: {created.isoformat()}")
+    elif from_name is not None:
+        created = from_name[0]
+        report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
+    else:
+        raise PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name")
+    updated = None
+    if "last_modified_at" in meta:
+        updated = parse_date(
+            meta.pop("last_modified_at"),
+            path=path,
+            line=raw.line_of("last_modified_at"),
+            key="last_modified_at",
+        )
+        report.add("mapped", f"last_modified_at → date.updated: {updated.isoformat()}")
+
+    slug = slugify(from_name[1]) if from_name else slugify(title)
+    permalink = meta.pop("permalink", None)
+    if isinstance(permalink, str) and permalink.strip("/"):
+        slug = slugify(permalink.strip("/").split("/")[-1].rsplit(".", 1)[0])
+        extra["permalink"] = permalink
+        report.add("mapped", f"permalink '{permalink}' → slug: {slug}")
+
+    categories = as_list(
+        meta.pop("categories", None),
+        key="categories",
+        path=path,
+        line=raw.line_of("categories"),
+        report=report,
+        split="space",
+    )
+    categories += [
+        c
+        for c in as_list(
+            meta.pop("category", None),
+            key="category",
+            path=path,
+            line=raw.line_of("category"),
+            report=report,
+            split="space",
+        )
+        if c not in categories
+    ]
+    tags = as_list(
+        meta.pop("tags", None),
+        key="tags",
+        path=path,
+        line=raw.line_of("tags"),
+        report=report,
+        split="space",
+    )
+    authors = as_list(
+        meta.pop("author", None),
+        key="author",
+        path=path,
+        line=raw.line_of("author"),
+        report=report,
+        split="comma",
+    )
+    authors += [
+        a
+        for a in as_list(
+            meta.pop("authors", None),
+            key="authors",
+            path=path,
+            line=raw.line_of("authors"),
+            report=report,
+            split="comma",
+        )
+        if a not in authors
+    ]
+
+    draft = False
+    if meta.get("published") is False:
+        meta.pop("published")
+        draft = True
+        report.add("mapped", "published: false → draft: true")
+    elif "published" in meta and meta["published"] is True:
+        meta.pop("published")
+    if "_drafts" in PurePath(path).parts:
+        draft = True
+        report.add("mapped", "in _drafts/ → draft: true")
+
+    description = None
+    for key in ("description", "excerpt", "tagline"):
+        if key in meta and description is None:
+            value = text_value(meta.pop(key), key=key, path=path, line=raw.line_of(key))
+            if value:
+                description = fixed_text(value, key, path, raw.line_of(key), report)
+                report.add("mapped", f"{key} → description")
+
+    image, hide = _header(meta, extra, raw, report)
+    if meta.get("image") and image is None:
+        value = meta.pop("image")
+        image = (
+            value.get("path")
+            if isinstance(value, dict)
+            else text_value(value, key="image", path=path, line=raw.line_of("image"))
+        )
+        report.add("mapped", "image → image (cover)")
+    if "canonical_url" in meta:
+        extra["canonical_url"] = meta.pop("canonical_url")
+        report.add("mapped", "canonical_url → retroblog.canonical_url")
+
+    separator = meta.pop("excerpt_separator", None)
+    for key in ("layout", "read_time"):
+        if key in meta:
+            report.add("dropped", f"{key}: {meta.pop(key)!r} (no meaning in MkDocs)")
+    page = {key: meta.pop(key) for key in PAGE_KEYS if key in meta}
+    if meta:
+        extra["jekyll"] = meta
+        report.add("kept", f"under retroblog.jekyll: {', '.join(meta)}")
+
+    body = body_of(raw, report, separator if isinstance(separator, str) else None)
+    return Post(
+        title=title,
+        created=created,
+        updated=updated,
+        slug=slug,
+        body=body,
+        description=description,
+        authors=authors,
+        categories=categories,
+        tags=tags,
+        draft=draft,
+        image=image,
+        hide=hide,
+        page=page,
+        extra=extra,
+    )
+
+
+def _header(meta: dict[str, Any], extra: dict[str, Any], raw: RawPost, report: Report) -> tuple[str | None, list[str]]:
+    """Minimal Mistakes' ``header`` and ``toc*`` keys: the cover image, og image, TOC settings."""
+    image: str | None = None
+    header = meta.pop("header", None)
+    if header is not None and not isinstance(header, dict):
+        raise PostError(raw.path, raw.line_of("header"), "'header': expected keys such as overlay_image")
+    header = dict(header or {})
+    for key in _HEADER_COVER:
+        if header.get(key) and image is None:
+            image = str(header.pop(key))
+            report.add("mapped", f"header.{key} → image (cover)")
+    for key, target in (
+        ("og_image", "og_image"),
+        ("overlay_filter", "overlay_filter"),
+        ("overlay_color", "overlay_color"),
+        ("caption", "cover_caption"),
+        ("image_description", "cover_alt"),
+    ):
+        if key in header:
+            extra[target] = header.pop(key)
+            report.add("mapped", f"header.{key} → retroblog.{target}")
+    if header:
+        meta.setdefault("header", header)
+    hide: list[str] = []
+    toc = {key: meta.pop(key) for key in ("toc", "toc_label", "toc_icon", "toc_sticky") if key in meta}
+    if toc:
+        extra["toc"] = toc
+        if toc.get("toc") is False:
+            hide.append("toc")
+            report.add("mapped", "toc: false → hide: [toc]")
+        else:
+            report.add("mapped", "toc → the page's table of contents (shown); settings under retroblog.toc")
+    return image, hide
