@@ -40,9 +40,26 @@ BUCKETS: dict[tuple[int, int], int] = {
     (1000, 1999): 10,  # plus the three giants below: 13 above 1,000
 }
 GIANTS = 3
-REPOS = {"ledger-api": 5, "ledger-web": 3, "billing-jobs": 2, "infra-terraform": 2, "design-system": 1}
+REPOS = {
+    "ledger-api": 5,
+    "ledger-web": 3,
+    "billing-jobs": 2,
+    "infra-terraform": 2,
+    "design-system": 1,
+}
 LABELS = ("feature", "bug", "refactor", "infra", "docs", "tests")
-VERBS = ("Add", "Fix", "Refactor", "Remove", "Speed up", "Document", "Test", "Migrate", "Tidy", "Harden")
+VERBS = (
+    "Add",
+    "Fix",
+    "Refactor",
+    "Remove",
+    "Speed up",
+    "Document",
+    "Test",
+    "Migrate",
+    "Tidy",
+    "Harden",
+)
 THINGS = (
     "invoice export",
     "ledger reconciliation",

@@ -148,12 +148,12 @@ class DatasetRegistry:
         for name, settings in self.overrides.items():
             base = found.get(name)
             raw_path = settings.get("path")
-            path = (self.data_dir / raw_path) if raw_path else (base.path if base else None)
-            if path is None:
+            file: Path | None = (self.data_dir / str(raw_path)) if raw_path else (base.path if base else None)
+            if file is None:
                 raise ConfigError(f"dataset '{name}': no file {name}.* in {self.data_dir} and no 'path' given")
             timezone = str(settings.get("timezone", self.timezone))
             check_timezone(timezone, f"dataset '{name}' timezone")
-            found[name] = DatasetConfig(name, path, timezone, bool(settings.get("private", False)))
+            found[name] = DatasetConfig(name, file, timezone, bool(settings.get("private", False)))
         return found
 
     def names(self) -> list[str]:

@@ -31,10 +31,10 @@ def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = False
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+            Path(tmp).chmod(target.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+            Path(tmp).chmod(0o666 & ~_umask())
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -88,16 +88,28 @@ def read_raw(path: str | Path) -> RawTable:
 def _read(path: Path, fmt: str, data: bytes) -> RawTable:
     if fmt == "parquet":
         return _read_parquet(path, data)
+    if fmt in ("csv", "tsv", "jsonl") and _regular(data):
+        fast = _fast_delimited(path, data, fmt) if fmt != "jsonl" else _fast_jsonl(path, data)
+        if fast is not None:
+            return fast
     text = _decode(path, data)
     if not text.strip():
         raise DatasetError.single(path, "the file is empty; expected a header row and PR rows", line=1)
     if fmt in ("csv", "tsv"):
-        return _read_delimited(path, text, "," if fmt == "csv" else "\t", fmt)
+        return _read_delimited_slow(path, text.replace("\r\n", "\n"), "," if fmt == "csv" else "\t", fmt)
     if fmt == "jsonl":
         return _read_jsonl(path, text)
     if fmt == "json":
         return _read_json(path, text)
     return _read_yaml(path, text)
+
+
+def _regular(data: bytes) -> bool:
+    """Plain UTF-8 lines without blank lines: polars can read it and row N is line N (+ header)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
+        return False
+    body = data.rstrip(b"\r\n")
+    return bool(body.strip()) and b"\n\n" not in body and b"\n\r\n" not in body
 
 
 # -------------------------------------------------------------------------------------------------
@@ -143,39 +155,39 @@ def _check_header(path: Path, header: list[str]) -> None:
             raise DatasetError.single(path, f"column {index} of the header has no name", line=1)
         if name in seen:
             raise DatasetError.single(
-                path, f"column '{name}' appears twice in the header (columns {seen[name]} and {index})", line=1
+                path,
+                f"column '{name}' appears twice in the header (columns {seen[name]} and {index})",
+                line=1,
             )
         seen[name] = index
 
 
-def _read_delimited(path: Path, text: str, separator: str, fmt: str) -> RawTable:
-    text = text.replace("\r\n", "\n")
-    if _irregular(text):
-        return _read_delimited_slow(path, text, separator, fmt)
+def _fast_delimited(path: Path, data: bytes, fmt: str) -> RawTable | None:
+    """polars' reader on the file's bytes; None when only the exact reader can tell the lines."""
+    separator = "," if fmt == "csv" else "\t"
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            data,
             separator=separator,
             infer_schema=False,
             empty_string_is_null=False,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
-        # Too many fields in a row, broken quoting ...: the exact reader names the line.
-        return _read_delimited_slow(path, text, separator, fmt)
-    if text.rstrip("\n").count("\n") != frame.height:
-        # Newlines inside quoted fields: the exact reader knows where each record starts.
-        return _read_delimited_slow(path, text, separator, fmt)
+        return None  # too many fields in a row, broken quoting, not UTF-8 ...
+    if data.rstrip(b"\r\n").count(b"\n") != frame.height:
+        return None  # newlines inside quoted fields
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
     header = frame.columns
-    _check_header(path, [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=separator))])
+    _check_header(path, [h.strip() for h in next(csv.reader([first], delimiter=separator))])
     if frame.height == 0:
         raise DatasetError.single(path, "has a header but no PR rows", line=1)
     # polars pads short rows with empty strings; only rows whose last cell is empty can be short.
     problems: list[Problem] = []
     candidates = frame.select(pl.col(header[-1]) == "").to_series().arg_true().to_list()
-    lines = text.split("\n") if candidates else []
+    lines = data.split(b"\n") if candidates else []
     for index in candidates:
-        fields = next(csv.reader([lines[index + 1]], delimiter=separator))
+        fields = next(csv.reader([lines[index + 1].decode("utf-8").rstrip("\r")], delimiter=separator))
         if len(fields) < len(header):
             problems.append(
                 Problem(
@@ -187,11 +199,6 @@ def _read_delimited(path: Path, text: str, separator: str, fmt: str) -> RawTable
             )
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
     return RawTable(path, fmt, frame, problems=problems)
-
-
-def _irregular(text: str) -> bool:
-    body = text.rstrip("\n")
-    return "\n\n" in body or "\r" in body
 
 
 def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> RawTable:
@@ -214,7 +221,11 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
             if len(record) != len(header):
                 extra = "" if len(record) < len(header) else f"; extra values: {record[len(header) :]}"
                 problems.append(
-                    Problem(str(path), line, f"row has {len(record)} fields but the header has {len(header)}{extra}")
+                    Problem(
+                        str(path),
+                        line,
+                        f"row has {len(record)} fields but the header has {len(header)}{extra}",
+                    )
                 )
                 if len(record) > len(header):
                     continue
@@ -234,16 +245,36 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
 # JSON
 
 
+def _fast_jsonl(path: Path, data: bytes) -> RawTable | None:
+    lines = data.rstrip(b"\r\n").count(b"\n") + 1
+    try:
+        frame = pl.read_ndjson(data, infer_schema_length=1000)
+        if not _all_keys_seen(frame, data, lines):
+            # A key that first appears after the sampled lines must not be dropped: infer from all.
+            frame = pl.read_ndjson(data, infer_schema_length=None)
+    except pl.exceptions.PolarsError:
+        return None  # mixed types or broken lines: the exact reader names the line
+    if frame.height != lines:
+        return None
+    frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))
+    return RawTable(path, "jsonl", frame)
+
+
+def _all_keys_seen(frame: pl.DataFrame, data: bytes, lines: int) -> bool:
+    """True when the schema sampled from the first lines certainly covers every key of the file.
+
+    Holds when the records are flat, no value is missing or null (so every line has every sampled
+    key) and the file has exactly one ``":`` per sampled key and line (so no line has another key).
+    Anything else (nested values, nulls, spacing, ``":`` inside strings) answers False: safe, slower.
+    """
+    if frame.height != lines or any(isinstance(t, pl.Struct | pl.List | pl.Array) for t in frame.dtypes):
+        return False
+    if any(frame.null_count().row(0)):
+        return False
+    return data.count(b'":') == lines * frame.width
+
+
 def _read_jsonl(path: Path, text: str) -> RawTable:
-    text = text.replace("\r\n", "\n")
-    if not _irregular(text):
-        try:
-            frame = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
-        except pl.exceptions.PolarsError:
-            pass  # mixed types or broken lines: the exact reader below names the line
-        else:
-            frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))
-            return RawTable(path, "jsonl", frame)
     records: list[tuple[int, Any]] = []
     decoder = json.JSONDecoder()
     for number, line in enumerate(text.splitlines(), start=1):
@@ -267,7 +298,15 @@ def _read_json(path: Path, text: str) -> RawTable:
         if not stripped.startswith("["):
             value = json.loads(text)
             if isinstance(value, dict):
-                for key in ("prs", "pull_requests", "pullRequests", "data", "items", "records", "value"):
+                for key in (
+                    "prs",
+                    "pull_requests",
+                    "pullRequests",
+                    "data",
+                    "items",
+                    "records",
+                    "value",
+                ):
                     if isinstance(value.get(key), list):
                         return _read_json_list(path, value[key])
             raise DatasetError.single(path, "expected a JSON array of PR objects", line=1)
@@ -316,7 +355,7 @@ def _records_frame(path: Path, records: Iterable[tuple[int, Any]]) -> pl.DataFra
             if key not in columns:
                 columns[key] = [None] * count
             columns[key].append(value)
-        for key, values in columns.items():
+        for values in columns.values():
             if len(values) == count:
                 values.append(None)
         lines.append(line)

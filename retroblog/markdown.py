@@ -40,12 +40,12 @@ class RetroblogExtension(Extension):
         self.setConfig("settings", settings)
         return settings
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         # Validate the options now, so a bad setting fails before any page is converted.
         _ = self.settings
 
 
-def makeExtension(**kwargs: Any) -> RetroblogExtension:  # noqa: N802 - Python-Markdown's API name
+def makeExtension(**kwargs: Any) -> RetroblogExtension:
     """Entry point for ``markdown.markdown(text, extensions=["retroblog.markdown"])``."""
     return RetroblogExtension(**kwargs)

@@ -62,7 +62,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         if self.settings is not None and self.settings.data_dir == settings.data_dir:
             settings._registry = self.settings._registry
         self.settings = settings
-        config.markdown_extensions.append(RetroblogExtension(settings=settings))  # type: ignore[arg-type]
+        config.markdown_extensions.append(RetroblogExtension(settings=settings))
         return config
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -172,3 +172,13 @@ for _field in FIELDS:
 def canonical_name(header: str) -> str | None:
     """The canonical field a column header stands for, or None for a column that is kept as is."""
     return ALIASES.get(header_key(header))
+
+
+def alias_table() -> str:
+    """The Markdown table of fields and accepted column names, as shown in docs/data-formats.md."""
+    rows = ["| field | kind | accepted column names | meaning |", "| --- | --- | --- | --- |"]
+    for f in FIELDS:
+        names = ", ".join(f"`{a}`" for a in (f.name, *f.aliases))
+        required = " **Required.**" if f.required else ""
+        rows.append(f"| `{f.name}` | {f.kind} | {names} | {f.description}{required} |")
+    return "\n".join(rows)

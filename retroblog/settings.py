@@ -88,7 +88,7 @@ def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
     """The settings of the ``retroblog`` plugin entry in ``config_file`` (defaults if it has none)."""
     path = Path(config_file)
     try:
-        config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}  # noqa: S506
+        config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except yaml.MarkedYAMLError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import polars as pl
@@ -20,7 +21,13 @@ from retroblog.errors import ConfigError
 DEFAULT_EDGES: tuple[int, ...] = (10, 100, 500, 1000)
 """Default size-bucket edges on additions: ``<10``, ``10-100``, ``100-500``, ``500-1000``, ``>1000``."""
 
-METRICS: tuple[str, ...] = ("additions", "deletions", "lines_changed", "comments", "review_comments")
+METRICS: tuple[str, ...] = (
+    "additions",
+    "deletions",
+    "lines_changed",
+    "comments",
+    "review_comments",
+)
 """Summed per period besides the PR count."""
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -31,7 +38,7 @@ def bucket_labels(edges: Sequence[int]) -> list[str]:
     """Labels of the buckets that ``edges`` make, lower edge inclusive: ``<10``, ``10-100``, ..., ``>1000``."""
     check_edges(edges)
     labels = [f"<{edges[0]}"]
-    labels += [f"{lo}-{hi}" for lo, hi in zip(edges, edges[1:], strict=False)]
+    labels += [f"{lo}-{hi}" for lo, hi in pairwise(edges)]
     labels.append(f">{edges[-1]}")
     return labels
 
@@ -41,7 +48,7 @@ def check_edges(edges: Sequence[int]) -> tuple[int, ...]:
     values = tuple(edges)
     if not values or any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for e in values):
         raise ConfigError(f"size buckets: expected increasing whole numbers such as [10, 100, 500], got {list(values)}")
-    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(values)):
         raise ConfigError(f"size buckets: edges must increase, got {list(values)}")
     return values
 
@@ -62,14 +69,19 @@ class Filters:
         end = _date_option(options.get("to"), "to", where)
         year = options.get("year")
         if year is not None:
-            if isinstance(year, bool) or not isinstance(year, int) and not str(year).isdigit():
+            if isinstance(year, bool) or (not isinstance(year, int) and not str(year).isdigit()):
                 raise ConfigError(f"{where}: 'year' must be a year such as 2021, got {year!r}")
             y = int(year)
             start = max(start or dt.date(y, 1, 1), dt.date(y, 1, 1))
             end = min(end or dt.date(y, 12, 31), dt.date(y, 12, 31))
         if start and end and start > end:
             raise ConfigError(f"{where}: 'from' ({start}) is after 'to' ({end})")
-        return cls(start, end, _names(options.get("repo"), "repo", where), _names(options.get("label"), "label", where))
+        return cls(
+            start,
+            end,
+            _names(options.get("repo"), "repo", where),
+            _names(options.get("label"), "label", where),
+        )
 
     def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
         conditions: list[pl.Expr] = []
@@ -217,9 +229,7 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
             base.group_by("y", "m").agg(sums).sort("y", "m"),
             base.group_by("iy", "w").agg(sums).sort("iy", "w"),
             base.group_by("wd").agg(sums).sort("wd"),
-            base.filter(pl.col("additions").is_not_null())
-            .group_by(bucket.alias("b"))
-            .agg(pl.len().alias("n")),
+            base.filter(pl.col("additions").is_not_null()).group_by(bucket.alias("b")).agg(pl.len().alias("n")),
             base.select(
                 *quantiles,
                 pl.col("additions").mean().alias("mean"),
@@ -237,9 +247,7 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
                 pl.col("day").min().alias("first"),
                 pl.col("day").max().alias("last"),
             ),
-            base.group_by("repo")
-            .agg(sums)
-            .sort(["prs", "repo"], descending=[True, False], nulls_last=True),
+            base.group_by("repo").agg(sums).sort(["prs", "repo"], descending=[True, False], nulls_last=True),
         ]
     )
     total = total_q.row(0, named=True)
@@ -357,7 +365,7 @@ def _busiest(rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
 
 def _streak(weeks: list[dict[str, Any]]) -> dict[str, Any]:
     """Longest run of consecutive ISO weeks with at least one merged PR (earliest run wins ties)."""
-    best = {"weeks": 0, "start": None, "end": None}
+    best: dict[str, Any] = {"weeks": 0, "start": None, "end": None}
     run_start: str | None = None
     run = 0
     for row in weeks:

@@ -17,7 +17,7 @@ import polars as pl
 
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
 from retroblog.loaders import LINE, RawTable
-from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, header_key
+from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name
 
 NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")
 """Cell texts that mean "unknown" (null), never 0."""
@@ -97,7 +97,7 @@ def validate(raw: RawTable, timezone: str = "UTC", *, today: dt.date | None = No
         raise DatasetError(errors[:MAX_REPORTED], total=checker.error_count)
     ordered = [f.name for f in FIELDS] + [c for c in frame.columns if c not in FIELD_BY_NAME and c != LINE]
     frame = frame.select([*ordered, LINE])
-    return Validated(frame, columns, sorted(checker.warnings, key=lambda p: p.line or 0))
+    return Validated(frame, dict(checker.source), sorted(checker.warnings, key=lambda p: p.line or 0))
 
 
 class _Checker:
@@ -126,7 +126,13 @@ class _Checker:
         target = self.warnings if warn else self.errors
         for line, value in zip(lines, values, strict=True):
             target.append(
-                Problem(self.path, line, message(value), self.source.get(column, column), self.raw.location)
+                Problem(
+                    self.path,
+                    line,
+                    message(value),
+                    self.source.get(column, column),
+                    self.raw.location,
+                )
             )
 
     # -- columns -----------------------------------------------------------------------------------
@@ -139,8 +145,8 @@ class _Checker:
             name = canonical_name(column)
             if name is None:
                 continue
-            exact = header_key(column) == header_key(name)
-            if name not in chosen or (exact and header_key(chosen[name]) != header_key(name)):
+            exact = column.strip().casefold() == name
+            if name not in chosen or (exact and chosen[name].strip().casefold() != name):
                 if name in chosen:
                     self._column_warning(chosen[name], name, column)
                 chosen[name] = column
@@ -153,7 +159,7 @@ class _Checker:
                 f"no merge date column; expected one named {accepted}",
                 line=1 if self.raw.location == "line" else None,
             )
-        self.source = {name: column for name, column in chosen.items()}
+        self.source = dict(chosen)
         renamed: dict[str, str] = {}
         for name, column in chosen.items():
             if column != name:
@@ -278,7 +284,12 @@ class _Checker:
         )
         created = frame["created_at"]
         early = created > merged
-        self._report(early, "created_at", lambda v: f"{v!r} is after the PR's merge date; kept, but check it", warn=True)
+        self._report(
+            early,
+            "created_at",
+            lambda v: f"{v!r} is after the PR's merge date; kept, but check it",
+            warn=True,
+        )
         derived = frame["additions"] + frame["deletions"]
         given = frame["lines_changed"]
         mismatch = given.is_not_null() & derived.is_not_null() & (given != derived)
@@ -296,9 +307,9 @@ class _Checker:
         self._duplicates(frame, ["url"], "url", "url")
 
     def _duplicates(self, frame: pl.DataFrame, keys: list[str], column: str, what: str) -> None:
-        keyed = frame.select([*keys, LINE]).with_row_index("_i").drop_nulls(keys[-1])
-        if keyed.is_empty():
-            return
+        keyed = frame.select([*keys, LINE]).drop_nulls(keys[-1])
+        if keyed.is_empty() or not keyed.select(pl.struct(keys).hash().is_duplicated().any()).item():
+            return  # equal hashes are necessary for duplicates; the exact check below confirms them
         dup = keyed.filter(pl.struct(keys).is_duplicated())
         if dup.is_empty():
             return
@@ -326,13 +337,24 @@ def parse_datetimes(text: pl.Series, timezone: str) -> pl.Series:
     as local times of ``timezone``; dates are midnight in ``timezone``. The common ISO shapes are tried
     first on the whole column; each later format only on the rows still unparsed.
     """
+    # Fixed-width formats first: polars parses them many times faster than ones with optional parts.
     out = (
-        text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", strict=False, time_unit="us")
+        text.str.to_datetime("%Y-%m-%dT%H:%M:%SZ", strict=False, time_unit="us", cache=False)
         .dt.replace_time_zone("UTC")
         .dt.convert_time_zone(timezone)
     )
-    out = _fill(out, text, "%Y-%m-%dT%H:%M:%S%.f%z", timezone, aware=True, is_date=False)
+    out = _fill(out, text, "%Y-%m-%dT%H:%M:%S%:z", timezone, aware=True, is_date=False)
     out = _fill(out, text, "%Y-%m-%d", timezone, aware=False, is_date=True)
+    out = _fill(out, text, "%Y-%m-%dT%H:%M:%S%.f%z", timezone, aware=True, is_date=False)
+    utc = _fill(
+        out.dt.convert_time_zone("UTC"),
+        text,
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+        "UTC",
+        aware=False,
+        is_date=False,
+    )
+    out = utc.dt.convert_time_zone(timezone)
     missing = (out.is_null() & text.is_not_null()).arg_true()
     if missing.len() == 0:
         return out
@@ -360,9 +382,9 @@ def _fill(out: pl.Series, norm: pl.Series, fmt: str, tz: str, *, aware: bool, is
         return out
     subset = norm.gather(missing)
     if is_date:
-        parsed = subset.str.to_date(fmt, strict=False).cast(DATETIME)
+        parsed = subset.str.to_date(fmt, strict=False, cache=False).cast(DATETIME)
     else:
-        parsed = subset.str.to_datetime(fmt, strict=False, time_unit="us")
+        parsed = subset.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
     if aware:
         parsed = parsed.dt.convert_time_zone(tz)
     else:

@@ -39,14 +39,23 @@ def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -
 
 @click.command()
 @click.argument("dataset")
-@click.option("--from", "start", metavar="DATE", help="First merge date to count (2021-03-04, 2021-03 or 2021).")
+@click.option(
+    "--from",
+    "start",
+    metavar="DATE",
+    help="First merge date to count (2021-03-04, 2021-03 or 2021).",
+)
 @click.option("--to", "end", metavar="DATE", help="Last merge date to count, inclusive.")
 @click.option("--repo", multiple=True, help="Only PRs of this repository (repeatable).")
 @click.option("--label", multiple=True, help="Only PRs with this label (repeatable).")
 @click.option("--timezone", help="Timezone of periods (default: the dataset's, else UTC).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option(
-    "--config-file", "-f", default="mkdocs.yml", show_default=True, help="Site config to look dataset names up in."
+    "--config-file",
+    "-f",
+    default="mkdocs.yml",
+    show_default=True,
+    help="Site config to look dataset names up in.",
 )
 def stats(
     dataset: str,
@@ -61,7 +70,12 @@ def stats(
     """Exact statistics of DATASET: a file path, or a dataset name from mkdocs.yml."""
     with user_errors():
         data, edges = resolve_dataset(dataset, config_file, timezone)
-        options = {"from": start, "to": end, "repo": list(repo) or None, "label": list(label) or None}
+        options = {
+            "from": start,
+            "to": end,
+            "repo": list(repo) or None,
+            "label": list(label) or None,
+        }
         result = compute(data, Filters.from_options(options, "stats"), edges)
     console = Console(stderr=True)
     for warning in data.warnings:
@@ -75,7 +89,10 @@ def stats(
 def _print_tables(result: Stats) -> None:
     console = Console()
     scope = result.filters.describe()
-    summary = Table(title=f"{result.dataset}{' ' + scope if scope else ''} ({result.timezone})", show_header=False)
+    summary = Table(
+        title=f"{result.dataset}{' ' + scope if scope else ''} ({result.timezone})",
+        show_header=False,
+    )
     summary.add_column("stat")
     summary.add_column("value", justify="right")
     summary.add_row("PRs merged", f"{result.total_prs:,}")
@@ -95,7 +112,13 @@ def _print_tables(result: Stats) -> None:
     for column in ("year", "PRs", "additions", "deletions", "comments"):
         years.add_column(column, justify="right")
     for row in result.periods["year"]:
-        years.add_row(row["period"], f"{row['prs']:,}", f"{row['additions']:,}", f"{row['deletions']:,}", f"{row['comments']:,}")
+        years.add_row(
+            row["period"],
+            f"{row['prs']:,}",
+            f"{row['additions']:,}",
+            f"{row['deletions']:,}",
+            f"{row['comments']:,}",
+        )
     console.print(years)
     buckets = Table(title="size buckets (additions)")
     buckets.add_column("bucket")

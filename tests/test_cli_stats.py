@@ -1,0 +1,88 @@
+"""``retroblog stats``: JSON and tables, datasets by path or by name, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from retroblog.cli import main
+
+CSV = "merged_at,additions,repo\n2021-03-01T10:00:00Z,5,a\n2021-06-01T10:00:00Z,50,b\n2022-01-01T10:00:00Z,500,a\n"
+
+
+def run(*args: str, cwd=None):
+    runner = CliRunner()
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_json_by_path(write):
+    path = write("prs.csv", CSV)
+    result = run("stats", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["total_prs"] == 3
+    assert data["by_year"] == {"2021": 2, "2022": 1}
+    assert data["by_quarter"] == {
+        "2021-Q1": 1,
+        "2021-Q2": 1,
+        "2021-Q3": 0,
+        "2021-Q4": 0,
+        "2022-Q1": 1,
+    }
+    assert data["by_month"]["2021-03"] == 1
+    assert data["size_buckets"] == {"<10": 1, "10-100": 1, "100-500": 0, "500-1000": 1, ">1000": 0}
+    assert (data["additions"], data["deletions"]) == (555, 0)
+
+
+def test_filters_and_repo(write):
+    path = write("prs.csv", CSV)
+    data = json.loads(run("stats", str(path), "--json", "--from", "2021-04", "--repo", "a").stdout)
+    assert data["total_prs"] == 1
+    assert data["filters"] == {"from": "2021-04-01", "to": None, "repo": ["a"], "label": []}
+
+
+def test_dataset_by_name_from_mkdocs_yml(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text("merged_at\n2020-12-31T23:30:00Z\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  - retroblog:\n      datasets:\n        work: {timezone: Asia/Tokyo}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(run("stats", "work", "--json").stdout)
+    assert data["by_year"] == {"2021": 1}
+    assert data["timezone"] == "Asia/Tokyo"
+
+
+def test_table_output(write):
+    path = write("prs.csv", CSV)
+    result = run("stats", str(path))
+    assert result.exit_code == 0
+    assert "PRs merged" in result.stdout and " 3 " in result.stdout
+    assert "500-1000" in result.stdout
+
+
+def test_errors_are_one_line_without_traceback(samples, tmp_path, monkeypatch):
+    result = CliRunner().invoke(main, ["stats", str(samples / "bad/bad-values.csv")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error: ")
+    assert "bad-values.csv:3: column 'additions': 'ten' is not a whole number" in result.output
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["stats", "nosuch"])
+    assert result.exit_code == 1
+    assert result.output == "Error: 'nosuch' is not a dataset file, and there is no mkdocs.yml to look its name up in\n"
+    result = CliRunner().invoke(main, ["stats", str(samples / "bad/bad-values.csv"), "--from", "soon"])
+    assert result.exit_code == 1
+
+
+def test_unknown_dataset_name_lists_known_ones(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text("merged_at\n2021-01-01\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - retroblog\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["stats", "home"])
+    assert result.exit_code == 1
+    assert result.output == "Error: unknown dataset 'home'; known datasets: work\n"

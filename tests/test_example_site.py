@@ -1,0 +1,144 @@
+"""The example site: its dataset's published figures, the generator's determinism, and a strict build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.htmlcheck import external_resources
+
+sys.path.insert(0, str(REPO / "data"))
+import generate_example
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "retroblog", "stats", "example", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_published_figures(figures):
+    assert figures["total_prs"] == 310
+    assert figures["by_year"] == {"2019": 29, "2020": 129, "2021": 120, "2022": 32}
+    assert figures["size_buckets"] == {
+        "<10": 93,
+        "10-100": 122,
+        "100-500": 71,
+        "500-1000": 11,
+        ">1000": 13,
+    }
+    assert figures["first_merged"].startswith("2019-06")
+    assert figures["last_merged"].startswith("2022-05")
+    assert figures["timezone"] == "Europe/Berlin"
+
+
+def test_spring_is_the_busiest_season(figures):
+    months = figures["by_month"]
+    for year in ("2020", "2021", "2022"):
+        spring = [months[f"{year}-{m:02d}"] for m in (3, 4, 5)]
+        others = [v for k, v in months.items() if k.startswith(year) and int(k[5:]) not in (3, 4, 5)]
+        assert min(spring) > max(others), year
+
+
+def test_three_giants_in_the_last_week_of_may_2022(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "retroblog",
+            "stats",
+            "example",
+            "--json",
+            "--from",
+            "2022-05-25",
+            "--to",
+            "2022-05-31",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    last_week = json.loads(result.stdout)
+    rows = generate_example.generate()
+    giants = [r for r in rows if int(r["additions"]) > 2000]
+    assert len(giants) == 3
+    assert all("2022-05-25" <= str(r["merged_at"])[:10] <= "2022-05-31" for r in giants)
+    assert last_week["size"]["max"] > 2000
+    assert last_week["total_prs"] >= 3
+
+
+def test_generator_is_seeded_and_matches_the_committed_file():
+    committed = (REPO / "data" / "example.csv").read_text(encoding="utf-8")
+    assert generate_example.render(generate_example.generate()) == committed
+    assert generate_example.render(generate_example.generate(seed=1)) != committed
+
+
+def _copy_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site-src"
+    site.mkdir(parents=True)
+    for name in ("mkdocs.yml", "docs", "data"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        else:
+            shutil.copy2(source, site / name)
+    return site
+
+
+def _build(site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / "site")],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_example_site_builds_strict_and_self_contained(tmp_path):
+    site = _copy_site(tmp_path)
+    result = _build(site)
+    assert result.returncode == 0, result.stderr
+    html_files = list((site / "site").rglob("*.html"))
+    assert (site / "site" / "index.html").is_file()
+    post = next(p for p in html_files if "my-three-years-at-northwind" in str(p))
+    assert "310 pull requests" in post.read_text(encoding="utf-8")
+    # Nothing a reader's browser loads may come from another host.
+    for page in html_files:
+        text = page.read_text(encoding="utf-8")
+        assert external_resources(text) == [], page
+        assert "fonts.googleapis" not in text
+    css = list((site / "site").rglob("*.css"))
+    assert css and not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in css)
+
+
+@pytest.mark.slow
+def test_same_inputs_build_byte_identical_html(tmp_path):
+    first = _copy_site(tmp_path / "a")
+    second = _copy_site(tmp_path / "b")
+    for site in (first, second):
+        assert _build(site).returncode == 0
+    files_a = sorted(p.relative_to(first / "site") for p in (first / "site").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second / "site") for p in (second / "site").rglob("*") if p.is_file())
+    assert files_a == files_b
+    differing = [
+        str(p)
+        for p in files_a
+        if p.suffix in (".html", ".xml", ".json", ".svg")
+        and (first / "site" / p).read_bytes() != (second / "site" / p).read_bytes()
+        and p.name != "sitemap.xml.gz"
+    ]
+    assert differing == []
