@@ -21,6 +21,7 @@ def _register() -> None:
     from retroblog.cli.stats import stats
 
     main.add_command(stats)
+    main.add_command(__import__("retroblog.cli.collect", fromlist=["collect"]).collect)
     main.add_command(__import__("retroblog.cli.posts", fromlist=["import_posts"]).import_posts)
 
 

@@ -1,0 +1,248 @@
+"""``retroblog collect``: write a dataset from git, GitHub, GitLab or Azure DevOps.
+
+Every subcommand writes (or extends) ``--out``: re-runs add only new PRs and keep the user's edits
+(``retroblog.collect.merge``). Progress goes to stderr; library errors become one-line messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from retroblog.cli._common import UserError, user_errors
+from retroblog.collect.base import CollectError, DateRange, Row, parse_date
+from retroblog.collect.merge import WriteResult, check_output, write_dataset
+from retroblog.collect.redact import Redactor, default_key_file
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Bar:
+    """The library's ``Progress`` as a rich progress bar with ETA on stderr."""
+
+    def __init__(self, console: Console, description: str) -> None:
+        self.console = console
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        self.task = self.bar.add_task(description, total=None)
+
+    def total(self, total: int | None) -> None:
+        self.bar.update(self.task, total=total)
+
+    def advance(self, count: int = 1) -> None:
+        self.bar.advance(self.task, count)
+
+    def waiting(self, seconds: float, reason: str) -> None:
+        until = (dt.datetime.now() + dt.timedelta(seconds=seconds)).strftime("%H:%M:%S")
+        self.console.print(
+            f"[yellow]{reason}[/]: waiting {seconds:.0f} s (until {until})", highlight=False, soft_wrap=True
+        )
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[_Bar]:
+    console = Console(stderr=True)
+    bar = _Bar(console, description)
+    with bar.bar:
+        yield bar
+
+
+def _output_options(func: F) -> F:
+    options = [
+        click.option(
+            "--out",
+            "-o",
+            required=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Dataset to write (.csv, .tsv or .jsonl). If it exists, only new PRs are added.",
+        ),
+        click.option("--since", metavar="DATE", help="First merge date to collect (YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE", help="Last merge date to collect, inclusive (YYYY-MM-DD)."),
+        click.option(
+            "--redact",
+            is_flag=True,
+            help="Replace titles, repo names, URLs, authors and hosts with stable pseudonyms.",
+        ),
+        click.option(
+            "--redact-key",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f"Secret key file of the pseudonyms (default: {default_key_file()}; created if missing).",
+        ),
+        click.option(
+            "--replace",
+            is_flag=True,
+            help="Overwrite --out with the collected PRs instead of adding to it (drops your edits).",
+        ),
+        click.option("--dry-run", is_flag=True, help="Collect and report, but write nothing."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _dates(since: str | None, until: str | None) -> DateRange:
+    return DateRange(parse_date(since, "--since"), parse_date(until, "--until"))
+
+
+def _write(
+    rows: Sequence[Row],
+    out: Path,
+    *,
+    redact: bool,
+    redact_key: Path | None,
+    replace: bool,
+    dry_run: bool,
+) -> WriteResult:
+    redactor = Redactor.from_key_file(redact_key) if redact else None
+    return write_dataset(out, rows, replace=replace, redactor=redactor, dry_run=dry_run)
+
+
+def _report(result: WriteResult, what: str, dry_run: bool) -> None:
+    console = Console(stderr=True)
+    verb = "would add" if dry_run else "added"
+    if result.created:
+        action = "would write" if dry_run else "wrote"
+        console.print(f"{what}; {action} {result.added:,} PRs to {result.path}", highlight=False, soft_wrap=True)
+        return
+    if result.added == 0:
+        message = f"{what}; no new PRs, {result.path} left as it was"
+    else:
+        message = f"{what}; {verb} {result.added:,} new PRs to {result.path}"
+    if result.already_present:
+        message += f" ({result.already_present:,} already there)"
+    console.print(message, highlight=False, soft_wrap=True)
+    if result.dropped_columns:
+        console.print(
+            f"[yellow]note:[/] {result.path} has no column {', '.join(result.dropped_columns)}; "
+            "those values were not written",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise UserError(
+            "interrupted; nothing was written to the dataset (API collectors resume where they stopped)"
+        ) from None
+
+
+@click.group()
+def collect() -> None:
+    """Collect your merged PRs from git, GitHub, GitLab or Azure DevOps into a dataset."""
+
+
+@collect.command("git")
+@click.argument("repos", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    required=True,
+    metavar="ID",
+    help="Your name or email as in the commits (repeatable: every identity you used). .mailmap applies.",
+)
+@click.option("--branch", metavar="NAME", help="Main line to read (default: origin's default branch, else HEAD).")
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Files whose lines are not counted, e.g. 'docs/generated/*' (repeatable; adds to the defaults).",
+)
+@click.option("--no-default-excludes", is_flag=True, help="Count lock files and generated files too.")
+@click.option(
+    "--mailmap",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Extra mailmap file mapping your old names and emails to one identity.",
+)
+@_output_options
+def git_command(
+    repos: tuple[Path, ...],
+    authors: tuple[str, ...],
+    branch: str | None,
+    excludes: tuple[str, ...],
+    no_default_excludes: bool,
+    mailmap: Path | None,
+    out: Path,
+    since: str | None,
+    until: str | None,
+    redact: bool,
+    redact_key: Path | None,
+    replace: bool,
+    dry_run: bool,
+) -> None:
+    """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
+    from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
+
+    with user_errors(), _interruptible():
+        check_output(out)
+        patterns = (*(() if no_default_excludes else DEFAULT_EXCLUDES), *excludes)
+        with _progress("reading git history") as bar:
+            found = collect_git(
+                repos,
+                authors,
+                dates=_dates(since, until),
+                branch=branch,
+                excludes=patterns,
+                mailmap=mailmap,
+                progress=bar,
+            )
+        if not found.rows:
+            raise CollectError(_nothing_in_git(found, authors, len(repos)))
+        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+    what = f"found {len(found.rows):,} PRs in {found.commits_scanned:,} main-line commits"
+    _report(result, what, dry_run)
+
+
+def _nothing_in_git(found: Any, authors: Sequence[str], repos: int) -> str:
+    ids = ", ".join(authors)
+    where = "the repository" if repos == 1 else f"the {repos} repositories"
+    message = (
+        f"no merged PRs by {ids} in {where} ({found.commits_scanned:,} main-line commits, "
+        f"{found.pr_merges:,} PR merges in the date range)"
+    )
+    if found.other_authors:
+        top = ", ".join(f"{who} ({n})" for who, n in found.other_authors.most_common(5))
+        message += f"; PR authors found: {top}. Pass the names or emails you used with --author"
+    elif found.pr_merges == 0:
+        message += (
+            "; no commit on the main line looks like a PR merge (Merge pull request #N, Title (#N), "
+            "See merge request g/p!N, Merged PR N: ...). Check --branch"
+        )
+    return message
+
+
+def _token(*names: str) -> str:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    raise CollectError(f"no token: set {' or '.join(names)} to a personal access token with read access")
