@@ -69,3 +69,46 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         if self.config.enabled and self.settings and self.settings.data_dir.is_dir():
             server.watch(str(self.settings.data_dir))
         return server
+
+    # -- Posts (issue 4): lenient front matter of posts copied in from Jekyll or Hashnode --------
+    # Runs at the default priority (0), before mkdocs-material's blog reads its posts (-50). The
+    # work is the pure ``retroblog.posts.lenient.normalise``; a rewritten post is read by the blog
+    # from a temporary copy, and the source file is never changed.
+    def on_files(self, files: Any, /, *, config: MkDocsConfig) -> Any:
+        """Normalise blog posts' dates, categories and tags; warn once per file; fail on nonsense."""
+        import os
+        import tempfile
+
+        from retroblog.posts.lenient import normalise, post_dirs
+
+        if not self.config.enabled:
+            return files
+        dirs = post_dirs(config.plugins.items())
+        if not dirs:
+            return files
+        if getattr(self, "_posts_tmp", None) is None:
+            self._posts_tmp = tempfile.TemporaryDirectory(prefix="retroblog-posts-")
+        for file in files.documentation_pages():
+            if not any(file.src_uri.startswith(d + "/") for d in dirs) or file.abs_src_path is None:
+                continue
+            shown = os.path.relpath(file.abs_src_path)
+            try:
+                result = normalise(file.content_string, shown)
+            except RetroblogError as exc:
+                raise PluginError(str(exc)) from None
+            if result.text is None:
+                continue
+            copy = Path(self._posts_tmp.name, file.src_uri)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(result.text, encoding="utf-8")
+            file.abs_src_path = str(copy)
+            if not result.changes:
+                continue  # only the canonical `date: {created: ...}` form, which the feeds read
+            log.warning(
+                "%s: read leniently (%s); to convert it for good, move it out of docs/ and run "
+                "'retroblog import FILE --to %s'",
+                shown,
+                "; ".join(result.changes),
+                Path(shown).parent,
+            )
+        return files

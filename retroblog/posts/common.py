@@ -43,10 +43,9 @@ def as_list(value: Any, *, key: str, path: str, line: int, report: Report, split
         mode = ("comma" if "," in value else "space") if split == "auto" else split
         parts = value.split(",") if mode == "comma" else value.split()
         items = _unique([p.strip() for p in parts if p.strip()])
-        report.add(
-            "mapped",
-            f"{key}: '{value}' split on {'commas' if mode == 'comma' else 'spaces'} → {items}",
-        )
+        if items != [value.strip()]:
+            how = "commas" if mode == "comma" else "spaces"
+            report.add("mapped", f"{key}: '{value}' split on {how} → {items}")
         return items
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [str(value)]

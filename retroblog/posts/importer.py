@@ -173,6 +173,33 @@ def _resolve_authors(
     post.authors = resolved
 
 
+def as_text(value: str, *, quote: bool = False) -> str:
+    """``value`` with what HTML would read as markup written as entities.
+
+    mkdocs-material puts titles, descriptions, categories and tags into pages unescaped (the
+    description inside a ``content="…"`` attribute), so ``<``, ``>``, an ``&`` that starts an entity
+    and, for attributes, ``"`` become entities: the page shows the text, never runs it.
+    """
+    value = re.sub(r"&(?=#?\w+;)", "&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace('"', "&quot;") if quote else value
+
+
+def _neutralise(post: Post, report: Report) -> None:
+    fields: list[tuple[str, str, str]] = [("title", post.title, as_text(post.title))]
+    if post.description:
+        fields.append(("description", post.description, as_text(post.description, quote=True)))
+    for name, value, safe in fields:
+        if safe != value:
+            setattr(post, name, safe)
+            report.add("repaired", f"{name}: HTML characters written as entities so they show as text")
+    for name in ("categories", "tags"):
+        values: list[str] = getattr(post, name)
+        safe_values = [as_text(v) for v in values]
+        if safe_values != values:
+            setattr(post, name, safe_values)
+            report.add("repaired", f"{name}: HTML characters written as entities so they show as text")
+
+
 def _is_remote(url: str) -> bool:
     return url.startswith(("http://", "https://", "//"))
 
@@ -192,6 +219,19 @@ class _Images:
         self.plan = plan
         self.folder = options.to / post.slug
         self.done: dict[str, str] = {}
+
+    def cover(self, url: str) -> str:
+        """The cover's address: remote as it is; a copied file by its path on the site.
+
+        Feeds (mkdocs-rss-plugin) join ``image`` to ``site_url``, so a local cover is written as
+        where mkdocs-material publishes it: the blog folder without ``posts/`` (``blog/<slug>/x.svg``).
+        """
+        local = self.rewrite(url, "cover image")
+        if local == url or _is_remote(local):
+            return local
+        to = self.options.to
+        blog = to.parent.name if to.name == "posts" and to.parent.name else None
+        return f"{blog}/{local}" if blog else local
 
     def rewrite(self, url: str, what: str) -> str:
         url = url.strip()
@@ -259,9 +299,10 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
         report.add("problem", str(exc))
         return plan
     _resolve_authors(post, known, authors_file, options, report)
+    _neutralise(post, report)
     images = _Images(path, post, options, plan)
     if post.image:
-        post.image = images.rewrite(post.image, "cover image")
+        post.image = images.cover(post.image)
     post.body = _IMAGE.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
     post.body = _HTML_IMG.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
     name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
