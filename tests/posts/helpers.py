@@ -1,0 +1,45 @@
+"""Shared helpers of the post tests: run ``retroblog import`` in a folder, compare golden files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from retroblog.cli import main
+
+EXPECTED = Path(__file__).parent / "expected"
+UPDATE = os.environ.get("RETROBLOG_UPDATE_GOLDEN") == "1"
+
+
+def run_import(cwd: Path, *args: str) -> Result:
+    """``retroblog import ARGS`` with ``cwd`` as the current folder."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, ["import", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def copy_sample(samples: Path, relative: str, dest: Path) -> Path:
+    """Copy ``samples/relative`` (a file or folder) to ``dest/src/relative``."""
+    source = samples / relative
+    target = dest / "src" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy(source, target)
+    return target
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """``actual`` equals ``expected/name`` byte for byte (``RETROBLOG_UPDATE_GOLDEN=1`` rewrites it)."""
+    path = EXPECTED / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"missing golden file {path}; run with RETROBLOG_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8")

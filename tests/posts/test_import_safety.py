@@ -1,0 +1,95 @@
+"""``retroblog import`` never overwrites without --force, writes nothing on --dry-run, is deterministic,
+and keeps hostile titles as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.posts.helpers import copy_sample, run_import
+
+SAMPLE = "hashnode/cl7qhqf2h03c11fnvdbyi6d3x.md"
+WRITTEN = "out/posts/2022-09-06-why-i-keep-choosing-boring-infrastructure.md"
+
+
+def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
+    copy_sample(samples, SAMPLE, tmp_path)
+    result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"-> {WRITTEN}: would write" in result.output
+    assert result.output.endswith("1 would write (dry run: nothing written)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_posts_are_kept_unless_forced(samples: Path, tmp_path: Path) -> None:
+    copy_sample(samples, SAMPLE, tmp_path)
+    target = tmp_path / WRITTEN
+    target.parent.mkdir(parents=True)
+    target.write_text("my edited post\n", encoding="utf-8")
+    result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts")
+    assert result.exit_code == 1
+    assert f"problem: {WRITTEN}: exists and differs; not overwritten (use --force)" in result.output
+    assert target.read_text(encoding="utf-8") == "my edited post\n"
+    forced = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert target.read_text(encoding="utf-8").startswith('---\ntitle: Why I keep choosing "boring" infrastructure\n')
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary files left
+
+
+def test_the_same_input_gives_the_same_bytes(samples: Path, tmp_path: Path) -> None:
+    copy_sample(samples, "jekyll", tmp_path)
+    copy_sample(samples, "medium", tmp_path)
+    first = run_import(tmp_path, "src/jekyll", "src/medium", "--to", "a/posts")
+    second = run_import(tmp_path, "src/jekyll", "src/medium", "--to", "b/posts")
+    assert first.exit_code == second.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "a/posts").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b/posts").iterdir())
+    for name in names:
+        assert (tmp_path / "a/posts" / name).read_bytes() == (tmp_path / "b/posts" / name).read_bytes()
+    again = run_import(tmp_path, "src/jekyll", "src/medium", "--to", "a/posts")
+    assert again.output.splitlines()[-1] == "3 unchanged"
+
+
+def test_hostile_titles_and_tags_stay_text(tmp_path: Path) -> None:
+    source = tmp_path / "src/_posts/2022-01-01-x.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(
+        "---\n"
+        "title: \"<script>alert('t')</script> &amp; co\"\n"
+        "description: '\" onload=\"alert(1)'\n"
+        'tags: ["<img src=x onerror=alert(1)>"]\n'
+        "---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    result = run_import(tmp_path, "src/_posts", "--to", "out/posts")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out/posts/2022-01-01-x.md").read_text(encoding="utf-8")
+    assert "title: '&lt;script&gt;alert(''t'')&lt;/script&gt; &amp;amp; co'\n" in text
+    assert "description: '&quot; onload=&quot;alert(1)'\n" in text
+    assert "- '&lt;img src=x onerror=alert(1)&gt;'\n" in text
+    assert "<script" not in text and "<img" not in text
+
+
+def test_local_images_are_copied_next_to_the_post(tmp_path: Path) -> None:
+    site = tmp_path / "src"
+    (site / "assets/images").mkdir(parents=True)
+    (site / "assets/images/cover.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    (site / "_posts").mkdir()
+    (site / "_posts/2022-01-01-covered.md").write_text(
+        "---\ntitle: Covered\nheader:\n  overlay_image: /assets/images/cover.svg\n---\n\n![x](/assets/images/cover.svg)\n",
+        encoding="utf-8",
+    )
+    result = run_import(tmp_path, "src/_posts", "--to", "out/blog/posts")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out/blog/posts/2022-01-01-covered.md").read_text(encoding="utf-8")
+    assert "image: blog/covered/cover.svg\n" in text
+    assert "![x](covered/cover.svg)" in text
+    assert (tmp_path / "out/blog/posts/covered/cover.svg").read_bytes() == (
+        site / "assets/images/cover.svg"
+    ).read_bytes()
+
+
+def test_unknown_author_option_is_an_error(samples: Path, tmp_path: Path) -> None:
+    copy_sample(samples, SAMPLE, tmp_path)
+    result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--author", "nobody")
+    assert result.exit_code == 1
+    assert result.output == "Error: --author 'nobody' is not an id in out/.authors.yml\n"

@@ -1,0 +1,126 @@
+"""Dates, mojibake repair and the lenient normalisation, as tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from retroblog.errors import PostError
+from retroblog.posts.dates import parse_date
+from retroblog.posts.lenient import normalise
+from retroblog.posts.mojibake import fix_lines, fix_text
+
+UTC = dt.UTC
+CST = dt.timezone(dt.timedelta(hours=-6))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("August 06, 2022", dt.date(2022, 8, 6)),
+        ("Aug 6 2022", dt.date(2022, 8, 6)),
+        ("6 August 2022", dt.date(2022, 8, 6)),
+        ("2022/08/06", dt.date(2022, 8, 6)),
+        ("2022-08-06", dt.date(2022, 8, 6)),
+        ("2015-11-17 16:16:01 -0600", dt.datetime(2015, 11, 17, 16, 16, 1, tzinfo=CST)),
+        ("2015-11-17 16:16:01 -06:00", dt.datetime(2015, 11, 17, 16, 16, 1, tzinfo=CST)),
+        ("2022-07-20T15:35:47.591Z", dt.datetime(2022, 7, 20, 15, 35, 47, 591000, tzinfo=UTC)),
+        (
+            "Sat Aug 03 2024 02:17:41 GMT+0000 (Coordinated Universal Time)",
+            dt.datetime(2024, 8, 3, 2, 17, 41, tzinfo=UTC),
+        ),
+        ("Sat, 03 Aug 2024 02:17:41 +0000", dt.datetime(2024, 8, 3, 2, 17, 41, tzinfo=UTC)),
+    ],
+)
+def test_dates_in_other_engines_shapes(text: str, expected: dt.date) -> None:
+    assert parse_date(text, path="p.md", line=4) == expected
+
+
+@pytest.mark.parametrize("text", ["06.08.2022", "next tuesday", "2022-02-30", "Foo 6, 2022", ""])
+def test_dates_that_are_not_dates_name_file_and_line(text: str) -> None:
+    with pytest.raises(PostError) as caught:
+        parse_date(text, path="p.md", line=4)
+    assert str(caught.value) == (
+        f"p.md:4: 'date': cannot read '{text}' as a date; "
+        "write it as 2022-08-06, 2022-08-06 10:00:00 or 2022-08-06T10:00:00+02:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019 â€“ a few", "2019 – a few"),
+        ("The stack ðŸ¤“", "The stack 🤓"),
+        ("Itâ€™s here", "It’s here"),
+        ("CafÃƒÂ©", "Café"),
+        # correct text, curly quotes and entities stay exactly as written
+        ("“Hello” and it’s fine", "“Hello” and it’s fine"),
+        ("Use &lt;div&gt; and `a &amp;&amp; b`", "Use &lt;div&gt; and `a &amp;&amp; b`"),
+        ("ｆｕｌｌｗｉｄｔｈ ﬁ", "ｆｕｌｌｗｉｄｔｈ ﬁ"),
+        ("SÃO PAULO", "SÃO PAULO"),
+    ],
+)
+def test_mojibake_is_repaired_and_nothing_else(text: str, expected: str) -> None:
+    assert fix_text(text) == expected
+
+
+def test_mojibake_inside_code_fences_is_left_alone() -> None:
+    text = "Itâ€™s\n```\nItâ€™s code\n```\nItâ€™s"
+    fixed, repairs = fix_lines(text, first_line=10)
+    assert fixed == "It’s\n```\nItâ€™s code\n```\nIt’s"
+    assert [r.line for r in repairs] == [10, 14]
+
+
+def test_lenient_leaves_a_material_post_alone() -> None:
+    text = "---\ndate:\n  created: 2022-08-06\ncategories:\n  - A\n---\n\nBody <!-- more -->\n"
+    assert normalise(text, "docs/blog/posts/p.md").text is None
+
+
+def test_lenient_only_canonicalises_a_scalar_date_without_a_warning() -> None:
+    result = normalise("---\ndate: 2022-08-06\n---\n\nBody\n", "p.md")
+    assert result.text == "---\ndate:\n  created: 2022-08-06\n---\n\nBody\n"
+    assert result.changes == ()
+
+
+def test_lenient_normalises_a_jekyll_post() -> None:
+    text = (
+        "---\ntitle: T\ndate: August 06, 2022\ncategories: a b\ntags: x y\npublished: false\n---\n\n"
+        'Intro\n\n<!--more-->\n\n![i](u.png align="center")\n'
+    )
+    result = normalise(text, "p.md")
+    assert result.text == (
+        "---\ntitle: T\ndate:\n  created: 2022-08-06\ncategories:\n- a\n- b\ntags:\n- x\n- y\npublished: false\n"
+        "draft: true\n---\n\nIntro\n\n<!-- more -->\n\n![i](u.png)\n"
+    )
+    assert result.changes == (
+        "date 'August 06, 2022' → 2022-08-06",
+        "categories 'a b' → a list",
+        "tags 'x y' → a list",
+        "published: false → draft: true",
+        "'<!--more-->' → '<!-- more -->'",
+        "' align=...' removed from image links",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Just text\n", "x.md:1: a blog post starts with front matter ('---', 'date: 2022-08-06', '---')"),
+        ("---\ntitle: T\n---\n", "x.md:1: no 'date' in the front matter (the blog needs one, e.g. 'date: 2022-08-06')"),
+        (
+            "---\ntitle: T\ndate: someday\n---\n",
+            "x.md:3: 'date': cannot read 'someday' as a date; "
+            "write it as 2022-08-06, 2022-08-06 10:00:00 or 2022-08-06T10:00:00+02:00",
+        ),
+        (
+            "---\ndate:\n  updated: 2022-01-01\n---\n",
+            "x.md:2: 'date' as a mapping needs 'created' (and may have 'updated')",
+        ),
+        ("---\ndate: 2022-01-01\ndraft: maybe\n---\n", "x.md:3: 'draft': expected true or false, found 'maybe'"),
+    ],
+)
+def test_lenient_refuses_what_it_cannot_understand(text: str, message: str) -> None:
+    with pytest.raises(PostError) as caught:
+        normalise(text, "x.md")
+    assert str(caught.value) == message
