@@ -7,28 +7,55 @@ Works with MkDocs (the plugin registers it), Zensical (which runs Python-Markdow
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
+from retroblog.blocks import BlockError, Blocks, chart_id, parse_inline_options
+from retroblog.errors import RetroblogError
+from retroblog.render import SvgCache, error_box
 from retroblog.settings import KEYS, Settings
+
+log = logging.getLogger("mkdocs.plugins.retroblog")
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)[^\n]*$")
+INLINE = re.compile(r":stat\[(?P<key>[^\]\n]+)\](?:\{(?P<options>[^}\n]*)\})?")
+CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 
 
 class RetroblogExtension(Extension):
-    """Register retroblog's syntax with a ``Markdown`` instance."""
+    """Register retroblog's syntax with a ``Markdown`` instance.
+
+    - a ```` ```chart ```` fence with YAML options becomes a chart figure (static SVG + spec);
+    - a ```` ```stats ```` fence becomes a table of key figures;
+    - ``:stat[by_year.2021]{dataset=work}`` in prose becomes the number.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "root": [".", "Folder that relative paths (data_dir) resolve against."],
+            "root": [".", "Folder that relative paths (data_dir, spec files, chart modules) resolve against."],
             "data_dir": ["data", "Folder of dataset files."],
             "timezone": ["UTC", "Default timezone of datasets."],
             "datasets": [{}, "Per-dataset settings: {name: {path, timezone, private}}."],
             "size_buckets": [[10, 100, 500, 1000], "Size-bucket edges on additions."],
+            "cache_dir": ["", "Folder for rendered SVGs (kept across builds); empty: memory only."],
+            "on_error": ["raise", "'raise' fails the conversion; 'show' puts the error on the page instead."],
             "settings": [None, "A ready Settings object (the MkDocs plugin passes its own)."],
+            "blocks": [None, "A ready Blocks object (the MkDocs plugin shares one across pages and builds)."],
+            "error_class": [RetroblogError, "Exception class raised for a broken block (MkDocs: PluginError)."],
         }
         super().__init__(**kwargs)
+        self.page = "<markdown>"
+        """Name of the page being converted, for messages; the MkDocs plugin sets it per page."""
+        self.line_offset = 0
+        """Lines before the Markdown the extension sees (front matter), so messages name file lines."""
+        self.charts_on_page = 0
 
     @property
     def settings(self) -> Settings:
@@ -40,10 +67,119 @@ class RetroblogExtension(Extension):
         self.setConfig("settings", settings)
         return settings
 
+    @property
+    def blocks(self) -> Blocks:
+        ready = self.getConfig("blocks")
+        if isinstance(ready, Blocks):
+            return ready
+        folder = self.getConfig("cache_dir")
+        blocks = Blocks(self.settings, SvgCache(Path(folder) if folder else None))
+        self.setConfig("blocks", blocks)
+        return blocks
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        # Validate the options now, so a bad setting fails before any page is converted.
-        _ = self.settings
+        _ = self.blocks  # validate the options now, before any page is converted
+        # After NormalizeWhitespace (30, which would strip stash placeholders), before fenced code (25).
+        md.preprocessors.register(RetroblogPreprocessor(md, self), "retroblog", 28)
+
+    def reset(self) -> None:
+        self.charts_on_page = 0
+
+    def fail(self, message: str, line: int | None) -> str:
+        """Raise for a build, or return an error box for a preview (``on_error: show``)."""
+        where = f"{self.page}:{line}" if line else self.page
+        text = f"{where}: {message}"
+        if self.getConfig("on_error") == "show":
+            log.error(text)
+            return error_box(text)
+        error: Callable[[str], Exception] = self.getConfig("error_class")
+        raise error(text)
+
+
+class RetroblogPreprocessor(Preprocessor):
+    """Replaces chart and stats fences and inline stats, line by line, leaving code untouched."""
+
+    def __init__(self, md: Markdown, extension: RetroblogExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            match = FENCE.match(lines[index])
+            if not match:
+                out.append(self._inline(lines[index], index))
+                index += 1
+                continue
+            end = self._closing(lines, index, match.group("fence"))
+            lang = match.group("lang")
+            if lang in ("chart", "stats"):
+                indent = match.group("indent")
+                body = "\n".join(
+                    line[len(indent) :] if line.startswith(indent) else line for line in lines[index + 1 : end]
+                )
+                html = self._block(lang, body, index)
+                out += ["", indent + self.md.htmlStash.store(html), ""]
+            else:
+                out += lines[index : end + 1]
+            index = end + 1
+        return out
+
+    @staticmethod
+    def _closing(lines: list[str], start: int, fence: str) -> int:
+        for index in range(start + 1, len(lines)):
+            stripped = lines[index].strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                return index
+        return len(lines) - 1
+
+    def _line(self, index: int) -> int:
+        return self.ext.line_offset + index + 1
+
+    def _block(self, lang: str, body: str, index: int) -> str:
+        blocks = self.ext.blocks
+        try:
+            options = blocks.parse(body)
+            if lang == "stats":
+                return blocks.stats_table(options)
+            self.ext.charts_on_page += 1
+            return blocks.chart_html(options, chart_id(options, self.ext.page, self.ext.charts_on_page))
+        except BlockError as exc:
+            return self.ext.fail(f"{lang} block: {exc.message}", self._line(index) + exc.line)
+        except RetroblogError as exc:
+            return self.ext.fail(f"{lang} block: {exc}", self._line(index))
+
+    def _inline(self, line: str, index: int) -> str:
+        if ":stat[" not in line:
+            return line
+        pieces: list[str] = []
+        last = 0
+        for span in CODE_SPAN.finditer(line):
+            pieces.append(self._replace(line[last : span.start()], index))
+            pieces.append(span.group(0))
+            last = span.end()
+        pieces.append(self._replace(line[last:], index))
+        return "".join(pieces)
+
+    def _replace(self, text: str, index: int) -> str:
+        def value(match: re.Match[str]) -> str:
+            key = match.group("key").strip()
+            try:
+                options = parse_inline_options(match.group("options") or "")
+                result = self.ext.blocks.stat(key, options)
+            except RetroblogError as exc:
+                return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index)))
+            return self.md.htmlStash.store(f'<span class="retroblog-stat">{_escape(result)}</span>')
+
+        return INLINE.sub(value, text)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
 
 
 def makeExtension(**kwargs: Any) -> RetroblogExtension:

@@ -1,0 +1,392 @@
+"""The built-in retrospective charts: aggregated rows in, a Vega-Lite spec (built with Altair) out.
+
+Charts only ever see aggregates (one row per year, month, bucket ...), never PR rows, so an embedded
+spec does not grow with the number of PRs and holds no PR title or URL. Colours are placeholders
+(``SERIES``) that the stylesheet maps to the site's palette, and text uses ``currentColor``, so one
+static SVG follows the light and dark schemes without a rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from retroblog.dataset import Dataset
+from retroblog.errors import ConfigError
+from retroblog.stats import WEEKDAYS, Filters, Stats
+
+SERIES: tuple[str, ...] = ("#010101", "#020202", "#030303", "#040404")
+"""Placeholder colours of series 1-4; the stylesheet maps each to a palette variable."""
+
+DEFAULT_WIDTH = 640
+DEFAULT_HEIGHT = 240
+
+
+@dataclass
+class Chart:
+    """A chart ready to render: its spec, the rows behind it and words for assistive technology."""
+
+    spec: dict[str, Any]
+    title: str
+    description: str
+    columns: list[tuple[str, str]]
+    """(field, heading) of the data table."""
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class ChartContext:
+    """What a chart builder gets: the dataset, its stats under the block's filters, and options."""
+
+    dataset: Dataset
+    stats: Stats
+    filters: Filters
+    options: Mapping[str, Any]
+    width: int = DEFAULT_WIDTH
+    height: int = DEFAULT_HEIGHT
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def scope(self) -> str:
+        words = self.filters.describe()
+        return f" {words}" if words else ""
+
+
+Builder = Callable[[ChartContext], Chart]
+CHARTS: dict[str, Builder] = {}
+OPTIONS: dict[str, set[str]] = {}
+"""Options each chart type takes besides the common ones."""
+
+
+def chart(name: str, *, options: set[str] | None = None) -> Callable[[Builder], Builder]:
+    """Register a built-in chart type."""
+
+    def register(builder: Builder) -> Builder:
+        CHARTS[name] = builder
+        OPTIONS[name] = options or set()
+        return builder
+
+    return register
+
+
+def theme_config() -> dict[str, Any]:
+    """Vega-Lite config that leaves colours to the page: transparent, currentColor text and guides."""
+    guide = {
+        "labelColor": "currentColor",
+        "titleColor": "currentColor",
+        "domainColor": "currentColor",
+        "tickColor": "currentColor",
+        "gridColor": "currentColor",
+        "gridOpacity": 0.15,
+        "domainOpacity": 0.5,
+        "tickOpacity": 0.5,
+        "labelFontSize": 11,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+    }
+    return {
+        "background": None,
+        "view": {"stroke": None},
+        "axis": guide,
+        "legend": {"labelColor": "currentColor", "titleColor": "currentColor", "labelFontSize": 11},
+        "title": {"color": "currentColor", "fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+        "mark": {"color": SERIES[0]},
+        "range": {"category": list(SERIES)},
+    }
+
+
+def finish(chart: alt.TopLevelMixin, ctx: ChartContext, title: str, description: str) -> dict[str, Any]:
+    """The final spec: sized, titled, described, themed by ``theme_config``; no schema URL, no CDN."""
+    spec = chart.properties(title=title, description=description).to_dict(validate=True)
+    spec.pop("$schema", None)
+    spec["config"] = theme_config()
+    spec["autosize"] = {"type": "fit", "contains": "padding"}
+    return spec
+
+
+def _series_words(rows: list[dict[str, Any]], key: str, value: str, unit: str) -> str:
+    if not rows:
+        return f"No {unit}."
+    total = sum(r[value] for r in rows)
+    best = max(rows, key=lambda r: r[value])
+    if len(rows) <= 12:
+        listed = ", ".join(f"{r[key]}: {r[value]:,}" for r in rows)
+        return f"{listed}. Most in {best[key]} ({best[value]:,}); {total:,} in all."
+    return (
+        f"{len(rows)} periods from {rows[0][key]} to {rows[-1][key]}; most in {best[key]} ({best[value]:,}); "
+        f"{total:,} in all."
+    )
+
+
+def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str, title: str) -> Chart:
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X(f"{key}:O", title=heading, axis=alt.Axis(labelAngle=0 if len(rows) <= 12 else -45)),
+        y=alt.Y("prs:Q", title="PRs merged"),
+        tooltip=[alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
+    )
+    layered = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2) + base.mark_text(
+        dy=-5, baseline="bottom", fontSize=10, color="currentColor"
+    ).encode(text=alt.Text("prs:Q"))
+    plot = layered if len(rows) <= 24 else base.mark_bar()
+    description = f"Bar chart of merged PRs per {heading.lower()}{ctx.scope()}. " + _series_words(
+        rows, key, "prs", "PRs"
+    )
+    title = str(ctx.options.get("title") or title)
+    description = str(ctx.options.get("description") or description)
+    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    return Chart(spec, title, description, [(key, heading), ("prs", "PRs")], rows)
+
+
+@chart("prs-per-year")
+def prs_per_year(ctx: ChartContext) -> Chart:
+    rows = [{"year": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["year"]]
+    return _bars(ctx, rows, "year", "Year", "PRs merged per year")
+
+
+@chart("prs-per-month")
+def prs_per_month(ctx: ChartContext) -> Chart:
+    rows = [{"month": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["month"]]
+    year = (
+        ctx.filters.start.year
+        if ctx.filters.start and ctx.filters.end and ctx.filters.start.year == ctx.filters.end.year
+        else None
+    )
+    if year:
+        for r in rows:
+            r["month"] = dt.date(year, int(r["month"][5:]), 1).strftime("%b")
+    title = f"PRs merged per month in {year}" if year else "PRs merged per month"
+    return _bars(ctx, rows, "month", "Month", title)
+
+
+@chart("prs-per-quarter")
+def prs_per_quarter(ctx: ChartContext) -> Chart:
+    rows = [{"quarter": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["quarter"]]
+    year = (
+        ctx.filters.start.year
+        if ctx.filters.start and ctx.filters.end and ctx.filters.start.year == ctx.filters.end.year
+        else None
+    )
+    if year:
+        rows = [{"quarter": r["quarter"][5:], "prs": r["prs"]} for r in rows]
+    colours = {r["quarter"]: SERIES[i % len(SERIES)] for i, r in enumerate(rows)}
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        theta=alt.Theta("prs:Q", stack=True),
+        order=alt.Order("quarter:O"),
+        color=alt.Color(
+            "quarter:N",
+            title="Quarter",
+            sort=[r["quarter"] for r in rows],
+            scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        ),
+        tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
+    )
+    size = min(ctx.width, ctx.height)
+    donut = base.mark_arc(innerRadius=size * 0.22, outerRadius=size * 0.42, stroke="transparent")
+    labels = base.mark_text(radius=size * 0.5, fontSize=11, color="currentColor").encode(text=alt.Text("prs:Q"))
+    title = str(ctx.options.get("title") or (f"PRs merged per quarter in {year}" if year else "PRs merged per quarter"))
+    description = str(
+        ctx.options.get("description")
+        or f"Donut chart of merged PRs per quarter{ctx.scope()}. " + _series_words(rows, "quarter", "prs", "PRs")
+    )
+    spec = finish((donut + labels).properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows)
+
+
+@chart("inserts-deletes")
+def inserts_deletes(ctx: ChartContext) -> Chart:
+    months = ctx.stats.periods["month"]
+    rows = [{"month": r["period"], "additions": r["additions"], "deletions": r["deletions"]} for r in months]
+    long = [{"month": r["month"], "kind": "Inserted", "lines": r["additions"]} for r in rows] + [
+        {"month": r["month"], "kind": "Deleted", "lines": -r["deletions"]} for r in rows
+    ]
+    bars = (
+        alt.Chart(alt.Data(values=long))
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("lines:Q", title="Lines (deleted below zero)"),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["Inserted", "Deleted"], range=[SERIES[0], SERIES[1]]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("month:O", title="Month"),
+                alt.Tooltip("kind:N", title="Lines"),
+                alt.Tooltip("lines:Q", title="Count"),
+            ],
+        )
+    )
+    added = sum(r["additions"] for r in rows)
+    deleted = sum(r["deletions"] for r in rows)
+    busiest = max(rows, key=lambda r: r["additions"] + r["deletions"], default=None)
+    title = str(ctx.options.get("title") or "Lines inserted and deleted per month")
+    description = str(
+        ctx.options.get("description")
+        or (
+            f"Diverging bar chart of lines inserted (above zero) and deleted (below zero) per month{ctx.scope()}: "
+            f"{added:,} inserted and {deleted:,} deleted in {len(rows)} months"
+            + (f"; the most change in {busiest['month']}." if busiest else ".")
+        )
+    )
+    spec = finish(bars.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    return Chart(
+        spec, title, description, [("month", "Month"), ("additions", "Inserted"), ("deletions", "Deleted")], rows
+    )
+
+
+@chart("size-buckets")
+def size_buckets(ctx: ChartContext) -> Chart:
+    rows = [{"bucket": k, "prs": v} for k, v in ctx.stats.size_buckets.items()]
+    chart_ = _bars(ctx, rows, "bucket", "Lines inserted", "PRs by size (lines inserted)")
+    if not ctx.options.get("description"):
+        unknown = ctx.stats.unknown["additions"]
+        note = f" {unknown:,} PRs of unknown size are not counted." if unknown else ""
+        chart_.description = (
+            f"Histogram of merged PRs by lines inserted{ctx.scope()}. "
+            + ", ".join(f"{r['bucket']}: {r['prs']:,}" for r in rows)
+            + f".{note}"
+        )
+        chart_.spec["description"] = chart_.description
+    return chart_
+
+
+@chart("cumulative")
+def cumulative(ctx: ChartContext) -> Chart:
+    total = 0
+    rows = []
+    for r in ctx.stats.periods["month"]:
+        total += r["prs"]
+        rows.append({"month": r["period"], "prs": r["prs"], "total": total})
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("total:Q", title="PRs merged so far"),
+        tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("total:Q", title="PRs so far")],
+    )
+    plot = base.mark_area(opacity=0.25, line={"color": SERIES[0]}) + base.mark_point(filled=True, size=18)
+    title = str(ctx.options.get("title") or "PRs merged over time")
+    first, last = (rows[0]["month"], rows[-1]["month"]) if rows else ("", "")
+    description = str(
+        ctx.options.get("description")
+        or f"Cumulative line chart of merged PRs{ctx.scope()}, from {first} to {last}, reaching {total:,}."
+    )
+    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows)
+
+
+@chart("calendar")
+def calendar(ctx: ChartContext) -> Chart:
+    frame = ctx.filters.apply(ctx.dataset.frame)
+    days = (
+        frame.select(pl.col("merged_at").dt.date().alias("day")).group_by("day").agg(pl.len().alias("prs")).sort("day")
+    )
+    rows = []
+    for day, prs in days.iter_rows():
+        monday = day - dt.timedelta(days=day.weekday())
+        rows.append({"week": monday.isoformat(), "weekday": WEEKDAYS[day.weekday()], "prs": prs})
+    heat = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_rect(cornerRadius=1)
+        .encode(
+            x=alt.X("week:O", title="Week", axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("weekday:O", title=None, sort=list(WEEKDAYS)),
+            opacity=alt.Opacity("prs:Q", title="PRs", scale=alt.Scale(range=[0.25, 1])),
+            tooltip=[
+                alt.Tooltip("week:O", title="Week of"),
+                alt.Tooltip("weekday:O", title="Day"),
+                alt.Tooltip("prs:Q", title="PRs"),
+            ],
+        )
+    )
+    busiest = max(rows, key=lambda r: r["prs"], default=None)
+    weekday_counts = ctx.stats.counts("weekday")
+    top_day = max(weekday_counts, key=lambda k: weekday_counts[k]) if ctx.stats.total_prs else "-"
+    title = str(ctx.options.get("title") or "Merged PRs by week and weekday")
+    description = str(
+        ctx.options.get("description")
+        or (
+            f"Calendar heatmap of merged PRs{ctx.scope()}, one column per week and one row per weekday: "
+            f"{len(rows):,} days with merged PRs; most on {top_day}s"
+            + (
+                f"; the busiest day was {busiest['week']} week's {busiest['weekday']} ({busiest['prs']})."
+                if busiest
+                else "."
+            )
+        )
+    )
+    spec = finish(heat.properties(width=ctx.width, height=min(ctx.height, 160)), ctx, title, description)
+    return Chart(spec, title, description, [("week", "Week of"), ("weekday", "Day"), ("prs", "PRs")], rows)
+
+
+@chart("prs-per-repo", options={"top"})
+def prs_per_repo(ctx: ChartContext) -> Chart:
+    top = ctx.options.get("top", 10)
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ConfigError(f"option 'top' must be a whole number of 1 or more, got {top!r}")
+    repos = ctx.stats.by_repo[:top]
+    rows = [{"repo": r["repo"], "prs": r["prs"]} for r in repos]
+    if ctx.dataset.private:
+        rows = [
+            {"repo": f"Repository {chr(65 + i)}" if i < 26 else f"Repository {i + 1}", "prs": r["prs"]}
+            for i, r in enumerate(rows)
+        ]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("repo:N", title=None, sort=[r["repo"] for r in rows]),
+        x=alt.X("prs:Q", title="PRs merged"),
+        tooltip=[alt.Tooltip("repo:N", title="Repository"), alt.Tooltip("prs:Q", title="PRs")],
+    )
+    plot = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2) + base.mark_text(
+        dx=4, align="left", fontSize=10, color="currentColor"
+    ).encode(text=alt.Text("prs:Q"))
+    title = str(ctx.options.get("title") or f"PRs merged per repository (top {min(top, len(ctx.stats.by_repo))})")
+    listed = ", ".join(f"{r['repo']}: {r['prs']:,}" for r in rows)
+    description = str(
+        ctx.options.get("description")
+        or f"Horizontal bar chart of merged PRs per repository{ctx.scope()}, largest first: {listed}."
+    )
+    height = max(ctx.height // 2, 22 * len(rows))
+    spec = finish(plot.properties(width=ctx.width, height=height), ctx, title, description)
+    return Chart(spec, title, description, [("repo", "Repository"), ("prs", "PRs")], rows)
+
+
+@chart("comments-per-pr")
+def comments_per_pr(ctx: ChartContext) -> Chart:
+    frame = ctx.filters.apply(ctx.dataset.frame)
+    monthly = (
+        frame.select(
+            pl.col("merged_at").dt.strftime("%Y-%m").alias("month"),
+            (pl.col("comments").fill_null(0) + pl.col("review_comments").fill_null(0)).alias("c"),
+            (pl.col("comments").is_not_null() | pl.col("review_comments").is_not_null()).alias("known"),
+        )
+        .filter(pl.col("known"))
+        .group_by("month")
+        .agg(pl.col("c").mean().round(2).alias("per_pr"), pl.len().alias("prs"))
+        .sort("month")
+    )
+    rows = [{"month": m, "per_pr": float(v), "prs": n} for m, v, n in monthly.iter_rows()]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("per_pr:Q", title="Comments per PR"),
+        tooltip=[
+            alt.Tooltip("month:O", title="Month"),
+            alt.Tooltip("per_pr:Q", title="Comments per PR"),
+            alt.Tooltip("prs:Q", title="PRs"),
+        ],
+    )
+    plot = base.mark_line(interpolate="monotone") + base.mark_point(filled=True, size=18)
+    overall = (sum(r["per_pr"] * r["prs"] for r in rows) / sum(r["prs"] for r in rows)) if rows else 0
+    title = str(ctx.options.get("title") or "Comments per PR over time")
+    description = str(
+        ctx.options.get("description")
+        or (
+            f"Line chart of the average number of comments (conversation and review) per merged PR per month"
+            f"{ctx.scope()}: {overall:.1f} per PR overall over {len(rows)} months."
+        )
+    )
+    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    return Chart(spec, title, description, [("month", "Month"), ("per_pr", "Comments per PR"), ("prs", "PRs")], rows)

@@ -1,0 +1,142 @@
+"""Render a chart into the HTML that goes into a page: static SVG, data table, escaped spec.
+
+The SVG is rendered with vl-convert at build time and cached by content (the spec's bytes and the
+renderer's version), in memory and on disk, so an unchanged chart is never rendered twice. Every text
+that came from data is escaped: vl-convert escapes SVG text, ``html.escape`` everything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import vl_convert as vlc
+
+from retroblog.charts import SERIES, Chart
+from retroblog.fsutil import atomic_write
+
+RENDER_VERSION = "1"
+"""Bump when the SVG post-processing changes, to invalidate caches."""
+
+PALETTE_CSS = (
+    ".retroblog-chart svg{max-width:100%;height:auto}"
+    ".retroblog-chart svg text{font-family:var(--md-text-font-family,sans-serif)}"
+    + "".join(
+        f'.retroblog-chart [fill="{c}"]{{fill:var({v},{d})}}.retroblog-chart [stroke="{c}"]{{stroke:var({v},{d})}}'
+        for c, v, d in zip(
+            SERIES,
+            ("--md-primary-fg-color", "--retroblog-color-2", "--retroblog-color-3", "--retroblog-color-4"),
+            ("#4051b5", "#e8590c", "#0ca678", "#f08c00"),
+            strict=True,
+        )
+    )
+    + ".retroblog-table{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"
+    ".retroblog-chart figcaption::before{content:attr(data-caption)}"
+)
+"""Inlined in every chart's SVG, so charts follow the palette even where retroblog.css is not loaded."""
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """Canonical JSON of a spec: sorted keys, no spaces; the same spec always gives the same bytes."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class SvgCache:
+    """Rendered SVGs by content key, in memory and (if given a folder) on disk across processes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.memory: dict[str, str] = {}
+        self.rendered = 0
+        """How many SVGs were actually rendered (not taken from a cache): tests and benchmarks read it."""
+        self._lock = threading.Lock()
+
+    def svg(self, spec: dict[str, Any]) -> str:
+        text = spec_json(spec)
+        key = hashlib.sha256(f"{RENDER_VERSION}\0{vlc.get_vega_version()}\0{text}".encode()).hexdigest()[:32]
+        if key in self.memory:
+            return self.memory[key]
+        path = self.folder / f"{key}.svg" if self.folder else None
+        if path and path.is_file():
+            svg = path.read_text(encoding="utf-8")
+        else:
+            with self._lock:
+                svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+                self.rendered += 1
+            if path:
+                atomic_write(path, svg, overwrite=True)
+        self.memory[key] = svg
+        return svg
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def namespace_ids(svg: str, prefix: str) -> str:
+    """Give every id in the SVG (and each reference to it) the chart's prefix, so inline SVGs never collide."""
+    ids = list(dict.fromkeys(_ID.findall(svg)))
+    for index, old in enumerate(ids, start=1):
+        new = f"{prefix}-{index}"
+        svg = re.sub(rf'\bid="{re.escape(old)}"', f'id="{new}"', svg)
+        svg = svg.replace(f"url(#{old})", f"url(#{new})").replace(f'href="#{old}"', f'href="#{new}"')
+    return svg
+
+
+def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool) -> str:
+    """The ``<figure>`` for a chart: static SVG, hidden data table, caption, spec for the browser."""
+    label = f"{chart.title}. {chart.description}"
+    svg = namespace_ids(svg, chart_id)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{html.escape(chart.description, quote=True)}" ',
+        1,
+    )
+    svg = svg.replace(">", f"><style>{PALETTE_CSS}</style>", 1)
+    spec = html.escape(spec_json(chart.spec), quote=True)
+    return (
+        f'<figure class="retroblog-chart" id="{chart_id}" data-search-exclude role="figure" '
+        f'aria-label="{html.escape(label, quote=True)}" data-retroblog-interactive="{str(interactive).lower()}" '
+        f'data-retroblog-spec="{spec}">'
+        f'<div class="retroblog-static">{svg}</div>'
+        f"{data_table(chart)}"
+        f'<figcaption data-caption="{html.escape(chart.description, quote=True)}"></figcaption>'
+        "</figure>"
+    )
+
+
+def data_table(chart: Chart) -> str:
+    """A visually hidden table of the chart's rows, inside an SVG foreignObject.
+
+    Screen readers read it; mkdocs-material's read time skips SVG content, and ``data-search-exclude``
+    on the figure keeps it out of the search index.
+    """
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for _, h in chart.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(k)))}</td>" for k, _ in chart.columns) + "</tr>"
+        for row in chart.rows
+    )
+    return (
+        '<svg class="retroblog-table" width="1" height="1" aria-label="Data table">'
+        '<foreignObject width="1" height="1">'
+        f"<table><caption>{html.escape(chart.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></foreignObject></svg>"
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def error_box(message: str) -> str:
+    """What a page shows in place of a broken block under ``mkdocs serve``."""
+    return (
+        '<div class="admonition failure retroblog-error" role="alert"><p class="admonition-title">'
+        f"retroblog</p><p>{html.escape(message)}</p></div>"
+    )

@@ -1,0 +1,33 @@
+"""The Vega runtime for the browser, self-hosted: vl-convert's bundle of Vega, Vega-Lite and vega-embed.
+
+Building the bundle takes seconds the first time, so it is kept in the cache folder, keyed by the
+vl-convert version; the file served is byte-identical across builds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import vl_convert as vlc
+
+from retroblog.fsutil import atomic_write
+
+NOTICE = """/*! Vega, Vega-Lite and vega-embed, bundled by vl-convert-python {version}.
+ * Vega {vega} and vega-embed {embed}: Copyright (c) 2015-2023, University of Washington Interactive Data Lab.
+ * All rights reserved. BSD-3-Clause license: https://github.com/vega/vega/blob/main/LICENSE
+ * Vega-Lite: Copyright (c) 2015-2023, University of Washington Interactive Data Lab. BSD-3-Clause license.
+ */
+"""
+
+
+def vega_bundle(cache_dir: Path | None = None) -> bytes:
+    """The bundle's bytes (with its license notice), from the cache folder when it is there."""
+    version = getattr(vlc, "__version__", "unknown")
+    path = cache_dir / f"vega-{version}.js" if cache_dir else None
+    if path and path.is_file():
+        return path.read_bytes()
+    notice = NOTICE.format(version=version, vega=vlc.get_vega_version(), embed=vlc.get_vega_embed_version())
+    data = (notice + vlc.javascript_bundle(None)).encode("utf-8")
+    if path:
+        atomic_write(path, data, overwrite=True)
+    return data
