@@ -192,6 +192,8 @@ class RepoInfo:
     name: str
     host: str | None
     branch: str
+    tip: str
+    """The branch's commit when the run started: every git call reads the same history."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ def inspect_repo(path: str | Path, branch: str | None = None) -> RepoInfo:
         except CollectError:
             branch = "HEAD"
     try:
-        _run(top, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
+        tip = _run(top, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}").strip()
     except CollectError:
         branches = _run(
             top,
@@ -281,7 +283,7 @@ def inspect_repo(path: str | Path, branch: str | None = None) -> RepoInfo:
     except CollectError:
         remote = ""
     host, name = parse_remote(remote)
-    return RepoInfo(top, name or top.name, host, branch)
+    return RepoInfo(top, name or top.name, host, branch, tip)
 
 
 def parse_remote(url: str) -> tuple[str | None, str | None]:
@@ -474,7 +476,7 @@ def _collect_repo(
     git = _git()
     config = _config_args(mailmap)
     if not isinstance(progress, NullProgress):
-        progress.total(int(_run(info.path, "rev-list", "--count", "--first-parent", info.branch).strip() or 0))
+        progress.total(int(_run(info.path, "rev-list", "--count", "--first-parent", info.tip).strip() or 0))
     topo_cmd = [
         git,
         "-C",
@@ -485,7 +487,7 @@ def _collect_repo(
         "--use-mailmap",
         f"--format={_TOPO_FORMAT}",
     ]
-    topo_cmd += [info.branch, "--"]
+    topo_cmd += [info.tip, "--"]
     main_cmd = [
         git,
         "-C",
@@ -504,10 +506,9 @@ def _collect_repo(
         "--no-relative",
         "--use-mailmap",
     ]
-    main_cmd += [f"--format={_MAIN_FORMAT}", info.branch, "--"]
-    topo = _Background(topo_cmd)
+    main_cmd += [f"--format={_MAIN_FORMAT}", info.tip, "--"]
+    topo = _Background(topo_cmd, info.tip)
     candidates: list[_Candidate] = []
-    main_line: list[tuple[str, list[str]]] = []
     scanned = 0
 
     def wanted(fields: list[bytes]) -> Counts | None:
@@ -516,7 +517,6 @@ def _collect_repo(
         if scanned % 1024 == 0:
             progress.advance(1024)
         parents = fields[1].decode().split()
-        main_line.append((fields[0].decode(), parents))
         message = fields[6].decode("utf-8", "replace")
         if message.endswith("\x1f"):
             message = message[:-1]
@@ -565,9 +565,9 @@ def _collect_repo(
     progress.advance(scanned % 1024)
     result.commits_scanned += scanned
     result.pr_merges += len(candidates)
-    branches: dict[str, list[tuple[str, str, str]]] = {}
-    if any(len(c.parents) > 1 and c.style != "azure" for c in candidates):
-        branches = _branch_commits(topo.result(info.path), main_line, {c.sha for c in candidates})
+    branches: Branches = {}
+    if any(len(c.parents) > 1 for c in candidates):
+        branches = topo.result(info.path)
     else:
         topo.cancel()
     seen: set[int] = set()
@@ -608,87 +608,96 @@ def _collect_repo(
         )
 
 
-def _attribute(
-    cand: _Candidate, branches: dict[str, list[tuple[str, str, str]]]
-) -> tuple[str, str, str | None, int | None]:
+def _attribute(cand: _Candidate, branches: Branches) -> tuple[str, str, str | None, int | None]:
     """(author name, email, created_at, commits) of a candidate PR."""
     if len(cand.parents) < 2:
         return cand.author, cand.email, None, None
-    commits = branches.get(cand.sha, [])
+    commits = branches.get(cand.sha.encode(), [])
     if cand.style == "azure" or not commits:
         return cand.author, cand.email, None, len(commits) or None
-    first = min(commits, key=lambda c: dt.datetime.fromisoformat(c[2]))
-    return first[0], first[1], iso(dt.datetime.fromisoformat(first[2])), len(commits)
+    first = min(commits, key=lambda c: dt.datetime.fromisoformat(c[2].decode()))
+    created = iso(dt.datetime.fromisoformat(first[2].decode()))
+    return first[0].decode("utf-8", "replace"), first[1].decode("utf-8", "replace"), created, len(commits)
 
 
-def _branch_commits(
-    topology: dict[str, tuple[list[str], str, str, str]],
-    main_line: list[tuple[str, list[str]]],
-    merges: set[str],
-) -> dict[str, list[tuple[str, str, str]]]:
-    """For each merge in ``merges``: (name, email, author date) of the commits its branch brought.
+Branches = dict[bytes, list[tuple[bytes, bytes, bytes]]]
+"""Merge commit (sha) → (name, email, author date) of each commit its branch brought in."""
 
-    Walks the main line oldest first; ``seen`` holds every ancestor of the current main-line commit,
-    so the commits reachable from a merge's other parents and not yet seen are exactly ``M^1..M``.
+
+def branch_commits(history: bytes, tip: bytes) -> Branches:
+    """For each merge on the first-parent line from ``tip``: the commits its branch brought in.
+
+    ``history`` is ``git log -z --format=%H%x1f%P%x1f%aN%x1f%aE%x1f%aI`` output. The main line is walked
+    oldest first; ``seen`` holds every ancestor of the current main-line commit, so the commits
+    reachable from a merge's other parents and not yet seen are exactly ``M^1..M``.
     """
-    seen: set[str] = set()
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for sha, parents in reversed(main_line):
+    topology: dict[bytes, list[bytes]] = {}
+    for record in history.split(b"\0"):
+        parts = record.strip(b"\n").split(_SEP)
+        if len(parts) == 5:
+            topology[parts[0]] = parts
+    main_line: list[bytes] = []
+    current: bytes | None = tip
+    while current is not None and current in topology:
+        main_line.append(current)
+        parents = topology[current][1].split()
+        current = parents[0] if parents else None
+    seen: set[bytes] = set()
+    out: Branches = {}
+    for sha in reversed(main_line):
+        parents = topology[sha][1].split()
         if len(parents) > 1:
-            found: list[tuple[str, str, str]] = []
+            found: list[tuple[bytes, bytes, bytes]] = []
             stack = [p for p in parents[1:] if p not in seen]
             while stack:
-                current = stack.pop()
-                if current in seen:
+                commit = stack.pop()
+                if commit in seen:
                     continue
-                seen.add(current)
-                entry = topology.get(current)
+                seen.add(commit)
+                entry = topology.get(commit)
                 if entry is None:  # shallow clone: history ends here
                     continue
-                found.append((entry[1], entry[2], entry[3]))
-                stack.extend(p for p in entry[0] if p not in seen)
-            if sha in merges:
-                out[sha] = found
+                found.append((entry[2], entry[3], entry[4]))
+                stack.extend(p for p in entry[1].split() if p not in seen)
+            out[sha] = found
         seen.add(sha)
     return out
 
 
 class _Background:
-    """A git command whose whole output is read in a thread while the main parse runs."""
+    """The whole-history ``git log``, read and walked in a thread while the main parse runs."""
 
-    def __init__(self, cmd: list[str]) -> None:
+    def __init__(self, cmd: list[str], tip: str) -> None:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.out = b""
+        self.tip = tip.encode()
         self.err = b""
-        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.branches: Branches = {}
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, daemon=True)
         self.thread.start()
 
-    def _read(self) -> None:
-        with self.proc:
-            out, err = self.proc.communicate()
-        self.out, self.err = out, err
+    def _work(self) -> None:
+        try:
+            with self.proc:
+                out, self.err = self.proc.communicate()
+            if self.proc.returncode == 0:
+                self.branches = branch_commits(out, self.tip)
+        except BaseException as exc:  # pragma: no cover - reported by result()
+            self.error = exc
 
     def cancel(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.thread.join()
 
-    def result(self, repo: Path) -> dict[str, tuple[list[str], str, str, str]]:
+    def result(self, repo: Path) -> Branches:
         self.thread.join()
+        if self.error is not None:  # pragma: no cover
+            raise self.error
         if self.proc.returncode != 0:
             lines = self.err.decode("utf-8", "replace").strip().splitlines()
             raise CollectError(f"{repo}: git log failed: {lines[-1] if lines else self.proc.returncode}")
-        topology: dict[str, tuple[list[str], str, str, str]] = {}
-        for record in self.out.split(b"\0"):
-            parts = record.strip(b"\n").split(_SEP)
-            if len(parts) == 5:
-                topology[parts[0].decode()] = (
-                    parts[1].decode().split(),
-                    parts[2].decode("utf-8", "replace"),
-                    parts[3].decode("utf-8", "replace"),
-                    parts[4].decode(),
-                )
-        return topology
+        return self.branches
 
 
 # -------------------------------------------------------------------------------------------------
