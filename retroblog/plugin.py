@@ -96,12 +96,54 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.settings is None:
             return None
+        self._normalise_posts(files, config)  # posts (issue 4): before the blog plugin (-50) reads them
         package = resources.files("retroblog") / "assets"
         for name in ("retroblog.js", "retroblog.css"):
             files.append(File.generated(config, f"{ASSETS}/{name}", content=(package / name).read_bytes()))
         bundle = vega_bundle(self.settings.root / self.config.cache_dir)
         files.append(File.generated(config, f"{ASSETS}/vega.js", content=bundle))
         return files
+
+    # -- Posts (issue 4): lenient front matter of posts copied in from Jekyll or Hashnode --------
+    # Called from on_files, which runs at the default priority (0), before mkdocs-material's blog
+    # reads its posts (-50). The work is the pure ``retroblog.posts.lenient.normalise``; a rewritten
+    # post is read by the blog from a temporary copy, and the source file is never changed.
+    def _normalise_posts(self, files: Files, config: MkDocsConfig) -> None:
+        """Normalise blog posts' dates, categories and tags; warn once per file; fail on nonsense."""
+        import os
+        import tempfile
+
+        from retroblog.posts.lenient import normalise, post_dirs
+
+        dirs = post_dirs(config.plugins.items())
+        if not dirs:
+            return
+        if getattr(self, "_posts_tmp", None) is None:
+            self._posts_tmp = tempfile.TemporaryDirectory(prefix="retroblog-posts-")
+        for file in files.documentation_pages():
+            if not any(file.src_uri.startswith(d + "/") for d in dirs) or file.abs_src_path is None:
+                continue
+            root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+            shown = Path(os.path.relpath(file.abs_src_path, root)).as_posix()
+            try:
+                result = normalise(file.content_string, shown)
+            except RetroblogError as exc:
+                raise PluginError(str(exc)) from None
+            if result.text is None:
+                continue
+            copy = Path(self._posts_tmp.name, file.src_uri)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(result.text, encoding="utf-8")
+            file.abs_src_path = str(copy)
+            if not result.changes:
+                continue  # only the canonical `date: {created: ...}` form, which the feeds read
+            log.warning(
+                "%s: read leniently (%s); to convert it for good, move it out of docs/ and run "
+                "'retroblog import FILE --to %s'",
+                shown,
+                "; ".join(result.changes),
+                Path(shown).parent,
+            )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.extension is not None:

@@ -9,7 +9,7 @@ from retroblog.errors import PostError
 from retroblog.posts.frontmatter import RawPost, read_post
 
 YAMLISH = st.text(
-    alphabet=st.sampled_from(list("abc:-'\"[]{}&*!|>#%@`,?\n \t0123456789.") + ["\x00", "\x85", "é", "“"]),
+    alphabet=st.sampled_from([*"abc:-'\"[]{}&*!|>#%@`,?\n \t0123456789.", "\x00", "\x85", "é", "“"]),
     max_size=200,
 )
 

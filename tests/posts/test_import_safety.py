@@ -75,7 +75,8 @@ def test_local_images_are_copied_next_to_the_post(tmp_path: Path) -> None:
     (site / "assets/images/cover.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     (site / "_posts").mkdir()
     (site / "_posts/2022-01-01-covered.md").write_text(
-        "---\ntitle: Covered\nheader:\n  overlay_image: /assets/images/cover.svg\n---\n\n![x](/assets/images/cover.svg)\n",
+        "---\ntitle: Covered\nheader:\n  overlay_image: /assets/images/cover.svg\n---\n\n"
+        "![x](/assets/images/cover.svg)\n",
         encoding="utf-8",
     )
     result = run_import(tmp_path, "src/_posts", "--to", "out/blog/posts")
