@@ -5,13 +5,11 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
 
 REPO = Path(__file__).resolve().parents[2]
 ASSETS = REPO / "retroblog" / "assets"
