@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import importlib
 import importlib.util
 import json
 import shlex
@@ -77,6 +76,7 @@ class Blocks:
     settings: Settings
     cache: SvgCache = field(default_factory=SvgCache)
     _stats: dict[tuple[Any, ...], Stats] = field(default_factory=dict)
+    _loaded: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     modules: set[Path] = field(default_factory=set)
     """Files of user chart modules used so far (the plugin watches them under ``mkdocs serve``)."""
 
@@ -206,20 +206,26 @@ class Blocks:
         return Chart(spec, title, description, [], [])
 
     def _module(self, name: str) -> Any:
-        root = str(self.settings.root)
+        """The user's chart module, loaded from the site folder; loaded again when its file changes."""
         path = self.settings.root / (name.replace(".", "/") + ".py")
         if not path.is_file():
             raise ConfigError(f"chart module {name!r} not found: expected {path}")
         self.modules.add(path)
-        if root not in sys.path:
-            sys.path.insert(0, root)
+        stamp = (path, path.stat().st_mtime_ns, path.stat().st_size)
+        cached = self._loaded.get(name)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has a loader
+            raise ConfigError(f"chart module {name!r} cannot be loaded from {path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
         try:
-            module = sys.modules.get(name)
-            if module is not None and getattr(module, "__file__", None) == str(path):
-                return importlib.reload(module)  # pick up edits under `mkdocs serve`
-            return importlib.import_module(name)
+            spec.loader.exec_module(module)
         except Exception as exc:
             raise ConfigError(f"chart module {name!r} failed to import: {type(exc).__name__}: {exc}") from None
+        self._loaded[name] = (stamp, module)
+        return module
 
     @staticmethod
     def _check_embedded(spec: Mapping[str, Any], dataset: Dataset, what: str) -> None:

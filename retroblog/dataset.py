@@ -100,6 +100,10 @@ def load_dataset(
     )
 
 
+RESERVED = frozenset({"career"})
+"""Files in the data folder that are not PR datasets (``career.yml`` is the career timeline)."""
+
+
 @dataclass(frozen=True)
 class DatasetConfig:
     """How one dataset of a site is read."""
@@ -138,7 +142,12 @@ class DatasetRegistry:
         found: dict[str, DatasetConfig] = {}
         if self.data_dir.is_dir():
             for path in sorted(self.data_dir.iterdir()):
-                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
+                if (
+                    path.is_file()
+                    and path.suffix.lower() in SUFFIXES
+                    and not path.name.startswith((".", "_"))
+                    and path.stem not in RESERVED
+                ):
                     if path.stem in found:
                         raise ConfigError(
                             f"{self.data_dir}: two datasets are named '{path.stem}' "

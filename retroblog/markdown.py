@@ -46,8 +46,9 @@ class RetroblogExtension(Extension):
             "size_buckets": [[10, 100, 500, 1000], "Size-bucket edges on additions."],
             "cache_dir": ["", "Folder for rendered SVGs (kept across builds); empty: memory only."],
             "on_error": ["raise", "'raise' fails the conversion; 'show' puts the error on the page instead."],
-            "settings": [None, "A ready Settings object (the MkDocs plugin passes its own)."],
-            "blocks": [None, "A ready Blocks object (the MkDocs plugin shares one across pages and builds)."],
+            # Defaults are "" and not None: Python-Markdown turns options whose default is None into bools.
+            "settings": ["", "A ready Settings object (the MkDocs plugin passes its own)."],
+            "blocks": ["", "A ready Blocks object (the MkDocs plugin shares one across pages and builds)."],
             "error_class": [RetroblogError, "Exception class raised for a broken block (MkDocs: PluginError)."],
         }
         super().__init__(**kwargs)

@@ -27,7 +27,7 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
     if path and path.is_file():
         return path.read_bytes()
     notice = NOTICE.format(version=version, vega=vlc.get_vega_version(), embed=vlc.get_vega_embed_version())
-    data = (notice + vlc.javascript_bundle(None)).encode("utf-8")
+    data = (notice + vlc.javascript_bundle()).encode("utf-8")  # type: ignore[call-arg]
     if path:
         atomic_write(path, data, overwrite=True)
     return data
