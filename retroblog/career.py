@@ -1,0 +1,250 @@
+"""A career timeline from ``data/career.yml``: employers, their teams, roles and promotions, with dates.
+
+``load_career`` validates the file and names the line of every problem (``DatasetError``);
+``Career.timeline()`` gives one row per role for a timeline chart or table, and ``Career.at(day)``
+the "at this point in the career" context of a post (employer, team, role, time in the role).
+
+```yaml
+person: Jane Doe
+employers:
+  - name: Northwind Systems
+    start: 2019-06-03
+    end: 2022-05-31          # omit while still there
+    teams:
+      - name: Ledger
+        start: 2019-06-03
+        roles:
+          - title: Software Engineer
+            start: 2019-06-03
+          - title: Senior Software Engineer
+            start: 2020-09-01
+            promotion: true
+```
+A team or role without ``end`` lasts until the next one starts (or its employer's end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retroblog.errors import DatasetError
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role on one team: where, what, from when to when (``end`` None: ongoing)."""
+
+    employer: str
+    team: str
+    title: str
+    start: dt.date
+    end: dt.date | None
+    promotion: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a career stood on a day: for a post's "at this point in the career" note."""
+
+    day: dt.date
+    role: Role
+    days_at_employer: int
+    days_in_role: int
+
+    def sentence(self) -> str:
+        """A plain sentence, e.g. "Senior Software Engineer on the Ledger team at Northwind Systems, …"."""
+        years = self.days_at_employer / 365.25
+        tenure = f"{years:.1f} years" if years >= 1 else f"{self.days_at_employer // 30} months"
+        return f"{self.role.title} on the {self.role.team} team at {self.role.employer}, {tenure} in."
+
+
+@dataclass(frozen=True)
+class Career:
+    """The whole timeline, roles in date order."""
+
+    person: str
+    roles: tuple[Role, ...]
+    employers: tuple[tuple[str, dt.date, dt.date | None], ...]
+
+    def timeline(self) -> list[dict[str, Any]]:
+        """One row per role: employer, team, role, start, end (ISO), promotion."""
+        return [
+            {
+                "employer": r.employer,
+                "team": r.team,
+                "role": r.title,
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat() if r.end else None,
+                "promotion": r.promotion,
+            }
+            for r in self.roles
+        ]
+
+    def at(self, day: dt.date) -> Context | None:
+        """The role held on ``day`` (None before the first or between jobs)."""
+        for role in self.roles:
+            if role.start <= day and (role.end is None or day <= role.end):
+                start = next(s for name, s, _ in self.employers if name == role.employer)
+                return Context(day, role, (day - start).days, (day - role.start).days)
+        return None
+
+
+def load_career(path: str | Path) -> Career:
+    """Read and validate ``path``; every problem names its line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetError.single(path, "no such file") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise DatasetError.single(path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else None) from None
+    reader = _Reader(path)
+    if not isinstance(node, yaml.MappingNode):
+        raise DatasetError.single(path, "expected 'person:' and 'employers:'", line=1)
+    top = reader.mapping(node, "the file")
+    person = reader.text(top.get("person"), "person", node, required=False) or ""
+    employers_node = top.get("employers")
+    if not isinstance(employers_node, yaml.SequenceNode) or not employers_node.value:
+        raise DatasetError.single(path, "'employers' must be a list of employers", line=_line(employers_node or node))
+    roles: list[Role] = []
+    employers: list[tuple[str, dt.date, dt.date | None]] = []
+    for employer_node in employers_node.value:
+        employer = reader.mapping(employer_node, "an employer")
+        name = reader.text(employer.get("name"), "name", employer_node)
+        start = reader.date(employer.get("start"), "start", employer_node)
+        end = reader.date(employer.get("end"), "end", employer_node, required=False)
+        reader.order(start, end, employer_node)
+        employers.append((name, start, end))
+        teams_node = employer.get("teams")
+        if not isinstance(teams_node, yaml.SequenceNode) or not teams_node.value:
+            raise DatasetError.single(
+                path, f"'{name}': 'teams' must be a list", line=_line(teams_node or employer_node)
+            )
+        team_rows = []
+        for team_node in teams_node.value:
+            team = reader.mapping(team_node, "a team")
+            team_name = reader.text(team.get("name"), "name", team_node)
+            team_start = reader.date(team.get("start"), "start", team_node, required=False) or start
+            team_end = reader.date(team.get("end"), "end", team_node, required=False)
+            roles_node = team.get("roles")
+            if not isinstance(roles_node, yaml.SequenceNode) or not roles_node.value:
+                raise DatasetError.single(
+                    path, f"team '{team_name}': 'roles' must be a list", line=_line(roles_node or team_node)
+                )
+            raw_roles = []
+            for role_node in roles_node.value:
+                role = reader.mapping(role_node, "a role")
+                title = reader.text(role.get("title"), "title", role_node)
+                role_start = reader.date(role.get("start"), "start", role_node, required=False) or team_start
+                role_end = reader.date(role.get("end"), "end", role_node, required=False)
+                promotion = role.get("promotion")
+                flag = reader.constructed(promotion) if promotion is not None else False
+                if not isinstance(flag, bool):
+                    raise DatasetError.single(path, "'promotion' must be true or false", line=_line(promotion))
+                if not start <= role_start or (end is not None and role_start > end):
+                    raise DatasetError.single(
+                        path,
+                        f"role '{title}' starts {role_start} outside {name} ({start} to {end or 'now'})",
+                        line=_line(role_node),
+                    )
+                raw_roles.append([title, role_start, role_end, flag, role_node])
+            team_rows.append((team_name, team_start, team_end, raw_roles))
+        flat = sorted(
+            ((team_name, r) for team_name, _, team_end, rs in team_rows for r in rs), key=lambda item: item[1][1]
+        )
+        for index, (team_name, (title, role_start, role_end, flag, role_node)) in enumerate(flat):
+            team_end = next(te for tn, _, te, _ in team_rows if tn == team_name)
+            following = flat[index + 1][1][1] - dt.timedelta(days=1) if index + 1 < len(flat) else None
+            bounds = [d for d in (following, team_end, end) if d is not None]
+            final = role_end or (min(bounds) if bounds else None)
+            reader.order(role_start, final, role_node)
+            roles.append(Role(name, team_name, title, role_start, final, flag))
+    roles.sort(key=lambda r: r.start)
+    for before, after in itertools.pairwise(roles):
+        if before.end is None or before.end >= after.start:
+            raise DatasetError.single(
+                path, f"'{before.title}' at {before.employer} overlaps '{after.title}' at {after.employer}"
+            )
+    return Career(person, tuple(roles), tuple(employers))
+
+
+def _line(node: Any) -> int | None:
+    mark = getattr(node, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.loader = yaml.SafeLoader("")
+
+    def constructed(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            raise DatasetError.single(self.path, f"cannot read the value: {exc}", line=_line(node)) from None
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise DatasetError.single(self.path, f"expected {what} as 'key: value' lines", line=_line(node))
+        return {str(k.value): v for k, v in node.value}
+
+    def text(self, node: yaml.Node | None, key: str, parent: yaml.Node, *, required: bool = True) -> str:
+        if node is None:
+            if required:
+                raise DatasetError.single(self.path, f"'{key}' is missing", line=_line(parent))
+            return ""
+        value = self.constructed(node)
+        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
+            raise DatasetError.single(self.path, f"'{key}' must be a text", line=_line(node))
+        return str(value).strip()
+
+    def date(self, node: yaml.Node | None, key: str, parent: yaml.Node, *, required: bool = True) -> Any:
+        if node is None:
+            if required:
+                raise DatasetError.single(
+                    self.path, f"'{key}' is missing (a date such as 2019-06-03)", line=_line(parent)
+                )
+            return None
+        value = self.constructed(node)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        raise DatasetError.single(
+            self.path, f"'{key}' must be a date such as 2019-06-03, got {value!r}", line=_line(node)
+        )
+
+    def order(self, start: dt.date, end: dt.date | None, node: yaml.Node) -> None:
+        if end is not None and end < start:
+            raise DatasetError.single(self.path, f"ends ({end}) before it starts ({start})", line=_line(node))
+
+
+def career_markdown(career: Career) -> str:
+    """The career page's Markdown: a table of every role, promotions marked (text escaped)."""
+
+    def cell(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+    lines = [
+        "# Career",
+        "",
+        f"The career of {cell(career.person)}, from `data/career/career.yml`." if career.person else "",
+        "",
+        "| From | To | Employer | Team | Role |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for role in career.roles:
+        title = cell(role.title) + (" (promotion)" if role.promotion else "")
+        end = role.end.isoformat() if role.end else "now"
+        lines.append(f"| {role.start.isoformat()} | {end} | {cell(role.employer)} | {cell(role.team)} | {title} |")
+    return "\n".join(lines) + "\n"

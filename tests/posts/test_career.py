@@ -1,0 +1,61 @@
+"""data/career/career.yml: the timeline, the "at this point" context, errors with lines, the page in sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from retroblog.career import career_markdown, load_career
+from retroblog.errors import DatasetError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_example_career_timeline_and_context() -> None:
+    career = load_career(REPO / "data/career/career.yml")
+    assert career.timeline() == [
+        {"employer": "Northwind Systems", "team": "Ledger", "role": "Software Engineer", "start": "2019-06-03",
+         "end": "2020-08-31", "promotion": False},
+        {"employer": "Northwind Systems", "team": "Ledger", "role": "Senior Software Engineer",
+         "start": "2020-09-01", "end": "2021-02-28", "promotion": True},
+        {"employer": "Northwind Systems", "team": "Reconciliation", "role": "Senior Software Engineer",
+         "start": "2021-03-01", "end": "2022-05-31", "promotion": False},
+    ]  # fmt: skip
+    context = career.at(dt.date(2020, 11, 9))
+    assert context is not None
+    assert context.sentence() == "Senior Software Engineer on the Ledger team at Northwind Systems, 1.4 years in."
+    assert career.at(dt.date(2022, 6, 1)) is None
+
+
+def test_career_page_is_generated_from_the_data() -> None:
+    career = load_career(REPO / "data/career/career.yml")
+    assert (REPO / "docs/career.md").read_text(encoding="utf-8") == career_markdown(career)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("employers: [\n", "c.yml:2: invalid YAML: expected the node content, but found '<stream end>'"),
+        ("person: x\n", "c.yml:1: 'employers' must be a list of employers"),
+        (
+            "employers:\n  - name: A\n    start: soon\n    teams: []\n",
+            "c.yml:3: 'start' must be a date such as 2019-06-03, got 'soon'",
+        ),
+        (
+            "employers:\n  - name: A\n    start: 2020-01-01\n    end: 2019-01-01\n    teams: []\n",
+            "c.yml:2: ends (2019-01-01) before it starts (2020-01-01)",
+        ),
+        (
+            "employers:\n  - name: A\n    start: 2020-01-01\n    teams:\n      - name: T\n        roles:\n"
+            "          - title: R\n            start: 2019-01-01\n",
+            "c.yml:7: role 'R' starts 2019-01-01 outside A (2020-01-01 to now)",
+        ),
+    ],
+)
+def test_career_errors_name_the_line(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "c.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        load_career(tmp_path / "c.yml")
+    assert str(caught.value) == message.replace("c.yml", str(tmp_path / "c.yml"))
