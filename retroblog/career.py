@@ -238,7 +238,7 @@ def career_markdown(career: Career) -> str:
     lines = [
         "# Career",
         "",
-        f"The career of {cell(career.person)}, from `data/career/career.yml`." if career.person else "",
+        f"The career of {cell(career.person)}, from `data/career.yml`." if career.person else "",
         "",
         "| From | To | Employer | Team | Role |",
         "| --- | --- | --- | --- | --- |",

@@ -1,4 +1,4 @@
-"""data/career/career.yml: the timeline, the "at this point" context, errors with lines, the page in sync."""
+"""data/career.yml: the timeline, the "at this point" context, errors with lines, the page in sync."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_example_career_timeline_and_context() -> None:
-    career = load_career(REPO / "data/career/career.yml")
+    career = load_career(REPO / "data/career.yml")
     assert career.timeline() == [
         {"employer": "Northwind Systems", "team": "Ledger", "role": "Software Engineer", "start": "2019-06-03",
          "end": "2020-08-31", "promotion": False},
@@ -30,7 +30,7 @@ def test_example_career_timeline_and_context() -> None:
 
 
 def test_career_page_is_generated_from_the_data() -> None:
-    career = load_career(REPO / "data/career/career.yml")
+    career = load_career(REPO / "data/career.yml")
     assert (REPO / "docs/career.md").read_text(encoding="utf-8") == career_markdown(career)
 
 
