@@ -246,3 +246,62 @@ def _token(*names: str) -> str:
         if value:
             return value
     raise CollectError(f"no token: set {' or '.join(names)} to a personal access token with read access")
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    console = Console(stderr=True)
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True, markup=True)
+
+
+@collect.command("github")
+@click.option("--user", required=True, metavar="LOGIN", help="Your GitHub login (or @me).")
+@click.option(
+    "--host",
+    metavar="HOST",
+    help="github.com (default), a GitHub Enterprise Server host, or SUBDOMAIN.ghe.com (data residency).",
+)
+@click.option("--org", metavar="ORG", help="Only PRs in repositories of this organization.")
+@_output_options
+def github_command(
+    user: str,
+    host: str | None,
+    org: str | None,
+    out: Path,
+    since: str | None,
+    until: str | None,
+    redact: bool,
+    redact_key: Path | None,
+    replace: bool,
+    dry_run: bool,
+) -> None:
+    """Your merged PRs from GitHub (GraphQL search; token from GITHUB_TOKEN or GH_TOKEN)."""
+    from retroblog.collect.github import collect_github, endpoint
+    from retroblog.collect.state import state_path
+
+    with user_errors(), _interruptible():
+        check_output(out)
+        where = endpoint(host)
+        names: tuple[str, ...] = ("GITHUB_TOKEN", "GH_TOKEN")
+        if where.source == "github-enterprise":
+            names = ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", *names)
+        token = _token(*names)
+        with _progress(f"searching {where.host}") as bar:
+            found = collect_github(
+                user,
+                token,
+                host=host,
+                org=org,
+                dates=_dates(since, until),
+                state_file=state_path(out, "github"),
+                progress=bar,
+            )
+        _print_warnings(found.warnings)
+        if not found.rows:
+            raise CollectError(
+                f"GitHub found no merged PRs by {user}{' in ' + org if org else ''} on {where.host}; check --user, "
+                "--org and the dates (search only lists repositories the token can see)"
+            )
+        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+    resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
+    _report(result, f"found {len(found.rows):,} PRs on {where.host}{resumed}", dry_run)

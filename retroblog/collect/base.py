@@ -27,6 +27,8 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "merge_commit",
     "binary_files",
     "excluded_lines",
+    "reviews",
+    "review_threads",
     "note",
 )
 """Columns collectors write after the canonical ones."""

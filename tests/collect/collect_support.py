@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 JANE = ("Jane Doe", "jane@corp.example")
 JANE_OLD = ("jd", "jane.old@personal.example")  # mapped to JANE by the repository's .mailmap
@@ -198,3 +205,105 @@ def build_widgets(root: Path) -> tuple[Repo, dict[str, str]]:
         "2020-08-03T09:00:00+00:00",
     )
     return repo, shas
+
+
+# -------------------------------------------------------------------------------------------------
+# Local HTTP servers speaking the APIs' wire formats
+
+
+@dataclass
+class Seen:
+    """One request the server received."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: Any
+
+
+Answer = tuple[int, dict[str, str], bytes]
+Handler = Callable[[Seen], Answer]
+
+
+@dataclass
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (ephemeral port) in a thread; ``faults`` answer first, in order."""
+
+    handler: Handler
+    faults: list[Answer | Callable[[Seen], Answer | None]] = field(default_factory=list)
+    requests: list[Seen] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        outer = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw
+                seen = Seen(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
+                outer.requests.append(seen)
+                answer: Answer | None = None
+                if outer.faults:  # one fault per request; a callable may pass (None)
+                    fault = outer.faults.pop(0)
+                    answer = fault(seen) if callable(fault) else fault
+                status, headers, data = answer if answer is not None else outer.handler(seen)
+                self.send_response(status)
+                for name, value in {"content-type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = _serve
+            do_POST = _serve
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def json_answer(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Answer:
+    return status, headers or {}, json.dumps(value).encode()
+
+
+class Clock:
+    """A fake clock whose sleep moves time forward at once."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds

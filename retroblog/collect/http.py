@@ -1,0 +1,317 @@
+"""A small HTTP client on urllib for the API collectors: retries, rate limits, no leaked tokens.
+
+- 5xx answers and network errors are retried with exponential backoff (``retry-after`` honoured).
+- Rate limits (HTTP 429, or 403 with ``retry-after``, ``x-ratelimit-remaining: 0`` /
+  ``x-ratelimit-reset``, GitLab's ``ratelimit-reset``, or a "secondary rate limit" message) wait, then
+  resume; the wait is reported through ``Progress.waiting``.
+- 401 is an expired, revoked or wrong token: an ``AuthError`` that says so. Other 4xx fail at once.
+- The token only travels in a header; it is scrubbed from every message. Redirects are refused
+  (urllib would forward the ``Authorization`` header to the new host), plain ``http://`` is only
+  allowed to loopback addresses, and loopback requests never go through a proxy.
+- ``sleep`` and ``clock`` are injectable, so tests never wait for real.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.client import HTTPException
+from typing import Any
+
+from retroblog.collect.base import AuthError, CollectError, NullProgress, Progress
+
+USER_AGENT = "retroblog-collect (+https://pypi.org/project/retroblog/)"
+
+sleep: Callable[[float], None] = time.sleep
+"""How clients wait when none is given (tests replace it: they never wait for real)."""
+clock: Callable[[], float] = time.time
+"""The clocks clients read when none is given."""
+
+
+@dataclass
+class Response:
+    """A successful HTTP answer."""
+
+    status: int
+    headers: dict[str, str]
+    """Header names in lower case."""
+    body: bytes
+    url: str
+    service: str
+
+    def json(self) -> Any:
+        """The body as JSON; a ``CollectError`` naming the URL and showing the start of the body otherwise."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            snippet = self.body[:80].decode("utf-8", "replace").replace("\n", " ")
+            raise CollectError(
+                f"{self.service}: the answer of {_display(self.url)} is not valid JSON ({exc.__class__.__name__}): "
+                f"{snippet!r}; the host may not be a {self.service} API server"
+            ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (tests' local servers)."""
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, option: str = "--host") -> str:
+    """An API base URL without a trailing slash; plain http only for loopback hosts."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise CollectError(f"{option} {url!r} is not a host name or an http(s) URL")
+    if parsed.scheme == "http" and not is_loopback(parsed.hostname):
+        raise CollectError(
+            f"{option} {url!r}: refusing to send a token over plain http to {parsed.hostname}; use https://"
+        )
+    return url.rstrip("/")
+
+
+def _display(url: str) -> str:
+    """The URL without its query (which never holds a token, but can be long)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class HttpClient:
+    """Requests to one API with a token, retrying what is worth retrying."""
+
+    def __init__(
+        self,
+        service: str,
+        token: str,
+        *,
+        auth: str = "bearer",
+        token_hint: str = "the token",
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        progress: Progress | None = None,
+        max_retries: int = 5,
+        max_rate_waits: int = 30,
+        max_wait: float = 3900.0,
+        timeout: float = 60.0,
+    ) -> None:
+        self.service = service
+        self._token = token
+        self._auth = auth
+        self.token_hint = token_hint
+        self.sleep = sleep or globals()["sleep"]
+        self.clock = clock or globals()["clock"]
+        self.progress = progress or NullProgress()
+        self.max_retries = max_retries
+        self.max_rate_waits = max_rate_waits
+        self.max_wait = max_wait
+        self.timeout = timeout
+        self.requests = 0
+        self.waited = 0.0
+
+    # -- public --------------------------------------------------------------------------------------
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None) -> Response:
+        if params:
+            url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}"
+        return self.request("GET", url)
+
+    def post_json(self, url: str, payload: Any) -> Response:
+        return self.request("POST", url, json.dumps(payload).encode("utf-8"))
+
+    def wait(self, seconds: float, reason: str) -> None:
+        """Sleep ``seconds`` (capped by ``max_wait``, refused beyond it), reporting it first."""
+        seconds = max(0.0, seconds)
+        if seconds > self.max_wait:
+            resume = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.clock() + seconds))
+            raise CollectError(
+                f"{self.service}: {reason}; it resets at {resume}, in {seconds / 60:.0f} minutes. "
+                "Run the same command again then: it resumes where it stopped"
+            )
+        self.progress.waiting(seconds, reason)
+        self.waited += seconds
+        self.sleep(seconds)
+
+    def request(self, method: str, url: str, body: bytes | None = None) -> Response:
+        failures = 0
+        rate_waits = 0
+        blind_waits = 0
+        while True:
+            self.requests += 1
+            try:
+                status, headers, data = self._send(method, url, body)
+            except _Transient as exc:
+                failures += 1
+                if failures > self.max_retries:
+                    raise CollectError(
+                        f"{self.service}: cannot reach {_display(url)} ({exc}) after {failures} tries; "
+                        "check --host and your network, then run again"
+                    ) from None
+                self.wait(min(2.0 ** (failures - 1), 60.0), f"{self.service} unreachable ({exc})")
+                continue
+            if 200 <= status < 300:
+                return Response(status, headers, data, url, self.service)
+            message = self._message(data)
+            rate_wait, told = self._rate_limit_wait(status, headers, message, blind_waits)
+            if rate_wait is not None:
+                rate_waits += 1
+                blind_waits += not told
+                if rate_waits > self.max_rate_waits:
+                    raise CollectError(
+                        f"{self.service}: still rate limited after {self.max_rate_waits} waits; run again later "
+                        "(the run resumes where it stopped)"
+                    )
+                kind = "secondary rate limit" if status == 403 and "secondary" in message.casefold() else "rate limit"
+                self.wait(rate_wait, f"{self.service} {kind} (HTTP {status})")
+                continue
+            if status >= 500:
+                failures += 1
+                if failures > self.max_retries:
+                    raise CollectError(
+                        f"{self.service}: HTTP {status} from {_display(url)} after {failures} tries"
+                        f"{': ' + message if message else ''}; the server is having trouble, run again later "
+                        "(the run resumes where it stopped)"
+                    )
+                retry_after = _retry_after(headers, self.clock())
+                backoff = retry_after if retry_after is not None else min(2.0 ** (failures - 1), 60.0)
+                self.wait(backoff, f"{self.service} server error (HTTP {status})")
+                continue
+            self._fail(status, headers, url, message)
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, body: bytes | None) -> tuple[int, dict[str, str], bytes]:
+        parsed = urllib.parse.urlsplit(url)
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        if parsed.hostname and is_loopback(parsed.hostname):
+            handlers.append(urllib.request.ProxyHandler({}))
+        opener = urllib.request.build_opener(*handlers)
+        request = urllib.request.Request(url, data=body, method=method)
+        for name, value in self._headers(body is not None).items():
+            request.add_header(name, value)
+        try:
+            with opener.open(request, timeout=self.timeout) as answer:
+                return answer.status, _lower(answer.headers.items()), answer.read()
+        except urllib.error.HTTPError as exc:
+            with exc:
+                try:
+                    data = exc.read()
+                except (OSError, HTTPException):
+                    data = b""
+                return exc.code, _lower(exc.headers.items() if exc.headers else []), data
+        except (urllib.error.URLError, OSError, HTTPException, TimeoutError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise _Transient(self.scrub(str(reason))) from None
+
+    def _headers(self, has_body: bool) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        if self._auth == "bearer":
+            headers["Authorization"] = f"Bearer {self._token}"
+        elif self._auth == "private-token":
+            headers["PRIVATE-TOKEN"] = self._token
+        elif self._auth == "basic":
+            import base64
+
+            headers["Authorization"] = "Basic " + base64.b64encode(f":{self._token}".encode()).decode()
+        return headers
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the token replaced by ``***``."""
+        return text.replace(self._token, "***") if self._token else text
+
+    def _message(self, data: bytes) -> str:
+        text = data[:2000].decode("utf-8", "replace")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            for key in ("message", "error_description", "error", "typeKey"):
+                if isinstance(value.get(key), str):
+                    return self.scrub(value[key])[:300]
+        return self.scrub(" ".join(text.split()))[:200]
+
+    def _rate_limit_wait(
+        self, status: int, headers: dict[str, str], message: str, blind_waits: int
+    ) -> tuple[float | None, bool]:
+        """(seconds to wait, whether the server said how long) of a rate-limited answer; None: not one."""
+        if status not in (403, 429):
+            return None, False
+        now = self.clock()
+        retry_after = _retry_after(headers, now)
+        if retry_after is not None:
+            return retry_after, True
+        for name in ("x-ratelimit-reset", "ratelimit-reset"):
+            remaining = headers.get(name.replace("reset", "remaining"))
+            reset = headers.get(name)
+            if reset and (remaining == "0" or status == 429):
+                try:
+                    return max(1.0, float(reset) - now + 1), True
+                except ValueError:
+                    pass
+        if status == 429 or "rate limit" in message.casefold():
+            # GitHub: "wait at least one minute", then back off exponentially
+            return min(60.0 * 2**blind_waits, 900.0), False
+        return None, False
+
+    def _fail(self, status: int, headers: dict[str, str], url: str, message: str) -> None:
+        detail = f": {message}" if message else ""
+        if status == 401:
+            raise AuthError(
+                f"{self.service} refused {self.token_hint} (HTTP 401{detail}): it has expired, was revoked or is "
+                "wrong. Create a new token and run again"
+            )
+        if 300 <= status < 400:
+            location = _display(headers.get("location", "?"))
+            raise CollectError(
+                f"{self.service}: {_display(url)} redirects to {location}; not followed (the token would go "
+                "along). Pass the API's own host with --host"
+            )
+        if status == 403:
+            raise AuthError(
+                f"{self.service}: HTTP 403 forbidden for {_display(url)}{detail}; the token may lack a scope "
+                "or single sign-on authorization"
+            )
+        if status == 404:
+            raise CollectError(f"{self.service}: HTTP 404, {_display(url)} not found{detail}; check --host and names")
+        raise CollectError(f"{self.service}: HTTP {status} from {_display(url)}{detail}")
+
+
+class _Transient(Exception):
+    """A network error worth retrying."""
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in items}
+
+
+def _retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
