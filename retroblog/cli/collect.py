@@ -305,3 +305,102 @@ def github_command(
         result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
     resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
     _report(result, f"found {len(found.rows):,} PRs on {where.host}{resumed}", dry_run)
+
+
+def _repo_path_option(func: F) -> F:
+    func = click.option(
+        "--repo-path",
+        "repo_paths",
+        multiple=True,
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="Local clone to compute line counts from (repeatable); without it they stay unknown.",
+    )(func)
+    return func
+
+
+@collect.command("gitlab")
+@click.option("--user", required=True, metavar="NAME", help="Your GitLab username.")
+@click.option("--host", metavar="HOST", help="gitlab.com (default) or your GitLab's host (https://HOST).")
+@_repo_path_option
+@_output_options
+def gitlab_command(
+    user: str,
+    host: str | None,
+    repo_paths: tuple[Path, ...],
+    out: Path,
+    since: str | None,
+    until: str | None,
+    redact: bool,
+    redact_key: Path | None,
+    replace: bool,
+    dry_run: bool,
+) -> None:
+    """Your merged merge requests from GitLab (REST API; token from GITLAB_TOKEN)."""
+    from retroblog.collect.gitlab import api_url, collect_gitlab
+    from retroblog.collect.state import state_path
+
+    with user_errors(), _interruptible():
+        check_output(out)
+        _, web = api_url(host)
+        token = _token("GITLAB_TOKEN")
+        with _progress(f"listing merge requests on {web}") as bar:
+            found = collect_gitlab(
+                user,
+                token,
+                host=host,
+                dates=_dates(since, until),
+                repo_paths=repo_paths,
+                state_file=state_path(out, "gitlab"),
+                progress=bar,
+            )
+        if not found.rows:
+            raise CollectError(f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates")
+        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+    _report(result, f"found {len(found.rows):,} merge requests on {web}", dry_run)
+
+
+@collect.command("azure")
+@click.option("--org", required=True, metavar="ORG", help="Organization (or, on Azure DevOps Server, collection).")
+@click.option("--project", required=True, metavar="PROJECT", help="Project.")
+@click.option("--creator", required=True, metavar="EMAIL", help="Your email, display name or identity GUID.")
+@click.option("--host", metavar="HOST", help="dev.azure.com (default) or your Azure DevOps Server URL.")
+@_repo_path_option
+@_output_options
+def azure_command(
+    org: str,
+    project: str,
+    creator: str,
+    host: str | None,
+    repo_paths: tuple[Path, ...],
+    out: Path,
+    since: str | None,
+    until: str | None,
+    redact: bool,
+    redact_key: Path | None,
+    replace: bool,
+    dry_run: bool,
+) -> None:
+    """Your completed pull requests from Azure DevOps (token from AZURE_DEVOPS_TOKEN)."""
+    from retroblog.collect.azure import collect_azure
+
+    with user_errors(), _interruptible():
+        check_output(out)
+        token = _token("AZURE_DEVOPS_TOKEN", "AZURE_DEVOPS_EXT_PAT")
+        with _progress(f"listing pull requests of {org}/{project}") as bar:
+            found = collect_azure(
+                org,
+                project,
+                creator,
+                token,
+                host=host,
+                dates=_dates(since, until),
+                repo_paths=repo_paths,
+                progress=bar,
+            )
+        if not found.rows:
+            raise CollectError(
+                f"Azure DevOps found no completed pull requests created by {creator} in {org}/{project}; "
+                "check --creator (the email you sign in with) and the dates"
+            )
+        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+    _report(result, f"found {len(found.rows):,} pull requests in {org}/{project}", dry_run)

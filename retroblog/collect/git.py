@@ -775,3 +775,36 @@ def _feed(stdin: IO[bytes], shas: list[str]) -> None:
         stdin.write(("\n".join(shas) + "\n").encode())
     finally:
         stdin.close()
+
+
+def fill_from_clones(
+    rows: Sequence[Row],
+    clones: Sequence[str | Path],
+    excludes: Iterable[str] = DEFAULT_EXCLUDES,
+    *,
+    service: str,
+) -> None:
+    """Line counts of API rows (without any) from the merge commits in local clones (``--repo-path``).
+
+    A row whose ``merge_commit`` is in none of the clones keeps null counts and gets a note.
+    """
+    shas = [r["merge_commit"] for r in rows if r.get("merge_commit")]
+    counts: dict[str, Counts] = {}
+    for clone in clones:
+        counts.update(commit_counts(clone, [s for s in shas if s not in counts], excludes))
+    for row in rows:
+        found = counts.get(row.get("merge_commit") or "")
+        if found is None:
+            if clones:
+                row["note"] = "line counts unknown: the merge commit is not in the --repo-path clones"
+            else:
+                row["note"] = f"line counts unknown: {service}'s API gives none; pass --repo-path with a clone"
+            continue
+        row.update(
+            additions=found.additions,
+            deletions=found.deletions,
+            lines_changed=found.additions + found.deletions,
+            changed_files=found.files,
+            binary_files=found.binary,
+            excluded_lines=found.excluded_lines,
+        )
