@@ -95,6 +95,8 @@
       script.onerror = function () {
         reject(new Error("could not load " + rb.vegaUrl));
       };
+      // Instant navigation diffs <head> and may drop this element later; once loaded (or loading),
+      // that does not matter: the runtime stays on window and the promise stays cached.
       document.head.appendChild(script);
     });
     // A failed load may be retried on the next page (e.g. after going back online).
