@@ -95,7 +95,10 @@ def foreign(rec: Recorder) -> list[str]:
 
 
 def wait_for_charts(page: Any) -> int:
-    """Wait until every interactive chart on the page is rendered; return how many there are."""
+    """Wait until the page has charts and every one is rendered; return how many there are.
+
+    (After an instant navigation the URL changes before the content is swapped.)"""
+    page.wait_for_selector(INTERACTIVE, state="attached", timeout=30_000)
     count = page.locator(INTERACTIVE).count()
     page.wait_for_function(
         f"document.querySelectorAll('{READY}').length === document.querySelectorAll('{INTERACTIVE}').length",
