@@ -51,6 +51,11 @@ class ChartContext:
     height: int = DEFAULT_HEIGHT
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def single_year(self) -> int | None:
+        """The year the filters cover when they start and end in the same one (``year: 2021``), else None."""
+        start, end = self.filters.start, self.filters.end
+        return start.year if start and end and start.year == end.year else None
+
     def scope(self) -> str:
         words = self.filters.describe()
         return f" {words}" if words else ""
@@ -150,11 +155,7 @@ def prs_per_year(ctx: ChartContext) -> Chart:
 @chart("prs-per-month")
 def prs_per_month(ctx: ChartContext) -> Chart:
     rows = [{"month": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["month"]]
-    year = (
-        ctx.filters.start.year
-        if ctx.filters.start and ctx.filters.end and ctx.filters.start.year == ctx.filters.end.year
-        else None
-    )
+    year = ctx.single_year()
     if year:
         for r in rows:
             r["month"] = dt.date(year, int(r["month"][5:]), 1).strftime("%b")
@@ -165,11 +166,7 @@ def prs_per_month(ctx: ChartContext) -> Chart:
 @chart("prs-per-quarter")
 def prs_per_quarter(ctx: ChartContext) -> Chart:
     rows = [{"quarter": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["quarter"]]
-    year = (
-        ctx.filters.start.year
-        if ctx.filters.start and ctx.filters.end and ctx.filters.start.year == ctx.filters.end.year
-        else None
-    )
+    year = ctx.single_year()
     if year:
         rows = [{"quarter": r["quarter"][5:], "prs": r["prs"]} for r in rows]
     colours = {r["quarter"]: SERIES[i % len(SERIES)] for i, r in enumerate(rows)}

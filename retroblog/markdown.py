@@ -7,6 +7,7 @@ Works with MkDocs (the plugin registers it), Zensical (which runs Python-Markdow
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -121,8 +122,8 @@ class RetroblogPreprocessor(Preprocessor):
                 body = "\n".join(
                     line[len(indent) :] if line.startswith(indent) else line for line in lines[index + 1 : end]
                 )
-                html = self._block(lang, body, index)
-                out += ["", indent + self.md.htmlStash.store(html), ""]
+                block_html = self._block(lang, body, index)
+                out += ["", indent + self.md.htmlStash.store(block_html), ""]
             else:
                 out += lines[index : end + 1]
             index = end + 1
@@ -172,15 +173,9 @@ class RetroblogPreprocessor(Preprocessor):
                 result = self.ext.blocks.stat(key, options)
             except RetroblogError as exc:
                 return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index)))
-            return self.md.htmlStash.store(f'<span class="retroblog-stat">{_escape(result)}</span>')
+            return self.md.htmlStash.store(f'<span class="retroblog-stat">{html.escape(result)}</span>')
 
         return INLINE.sub(value, text)
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def makeExtension(**kwargs: Any) -> RetroblogExtension:

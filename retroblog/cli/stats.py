@@ -14,7 +14,7 @@ from retroblog.dataset import Dataset, load_dataset
 from retroblog.errors import ConfigError
 from retroblog.loaders import SUFFIXES
 from retroblog.settings import read_site_settings
-from retroblog.stats import Filters, Stats, compute
+from retroblog.stats import DEFAULT_EDGES, Filters, Stats, compute
 
 
 def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -> tuple[Dataset, tuple[int, ...]]:
@@ -32,8 +32,6 @@ def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -
         if timezone:
             settings.datasets.setdefault(name_or_path, {})["timezone"] = timezone
         dataset = settings.registry.get(name_or_path)
-    from retroblog.stats import DEFAULT_EDGES
-
     return dataset, edges or DEFAULT_EDGES
 
 
