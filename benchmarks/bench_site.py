@@ -42,8 +42,11 @@ def make_site(root: Path, charts: bool) -> None:
         body = "\n\n".join(" ".join(rng.choice(words) for _ in range(60)) for _ in range(6))
         block = ""
         if i < CHARTED:
-            year = 2020 + i % 2
-            block = f"\n\n```chart\ntype: {TYPES[i % len(TYPES)]}\ndataset: example\nyear: {year}\n```\n"
+            year = 2019 + i % 4
+            block = (
+                f"\n\n```chart\ntype: {TYPES[i % len(TYPES)]}\ndataset: example\nyear: {year}\n"
+                f"title: Chart of post {i}\n```\n"
+            )
         day = 1 + i % 28
         (root / "docs" / "blog" / "posts" / f"post-{i:03d}.md").write_text(
             f"---\ndate: 2022-{1 + i % 12:02d}-{day:02d}\n---\n\n# Post {i}\n\n{body}{block if charts else ''}\n"
@@ -86,6 +89,8 @@ def main() -> int:
         warm: dict[str, list[float]] = {k: [] for k in sites}
         for _ in range(3):
             for name, root in sites.items():
+                # Cold: no finished block and no SVG cached (the Vega runtime file stays, as for "without").
+                shutil.rmtree(root / ".cache" / "retroblog" / "blocks", ignore_errors=True)
                 for svg in (root / ".cache" / "retroblog").glob("*.svg"):
                     svg.unlink()
                 cold[name].append(build(root))

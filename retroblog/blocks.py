@@ -1,30 +1,41 @@
 """Chart blocks, stats blocks and inline stats: options in, HTML out (no Markdown, no MkDocs here).
 
-``Blocks`` is shared by every page of a build: it caches stats per (dataset version, filters) and
-SVGs per spec, so a rebuild with unchanged data renders nothing again.
+``Blocks`` is shared by every page of a build. Each block's finished HTML is cached by what it is made
+of (``retroblog.cache``): a rebuild with unchanged inputs loads no dataset and imports neither polars
+nor Altair, which load only when a block must really be computed. Given a ``defer`` executor (the
+MkDocs plugin's worker process), charts not yet cached are computed in parallel with the rest of the
+build and come back as ``Pending`` results that the caller resolves later.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import html
 import importlib.util
 import json
+import re
 import shlex
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
-from retroblog.charts import CHARTS, DEFAULT_HEIGHT, DEFAULT_WIDTH, OPTIONS, Chart, ChartContext, finish
-from retroblog.dataset import Dataset
+from retroblog.cache import FragmentStore, file_digest, fragment_key
+from retroblog.dataset import DatasetConfig
 from retroblog.errors import ConfigError, RetroblogError
-from retroblog.render import SvgCache, figure, spec_json
+from retroblog.render import SvgCache, spec_json
 from retroblog.settings import Settings
-from retroblog.stats import Filters, Stats, compute
+
+if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block that needs them
+    from retroblog.charts import Chart, ChartContext
+    from retroblog.dataset import Dataset
+    from retroblog.stats import Filters, Stats
 
 FILTER_KEYS = {"dataset", "from", "to", "year", "repo", "label"}
 CHART_KEYS = FILTER_KEYS | {"type", "title", "description", "width", "height", "interactive", "spec", "altair"}
@@ -60,6 +71,14 @@ LABELS = {
 }
 
 
+CHART_ID = "\x00retroblog-chart-id\x00"
+"""Stands for the chart's id in a cached figure; replaced by the id of each place the chart appears."""
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)[^\n]*$")
+INLINE = re.compile(r":stat\[(?P<key>[^\]\n]+)\](?:\{(?P<options>[^}\n]*)\})?")
+CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+
+
 class BlockError(RetroblogError):
     """A problem in one block: ``line`` counts from the block's first line (its fence)."""
 
@@ -69,43 +88,160 @@ class BlockError(RetroblogError):
         super().__init__(message)
 
 
+class Executor(Protocol):
+    """Computes blocks elsewhere (the plugin's worker process): ``retroblog.prefetch.Prefetcher``."""
+
+    def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Any]: ...
+
+
+@dataclass
+class Job:
+    """One block found in a page's Markdown: what to compute, before the page is converted."""
+
+    kind: str
+    """``chart``, ``stats`` (a stats fence) or ``stat`` (an inline stat)."""
+    options: dict[str, Any]
+    stat_key: str | None = None
+
+
+class Pending:
+    """A chart being computed by the executor; ``html()`` waits for it (or raises its ``BlockError``)."""
+
+    def __init__(self, blocks: Blocks, key: str, future: Future[Any], chart_id: str, interactive: bool) -> None:
+        self.blocks, self.key, self.future, self.chart_id = blocks, key, future, chart_id
+        self.interactive = interactive
+        """As the block asks; the page needs the script if so (a wrong value fails when the chart is built)."""
+
+    def html(self) -> str:
+        text = self.blocks._take(self.key, self.future)
+        if text is None:  # the worker failed in an unexpected way: compute here, with a real traceback
+            text = self.blocks._computed(self.key, "chart", {}, None)
+        return text.replace(CHART_ID, self.chart_id)
+
+
 @dataclass
 class Blocks:
     """Turns block options into HTML for one site."""
 
     settings: Settings
     cache: SvgCache = field(default_factory=SvgCache)
+    store: FragmentStore = field(default_factory=FragmentStore)
+    """Finished block HTML by content key (memory, and disk when given a folder)."""
+    defer: Executor | None = None
+    """Where charts not yet cached are computed in parallel; None computes them at once."""
     _stats: dict[tuple[Any, ...], Stats] = field(default_factory=dict)
     _loaded: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    _futures: dict[str, Future[Any]] = field(default_factory=dict)
+    _jobs: dict[str, Job] = field(default_factory=dict)
+    _configs: dict[str, DatasetConfig] | None = None
     modules: set[Path] = field(default_factory=set)
     """Files of user chart modules used so far (the plugin watches them under ``mkdocs serve``)."""
+
+    def start(self) -> None:
+        """A build begins: look at the data folder again and start counting which cache entries are used."""
+        self._configs = None
+        self._futures = {k: f for k, f in self._futures.items() if not f.done()}
+        self.store.start()
+
+    # -- content keys and cached fragments ---------------------------------------------------------
+
+    def key(self, job: Job) -> str | None:
+        """The content key of a block, computed without loading data; None if it cannot be cached."""
+        options = job.options
+        if job.kind == "chart" and "altair" in options:
+            return None  # user code may read anything: only its SVG is cached
+        if self._configs is None:
+            self._configs = self.settings.registry.configs()
+        name = options.get("dataset")
+        config = self.settings.registry.config(None if name is None else str(name), self._configs)
+        parts: dict[str, Any] = {
+            "kind": job.kind,
+            "stat": job.stat_key,
+            "options": options,
+            "dataset": [config.name, file_digest(config.path), config.timezone, config.private],
+            "buckets": self.settings.size_buckets,
+        }
+        if job.kind == "chart" and "spec" in options:
+            path = (self.settings.root / str(options["spec"])).resolve()
+            parts["spec"] = [str(options["spec"]), file_digest(path) if path.is_file() else None]
+        try:
+            return fragment_key(parts)
+        except (TypeError, ValueError):  # options YAML cannot be keyed (never in practice): no cache
+            return None
+
+    def fragment(self, job: Job) -> str:
+        """The block's HTML, from the cache or computed now (a chart's id is still ``CHART_ID``)."""
+        key = self.key(job)
+        if key is not None:
+            text = self.store.get(key)
+            if text is not None:
+                return text
+            future = self._futures.get(key)
+            if future is not None:
+                text = self._take(key, future)
+                if text is not None:
+                    return text
+        return self._computed(key, job.kind, job.options, job.stat_key)
+
+    def _computed(self, key: str | None, kind: str, options: Mapping[str, Any], stat_key: str | None) -> str:
+        if key is not None and key in self._jobs:
+            job = self._jobs[key]
+            kind, options, stat_key = job.kind, job.options, job.stat_key
+        if kind == "chart":
+            from retroblog.render import figure
+
+            chart, interactive = self.chart(options)
+            text = figure(chart, self.cache.svg(chart.spec), CHART_ID, interactive=interactive)
+        elif kind == "stats":
+            text = self._stats_table(options)
+        else:
+            text = self._stat(str(stat_key), options)
+        if key is not None:
+            self.store.put(key, text)
+        return text
+
+    def _take(self, key: str, future: Future[Any]) -> str | None:
+        """The result of an executor's job: its HTML, or its error raised here; None if it crashed."""
+        outcome = future.result()
+        if outcome[0] == "ok":
+            self.store.put(key, outcome[1])
+            return str(outcome[1])
+        if outcome[0] == "error":
+            raise BlockError(outcome[1], outcome[2])
+        return None
+
+    def submit(self, job: Job) -> None:
+        """Start computing a block on the executor (if there is one and the block is not cached)."""
+        try:
+            key = self.key(job)
+        except (RetroblogError, OSError):
+            return  # the page's conversion reports it, with the page and line
+        if key is None or self.defer is None or key in self._futures or self.store.get(key) is not None:
+            return
+        self._jobs[key] = job
+        self._futures[key] = self.defer.submit(job.kind, job.options, job.stat_key)
+
+    def prefetch(self, markdown: str) -> None:
+        """Submit every block of a page before the page is converted (stats first: pages wait for them)."""
+        jobs = list(scan(markdown))
+        for job in sorted(jobs, key=lambda j: j.kind == "chart"):
+            self.submit(job)
 
     # -- options -----------------------------------------------------------------------------------
 
     @staticmethod
     def parse(source: str) -> dict[str, Any]:
         """The YAML options of a fenced block; errors carry the line inside the block."""
-        try:
-            value = yaml.safe_load(source) if source.strip() else {}
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise BlockError(f"invalid YAML: {exc.problem or exc}", (mark.line + 1) if mark else 0) from None
-        if not isinstance(value, dict):
-            raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
-        return {str(k): v for k, v in value.items()}
+        return dict(_parse_options(source))  # a copy: callers may change it
 
     def dataset(self, options: Mapping[str, Any]) -> Dataset:
-        registry = self.settings.registry
         name = options.get("dataset")
-        if name is None:
-            names = registry.names()
-            if len(names) != 1:
-                known = ", ".join(names) or "none"
-                raise ConfigError(f"name a dataset with 'dataset:'; this site has {len(names)} ({known})")
-            name = names[0]
-        return registry.get(str(name))
+        config = self.settings.registry.config(None if name is None else str(name))
+        return self.settings.registry.get(config.name)
 
     def stats(self, dataset: Dataset, filters: Filters) -> Stats:
+        from retroblog.stats import compute
+
         key = (dataset.name, dataset.fingerprint, filters, self.settings.size_buckets)
         if key not in self._stats:
             self._stats[key] = compute(dataset, filters, self.settings.size_buckets)
@@ -115,6 +251,9 @@ class Blocks:
 
     def chart(self, options: Mapping[str, Any]) -> tuple[Chart, bool]:
         """Build the chart a block asks for; returns it and whether it may become interactive."""
+        from retroblog.charts import CHARTS, DEFAULT_HEIGHT, DEFAULT_WIDTH, OPTIONS, ChartContext
+        from retroblog.stats import Filters
+
         kinds = [k for k in ("type", "spec", "altair") if k in options]
         if len(kinds) != 1:
             raise ConfigError(
@@ -144,9 +283,16 @@ class Blocks:
             return self._spec_chart(ctx, str(options["spec"])), interactive
         return self._altair_chart(ctx, str(options["altair"])), interactive
 
-    def chart_html(self, options: Mapping[str, Any], chart_id: str) -> str:
-        chart, interactive = self.chart(options)
-        return figure(chart, self.cache.svg(chart.spec), chart_id, interactive=interactive)
+    def chart_html(self, options: Mapping[str, Any], chart_id: str) -> str | Pending:
+        """A chart's figure; with an executor, a ``Pending`` while the chart is still being computed."""
+        job = Job("chart", dict(options))
+        if self.defer is not None:
+            self.submit(job)
+            key = self.key(job)
+            future = self._futures.get(key) if key else None
+            if key and future is not None and not future.done() and self.store.get(key) is None:
+                return Pending(self, key, future, chart_id, options.get("interactive", True) is not False)
+        return self.fragment(job).replace(CHART_ID, chart_id)
 
     def _spec_chart(self, ctx: ChartContext, relative: str) -> Chart:
         path = (self.settings.root / relative).resolve()
@@ -178,9 +324,13 @@ class Blocks:
         spec.setdefault("config", {})
         self._check_embedded(spec, ctx.dataset, relative)
         rows = named["by_month"]
+        from retroblog.charts import Chart
+
         return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs")], rows)
 
     def _altair_chart(self, ctx: ChartContext, target: str) -> Chart:
+        from retroblog.charts import Chart, finish
+
         module_name, _, function_name = target.partition(":")
         if not module_name or not function_name:
             raise ConfigError(f"'altair' must be module:function, such as charts:busy_days, got {target!r}")
@@ -199,7 +349,7 @@ class Blocks:
         title = str(ctx.options.get("title") or _title_text(getattr(result, "title", None)) or function_name)
         description = str(ctx.options.get("description") or f"{title}{ctx.scope()}.")
         try:
-            spec = finish(result, ctx, title, description)
+            spec = finish(result, ctx, title, description, validate=True)
         except Exception as exc:
             raise ConfigError(f"{target} returned a chart Altair cannot validate: {str(exc).splitlines()[0]}") from None
         self._check_embedded(spec, ctx.dataset, target)
@@ -253,6 +403,15 @@ class Blocks:
 
     def stat(self, key: str, options: Mapping[str, Any]) -> str:
         """One statistic, formatted for prose: ``total_prs`` -> ``310``, ``by_year.2020`` -> ``129``."""
+        return self.fragment(Job("stat", dict(options), key))
+
+    def stats_table(self, options: Mapping[str, Any]) -> str:
+        """A ``stats`` fence: a table of key figures."""
+        return self.fragment(Job("stats", dict(options)))
+
+    def _stat(self, key: str, options: Mapping[str, Any]) -> str:
+        from retroblog.stats import Filters
+
         unknown = set(options) - FILTER_KEYS
         if unknown:
             raise ConfigError(
@@ -264,7 +423,7 @@ class Blocks:
         stats = self.stats(dataset, Filters.from_options(options, "stat"))
         return format_value(lookup(stats.to_dict(), key))
 
-    def stats_table(self, options: Mapping[str, Any]) -> str:
+    def _stats_table(self, options: Mapping[str, Any]) -> str:
         unknown = set(options) - STATS_KEYS
         if unknown:
             raise ConfigError(
@@ -275,7 +434,7 @@ class Blocks:
             raise ConfigError("'stats' must be a list of stat names such as [total_prs, by_year.2021]")
         filter_options = {k: v for k, v in options.items() if k in FILTER_KEYS}
         rows = "".join(
-            f"<tr><td>{html.escape(LABELS.get(k) or k)}</td><td>{html.escape(self.stat(k, filter_options))}</td></tr>"
+            f"<tr><td>{html.escape(LABELS.get(k) or k)}</td><td>{html.escape(self._stat(k, filter_options))}</td></tr>"
             for k in keys
         )
         title = options.get("title")
@@ -286,10 +445,65 @@ class Blocks:
         )
 
 
-def chart_id(options: Mapping[str, Any], page: str, index: int) -> str:
-    """A stable id: the same block on the same page gets the same id in every build."""
-    digest = hashlib.sha256(f"{page}\0{json.dumps(options, sort_keys=True, default=str)}".encode()).hexdigest()
-    return f"rb-{digest[:10]}-{index}"
+def chart_id(options: Mapping[str, Any], page: str, index: int, document: str = "") -> str:
+    """A stable id: the same block in the same document gets the same id in every build.
+
+    ``document`` (a digest of the Markdown being converted) tells apart the excerpts that a blog index
+    converts one after another under one page name.
+    """
+    text = f"{page}\0{document}\0{json.dumps(options, sort_keys=True, default=str)}"
+    return f"rb-{hashlib.sha256(text.encode()).hexdigest()[:10]}-{index}"
+
+
+def fence_end(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line closing the fence opened at ``start`` (the last line if it is never closed)."""
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+            return index
+    return len(lines) - 1
+
+
+def fence_body(lines: list[str], start: int, end: int, indent: str) -> str:
+    """The text between a fence's lines, without the fence's own indentation."""
+    return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in lines[start + 1 : end])
+
+
+def outside_code(line: str) -> Iterator[str]:
+    """The parts of a line that are not inside a code span."""
+    last = 0
+    for span in CODE_SPAN.finditer(line):
+        yield line[last : span.start()]
+        last = span.end()
+    yield line[last:]
+
+
+def scan(markdown: str) -> Iterator[Job]:
+    """Every block and inline stat of a page, as the Markdown extension will meet them (bad ones skipped)."""
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if not match:
+            if ":stat[" in lines[index]:
+                for part in outside_code(lines[index]):
+                    for inline in INLINE.finditer(part):
+                        try:
+                            inline_options = parse_inline_options(inline.group("options") or "")
+                        except RetroblogError:
+                            continue
+                        yield Job("stat", inline_options, inline.group("key").strip())
+            index += 1
+            continue
+        end = fence_end(lines, index, match.group("fence"))
+        if match.group("lang") in ("chart", "stats"):
+            body = fence_body(lines, index, end, match.group("indent"))
+            options = None
+            with contextlib.suppress(BlockError):  # the page's conversion reports it, with its line
+                options = Blocks.parse(body)
+            if options is not None:
+                yield Job("chart" if match.group("lang") == "chart" else "stats", options)
+        index = end + 1
 
 
 def parse_inline_options(text: str) -> dict[str, Any]:
@@ -372,3 +586,15 @@ def _private_values(dataset: Dataset) -> set[str]:
             v for v in dataset.frame[column].drop_nulls().unique().to_list() if isinstance(v, str) and len(v) > 3
         }
     return values
+
+
+@functools.lru_cache(maxsize=4096)  # a blog converts each post again for its index pages
+def _parse_options(source: str) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(source) if source.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise BlockError(f"invalid YAML: {exc.problem or exc}", (mark.line + 1) if mark else 0) from None
+    if not isinstance(value, dict):
+        raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
+    return {str(k): v for k, v in value.items()}

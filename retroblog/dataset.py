@@ -12,14 +12,13 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from retroblog.errors import ConfigError, DatasetError, Problem
-from retroblog.loaders import LINE, SUFFIXES, read_raw
-from retroblog.schema import FIELDS
-from retroblog.validate import check_timezone, validate
+from retroblog.schema import FIELDS, LINE, SUFFIXES, check_timezone
+
+if TYPE_CHECKING:  # polars loads only when a dataset does: the plugin starts without it
+    import polars as pl
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +83,9 @@ def load_dataset(
     today: dt.date | None = None,
 ) -> Dataset:
     """Read and validate one dataset file. Raises ``DatasetError`` naming every bad row."""
+    from retroblog.loaders import read_raw
+    from retroblog.validate import validate
+
     path = Path(path)
     raw = read_raw(path)
     checked = validate(raw, timezone, today=today)
@@ -168,13 +170,22 @@ class DatasetRegistry:
     def names(self) -> list[str]:
         return sorted(self.configs())
 
-    def get(self, name: str) -> Dataset:
-        """The dataset called ``name``, loaded (or taken from the cache when its file is unchanged)."""
-        configs = self.configs()
+    def config(self, name: str | None, configs: dict[str, DatasetConfig] | None = None) -> DatasetConfig:
+        """How the dataset ``name`` is read, without reading it; ``None`` means the site's only dataset."""
+        configs = self.configs() if configs is None else configs
+        if name is None:
+            if len(configs) != 1:
+                known = ", ".join(sorted(configs)) or "none"
+                raise ConfigError(f"name a dataset with 'dataset:'; this site has {len(configs)} ({known})")
+            return next(iter(configs.values()))
         if name not in configs:
             known = ", ".join(sorted(configs)) or f"none: {self.data_dir} has no dataset files"
             raise ConfigError(f"unknown dataset '{name}'; known datasets: {known}")
-        config = configs[name]
+        return configs[name]
+
+    def get(self, name: str) -> Dataset:
+        """The dataset called ``name``, loaded (or taken from the cache when its file is unchanged)."""
+        config = self.config(name)
         try:
             stat = config.path.stat()
         except FileNotFoundError:

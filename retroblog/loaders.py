@@ -23,23 +23,7 @@ import polars as pl
 import yaml
 
 from retroblog.errors import DatasetError, Problem
-
-LINE = "_line"
-"""Column holding the source line (text files) or row (Parquet) of each record."""
-
-SUFFIXES: dict[str, str] = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
-"""Dataset formats by file suffix."""
+from retroblog.schema import LINE, SUFFIXES
 
 MAX_YAML_NODES = 1_000_000
 """A YAML file that would expand to more values than this (through aliases) is refused."""

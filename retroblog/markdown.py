@@ -7,6 +7,7 @@ Works with MkDocs (the plugin registers it), Zensical (which runs Python-Markdow
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -18,16 +19,26 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.blocks import BlockError, Blocks, chart_id, parse_inline_options
+from retroblog.blocks import (
+    CODE_SPAN,
+    FENCE,
+    INLINE,
+    BlockError,
+    Blocks,
+    Pending,
+    chart_id,
+    fence_body,
+    fence_end,
+    parse_inline_options,
+)
+from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
 from retroblog.render import SvgCache, error_box
 from retroblog.settings import KEYS, Settings
 
 log = logging.getLogger("mkdocs.plugins.retroblog")
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)[^\n]*$")
-INLINE = re.compile(r":stat\[(?P<key>[^\]\n]+)\](?:\{(?P<options>[^}\n]*)\})?")
-CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+PENDING = re.compile(r'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="(\d+)"[^>]*></div>')
 
 
 class RetroblogExtension(Extension):
@@ -58,6 +69,8 @@ class RetroblogExtension(Extension):
         self.line_offset = 0
         """Lines before the Markdown the extension sees (front matter), so messages name file lines."""
         self.charts_on_page = 0
+        self.pending: dict[str, tuple[Pending, str, int]] = {}
+        """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
 
     @property
     def settings(self) -> Settings:
@@ -75,7 +88,7 @@ class RetroblogExtension(Extension):
         if isinstance(ready, Blocks):
             return ready
         folder = self.getConfig("cache_dir")
-        blocks = Blocks(self.settings, SvgCache(Path(folder) if folder else None))
+        blocks = Blocks(self.settings, SvgCache(), FragmentStore(Path(folder) if folder else None))
         self.setConfig("blocks", blocks)
         return blocks
 
@@ -88,9 +101,36 @@ class RetroblogExtension(Extension):
     def reset(self) -> None:
         self.charts_on_page = 0
 
-    def fail(self, message: str, line: int | None) -> str:
+    def defer(self, pending: Pending, line: int) -> str:
+        """A placeholder for a chart still being computed; ``resolve`` puts the chart in its place."""
+        number = str(len(self.pending) + 1)
+        self.pending[number] = (pending, self.page, line)
+        return (
+            f'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="{number}" '
+            f'data-retroblog-interactive="{str(pending.interactive).lower()}"></div>'
+        )
+
+    def resolve(self, html: str, *, wait: bool = True) -> str:
+        """Put the charts pending in ``html`` in place of their placeholders: all of them, waiting for
+        each (``wait``), or only those already computed."""
+        if "retroblog-pending" not in html:
+            return html
+
+        def chart(match: re.Match[str]) -> str:
+            pending, page, line = self.pending[match.group(1)]
+            if not wait and not pending.future.done():
+                return match.group(0)
+            try:
+                return pending.html()
+            except BlockError as exc:
+                return self.fail(f"chart block: {exc.message}", line + exc.line, page)
+
+        return PENDING.sub(chart, html)
+
+    def fail(self, message: str, line: int | None, page: str | None = None) -> str:
         """Raise for a build, or return an error box for a preview (``on_error: show``)."""
-        where = f"{self.page}:{line}" if line else self.page
+        page = self.page if page is None else page
+        where = f"{page}:{line}" if line else page
         text = f"{where}: {message}"
         if self.getConfig("on_error") == "show":
             log.error(text)
@@ -108,6 +148,7 @@ class RetroblogPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
+        self.document = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
         index = 0
         while index < len(lines):
             match = FENCE.match(lines[index])
@@ -115,27 +156,16 @@ class RetroblogPreprocessor(Preprocessor):
                 out.append(self._inline(lines[index], index))
                 index += 1
                 continue
-            end = self._closing(lines, index, match.group("fence"))
+            end = fence_end(lines, index, match.group("fence"))
             lang = match.group("lang")
             if lang in ("chart", "stats"):
                 indent = match.group("indent")
-                body = "\n".join(
-                    line[len(indent) :] if line.startswith(indent) else line for line in lines[index + 1 : end]
-                )
-                block_html = self._block(lang, body, index)
+                block_html = self._block(lang, fence_body(lines, index, end, indent), index)
                 out += ["", indent + self.md.htmlStash.store(block_html), ""]
             else:
                 out += lines[index : end + 1]
             index = end + 1
         return out
-
-    @staticmethod
-    def _closing(lines: list[str], start: int, fence: str) -> int:
-        for index in range(start + 1, len(lines)):
-            stripped = lines[index].strip()
-            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
-                return index
-        return len(lines) - 1
 
     def _line(self, index: int) -> int:
         return self.ext.line_offset + index + 1
@@ -147,7 +177,9 @@ class RetroblogPreprocessor(Preprocessor):
             if lang == "stats":
                 return blocks.stats_table(options)
             self.ext.charts_on_page += 1
-            return blocks.chart_html(options, chart_id(options, self.ext.page, self.ext.charts_on_page))
+            the_id = chart_id(options, self.ext.page, self.ext.charts_on_page, self.document)
+            result = blocks.chart_html(options, the_id)
+            return self.ext.defer(result, self._line(index)) if isinstance(result, Pending) else result
         except BlockError as exc:
             return self.ext.fail(f"{lang} block: {exc.message}", self._line(index) + exc.line)
         except RetroblogError as exc:

@@ -15,14 +15,17 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from retroblog.blocks import Blocks
+from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
+from retroblog.fsutil import atomic_write
 from retroblog.markdown import RetroblogExtension
+from retroblog.prefetch import Prefetcher
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
 from retroblog.vendor import vega_bundle
@@ -46,7 +49,9 @@ class RetroblogConfig(base.Config):
     size_buckets = c.ListOfItems(c.Type(int), default=[10, 100, 500, 1000])
     """Edges of the PR size buckets on additions."""
     cache_dir = c.Type(str, default=".cache/retroblog")
-    """Rendered SVGs and the Vega runtime are kept here between builds (relative to mkdocs.yml)."""
+    """Finished chart and stats HTML and the Vega runtime are kept here between builds (relative to mkdocs.yml)."""
+    workers = c.Type(bool, default=True)
+    """Compute charts that are not cached in a worker process, in parallel with the rest of the build."""
 
 
 class RetroblogPlugin(BasePlugin[RetroblogConfig]):
@@ -56,11 +61,22 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.settings: Settings | None = None
         self.blocks: Blocks | None = None
         self.extension: RetroblogExtension | None = None
+        self.prefetcher: Prefetcher | None = None
         self.is_serve = False
+        self.dirty = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a broken block shows on the page and the server keeps running.
         self.is_serve = command == "serve"
+        self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        self._close_worker()
+
+    def _close_worker(self) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher.close()
+            self.prefetcher = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -79,10 +95,17 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         # Keep loaded datasets, stats and rendered SVGs across `mkdocs serve` rebuilds while the
         # settings are the same; each cache is keyed by content, so changed data is never stale.
         if self.blocks is None or self.settings is None or _same(self.settings, settings) is False:
-            self.blocks = Blocks(settings, SvgCache(root / self.config.cache_dir))
+            self._close_worker()
+            cache = root / self.config.cache_dir
+            if self.config.workers:
+                self.prefetcher = Prefetcher(settings, cache / "blocks")
+            self.blocks = Blocks(settings, SvgCache(), FragmentStore(cache / "blocks"), self.prefetcher)
         else:
             settings = self.settings
         self.settings = settings
+        self.blocks.start()
+        self.unfinished: list[str] = []
+        """Built pages that still hold a placeholder for a chart being computed."""
         self.extension = RetroblogExtension(
             settings=settings,
             blocks=self.blocks,
@@ -97,6 +120,11 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         if not self.config.enabled or self.settings is None:
             return None
         self._normalise_posts(files, config)  # posts (issue 4): before the blog plugin (-50) reads them
+        if self.blocks is not None and self.blocks.defer is not None:
+            # Every page's blocks start computing in the worker now, while MkDocs reads and converts pages.
+            for file in files.documentation_pages():
+                if "```" in (text := file.content_string) or "~~~" in text or ":stat[" in text:
+                    self.blocks.prefetch(text)
         package = resources.files("retroblog") / "assets"
         for name in ("retroblog.js", "retroblog.css"):
             files.append(File.generated(config, f"{ASSETS}/{name}", content=(package / name).read_bytes()))
@@ -156,8 +184,36 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         # Only pages with an interactive chart load the script (it loads the Vega runtime itself).
         if 'data-retroblog-interactive="true"' not in html:
             return None
-        src = get_relative_url(f"{ASSETS}/retroblog.js", page.url)
-        return f'{html}\n<script src="{src}" defer></script>'
+        return f"{html}\n{_script(page)}"
+
+    @event_priority(-100)  # after every other plugin has changed the page
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.extension is None:
+            return None
+        # Charts computed in the worker take their place now (the search index and read time saw
+        # placeholders that, like the charts, hold no text); blog index pages get the script too.
+        # A chart still being computed stays a placeholder in the written page, which on_post_build
+        # completes: the build goes on meanwhile instead of waiting page by page.
+        output = self.extension.resolve(output, wait=False)
+        if "retroblog-pending" in output and page.file.abs_dest_path:
+            self.unfinished.append(page.file.abs_dest_path)
+        if 'data-retroblog-interactive="true"' in output and f"{ASSETS}/retroblog.js" not in output:
+            at = output.rfind("</article>")
+            if at != -1:
+                output = f"{output[:at]}{_script(page)}{output[at:]}"
+        return output
+
+    @event_priority(100)  # before any other plugin reads the built pages
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.extension is not None:
+            for path in dict.fromkeys(self.unfinished):
+                text = Path(path).read_text(encoding="utf-8")
+                atomic_write(Path(path), self.extension.resolve(text), overwrite=True)
+        self.unfinished = []
+        if self.blocks is not None and not self.dirty:
+            self.blocks.store.prune()  # entries of changed data and removed blocks
+        if not self.is_serve:
+            self._close_worker()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled and self.settings and self.settings.data_dir.is_dir():
@@ -168,6 +224,10 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         for module in sorted(self.settings.root.glob("*.py")) if self.settings else []:
             server.watch(str(module))
         return server
+
+
+def _script(page: Page) -> str:
+    return f'<script src="{get_relative_url(f"{ASSETS}/retroblog.js", page.url)}" defer></script>'
 
 
 def _same(old: Settings, new: Settings) -> bool:

@@ -13,32 +13,16 @@ import json
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vl_convert as vlc
-
-from retroblog.charts import SERIES, Chart
 from retroblog.fsutil import atomic_write
+from retroblog.theme import PALETTE_CSS
+
+if TYPE_CHECKING:
+    from retroblog.charts import Chart
 
 RENDER_VERSION = "1"
 """Bump when the SVG post-processing changes, to invalidate caches."""
-
-PALETTE_CSS = (
-    ".retroblog-chart svg{max-width:100%;height:auto}"
-    ".retroblog-chart svg text{font-family:var(--md-text-font-family,sans-serif)}"
-    + "".join(
-        f'.retroblog-chart [fill="{c}"]{{fill:var({v},{d})}}.retroblog-chart [stroke="{c}"]{{stroke:var({v},{d})}}'
-        for c, v, d in zip(
-            SERIES,
-            ("--md-primary-fg-color", "--retroblog-color-2", "--retroblog-color-3", "--retroblog-color-4"),
-            ("#4051b5", "#e8590c", "#0ca678", "#f08c00"),
-            strict=True,
-        )
-    )
-    + ".retroblog-table{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"
-    ".retroblog-chart figcaption::before{content:attr(data-caption)}"
-)
-"""Inlined in every chart's SVG, so charts follow the palette even where retroblog.css is not loaded."""
 
 
 def spec_json(spec: dict[str, Any]) -> str:
@@ -57,6 +41,8 @@ class SvgCache:
         self._lock = threading.Lock()
 
     def svg(self, spec: dict[str, Any]) -> str:
+        import vl_convert as vlc  # loaded on the first chart, not with the plugin
+
         text = spec_json(spec)
         key = hashlib.sha256(f"{RENDER_VERSION}\0{vlc.get_vega_version()}\0{text}".encode()).hexdigest()[:32]
         if key in self.memory:
@@ -65,8 +51,8 @@ class SvgCache:
         if path and path.is_file():
             svg = path.read_text(encoding="utf-8")
         else:
+            svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[])  # releases the GIL: threads render at once
             with self._lock:
-                svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
                 self.rendered += 1
             if path:
                 atomic_write(path, svg, overwrite=True)

@@ -7,8 +7,57 @@ One table (``FIELDS``) is the single source of truth: the loaders map headers th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from retroblog.errors import ConfigError, DatasetError
+
+# Light module: the plugin and the Markdown extension import it at startup, so it never imports polars.
+
+LINE = "_line"
+"""Column holding the source line (text files) or row (Parquet) of each record."""
+
+SUFFIXES: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+"""Dataset formats by file suffix."""
+
+DEFAULT_EDGES: tuple[int, ...] = (10, 100, 500, 1000)
+"""Default size-bucket edges on additions: ``<10``, ``10-100``, ``100-500``, ``500-1000``, ``>1000``."""
+
+
+def check_edges(edges: Sequence[int]) -> tuple[int, ...]:
+    """Edges must be whole numbers, increasing; raise ``ConfigError`` otherwise."""
+    values = tuple(edges)
+    if not values or any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for e in values):
+        raise ConfigError(f"size buckets: expected increasing whole numbers such as [10, 100, 500], got {list(values)}")
+    if any(b <= a for a, b in pairwise(values)):
+        raise ConfigError(f"size buckets: edges must increase, got {list(values)}")
+    return values
+
+
+def check_timezone(name: str, where: str = "timezone") -> str:
+    """A valid IANA timezone name, or a ConfigError-style DatasetError naming the setting."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DatasetError.single(
+            where, f"unknown timezone '{name}'; expected an IANA name such as UTC or Europe/Berlin"
+        ) from None
+    return name
+
 
 Kind = Literal["datetime", "count", "text", "labels"]
 

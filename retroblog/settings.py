@@ -16,8 +16,7 @@ import yaml
 
 from retroblog.dataset import DatasetRegistry
 from retroblog.errors import ConfigError
-from retroblog.stats import DEFAULT_EDGES, check_edges
-from retroblog.validate import check_timezone
+from retroblog.schema import DEFAULT_EDGES, check_edges, check_timezone
 
 KEYS = ("data_dir", "timezone", "datasets", "size_buckets")
 

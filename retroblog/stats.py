@@ -17,9 +17,7 @@ import polars as pl
 
 from retroblog.dataset import Dataset
 from retroblog.errors import ConfigError
-
-DEFAULT_EDGES: tuple[int, ...] = (10, 100, 500, 1000)
-"""Default size-bucket edges on additions: ``<10``, ``10-100``, ``100-500``, ``500-1000``, ``>1000``."""
+from retroblog.schema import DEFAULT_EDGES, check_edges
 
 METRICS: tuple[str, ...] = (
     "additions",
@@ -41,16 +39,6 @@ def bucket_labels(edges: Sequence[int]) -> list[str]:
     labels += [f"{lo}-{hi}" for lo, hi in pairwise(edges)]
     labels.append(f">{edges[-1]}")
     return labels
-
-
-def check_edges(edges: Sequence[int]) -> tuple[int, ...]:
-    """Edges must be whole numbers, increasing; raise ``ConfigError`` otherwise."""
-    values = tuple(edges)
-    if not values or any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for e in values):
-        raise ConfigError(f"size buckets: expected increasing whole numbers such as [10, 100, 500], got {list(values)}")
-    if any(b <= a for a, b in pairwise(values)):
-        raise ConfigError(f"size buckets: edges must increase, got {list(values)}")
-    return values
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
 from retroblog.loaders import LINE, RawTable
-from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name
+from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, check_timezone
 
 NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")
 """Cell texts that mean "unknown" (null), never 0."""
@@ -46,17 +45,6 @@ class Validated:
     columns: dict[str, str]
     """Canonical field → the column of the file it came from."""
     warnings: list[Problem] = field(default_factory=list)
-
-
-def check_timezone(name: str, where: str = "timezone") -> str:
-    """A valid IANA timezone name, or a ConfigError-style DatasetError naming the setting."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise DatasetError.single(
-            where, f"unknown timezone '{name}'; expected an IANA name such as UTC or Europe/Berlin"
-        ) from None
-    return name
 
 
 def validate(raw: RawTable, timezone: str = "UTC", *, today: dt.date | None = None) -> Validated:

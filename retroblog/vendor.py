@@ -6,9 +6,8 @@ vl-convert version; the file served is byte-identical across builds.
 
 from __future__ import annotations
 
+from importlib.metadata import version as package_version
 from pathlib import Path
-
-import vl_convert as vlc
 
 from retroblog.fsutil import atomic_write
 
@@ -22,10 +21,12 @@ NOTICE = """/*! Vega, Vega-Lite and vega-embed, bundled by vl-convert-python {ve
 
 def vega_bundle(cache_dir: Path | None = None) -> bytes:
     """The bundle's bytes (with its license notice), from the cache folder when it is there."""
-    version = getattr(vlc, "__version__", "unknown")
+    version = package_version("vl-convert-python")  # the package's version, without loading it
     path = cache_dir / f"vega-{version}.js" if cache_dir else None
     if path and path.is_file():
         return path.read_bytes()
+    import vl_convert as vlc
+
     notice = NOTICE.format(version=version, vega=vlc.get_vega_version(), embed=vlc.get_vega_embed_version())
     data = (notice + vlc.javascript_bundle()).encode("utf-8")  # type: ignore[call-arg]
     if path:

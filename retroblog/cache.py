@@ -1,0 +1,117 @@
+"""Finished block HTML, cached by what it is made of, so a rebuild with unchanged inputs does no chart work.
+
+A block's key is computed without loading any dataset: the block's options, the digest of each file it
+reads (dataset, spec file), the dataset's timezone and privacy, the size buckets and the versions of
+everything that shapes the output (retroblog, Altair, vl-convert). A warm build therefore imports
+neither polars nor Altair. Fragments live in memory and, given a folder, on disk across processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from functools import cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from retroblog import __version__
+from retroblog.fsutil import atomic_write
+
+FRAGMENT_VERSION = "1"
+"""Bump when the HTML a block produces changes for the same inputs, to invalidate caches."""
+
+
+@cache
+def versions() -> str:
+    """Versions of the code that shapes a block's HTML (metadata only: nothing is imported)."""
+    parts = [__version__, FRAGMENT_VERSION]
+    for name in ("altair", "vl-convert-python", "polars"):
+        try:
+            parts.append(f"{name}={package_version(name)}")
+        except Exception:  # pragma: no cover - every one is a dependency
+            parts.append(f"{name}=-")
+    return " ".join(parts)
+
+
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_DIGESTS_LOCK = threading.Lock()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, remembered while its size, inode and modification time stay the same."""
+    stat = path.stat()
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    with _DIGESTS_LOCK:
+        known = _DIGESTS.get(stamp)
+    if known is None:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        known = digest.hexdigest()
+        with _DIGESTS_LOCK:
+            _DIGESTS[stamp] = known
+    return known
+
+
+def fragment_key(parts: dict[str, Any]) -> str:
+    """A stable key for a block: canonical JSON of its parts plus the code versions, hashed."""
+    text = json.dumps({**parts, "versions": versions()}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class FragmentStore:
+    """Finished block HTML by key, in memory and (given a folder) on disk, shared by processes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.memory: dict[str, str] = {}
+        self.used: set[str] = set()
+        """Keys read or written since the last ``start()``: what ``prune()`` keeps."""
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """A new build begins: forget which entries were used."""
+        self.used = set()
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / f"{key}.html" if self.folder else None
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            self.used.add(key)
+            if key in self.memory:
+                return self.memory[key]
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        with self._lock:
+            self.memory[key] = text
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        with self._lock:
+            self.used.add(key)
+            self.memory[key] = text
+        path = self._path(key)
+        if path is not None:
+            atomic_write(path, text, overwrite=True)
+
+    def prune(self) -> int:
+        """Delete the files of entries this build did not use (a changed dataset leaves old ones)."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.folder.glob("*.html"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        with self._lock:
+            self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        return removed

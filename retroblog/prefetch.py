@@ -1,0 +1,176 @@
+"""A worker process that computes blocks while the build goes on.
+
+A cold build would otherwise import polars, Altair and vl-convert and render every chart on the
+critical path. The MkDocs plugin submits each page's blocks before MkDocs converts the pages; one
+worker process (``python -m retroblog.prefetch``) computes them on the other core, two at a time
+(vl-convert renders without holding the GIL), and writes each result to the shared fragment cache.
+The worker starts only when a block is not cached, so a warm build never starts it.
+
+The worker is a plain subprocess speaking length-prefixed pickles over its stdin and stdout, not a
+``multiprocessing`` pool: a pool's "spawn" start would re-run the build's own main script.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+from retroblog.blocks import BlockError, Blocks, Job
+from retroblog.cache import FragmentStore
+from retroblog.errors import RetroblogError
+from retroblog.render import SvgCache
+from retroblog.settings import Settings
+
+_HEADER = struct.Struct("!I")
+
+
+def _send(stream: IO[bytes], value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    size = _HEADER.unpack(header)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)  # our own worker's messages, over a private pipe
+
+
+class Prefetcher:
+    """Computes blocks in a worker process; ``submit`` returns a future of ``("ok", html)`` or an error."""
+
+    def __init__(self, settings: Settings, folder: Path | None) -> None:
+        self.state = (
+            settings.root,
+            settings.data_dir,
+            settings.timezone,
+            settings.datasets,
+            settings.size_buckets,
+            folder,
+        )
+        self._process: subprocess.Popen[bytes] | None = None
+        self._reader: threading.Thread | None = None
+        self._futures: dict[int, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._next = 0
+
+    def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            try:
+                process = self._start()
+                self._next += 1
+                self._futures[self._next] = future
+                assert process.stdin is not None
+                _send(process.stdin, (self._next, kind, dict(options), stat_key))
+            except (OSError, ValueError) as exc:  # no worker: the build computes the block itself
+                self._futures.pop(self._next, None)
+                future.set_result(("crash", f"worker unavailable: {exc}"))
+        return future
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is not None:
+            return self._process
+        process = subprocess.Popen(
+            [sys.executable, "-m", "retroblog.prefetch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
+        assert process.stdin is not None
+        _send(process.stdin, self.state)
+        self._process = process
+        self._reader = threading.Thread(target=self._read, args=(process,), name="retroblog-worker", daemon=True)
+        self._reader.start()
+        return process
+
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        try:
+            while True:
+                number, outcome = _receive(process.stdout)
+                with self._lock:
+                    future = self._futures.pop(number, None)
+                if future is not None:
+                    future.set_result(outcome)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            pass
+        with self._lock:  # the worker is gone: whatever it did not answer is computed by the build
+            left, self._futures = self._futures, {}
+        for future in left.values():
+            future.set_result(("crash", "the worker process ended"))
+
+    def close(self) -> None:
+        with self._lock:
+            process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):  # a worker that died leaves a broken pipe
+                process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck render
+            process.kill()
+            process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _compute(blocks: Blocks, kind: str, options: dict[str, Any], stat_key: str | None) -> tuple[Any, ...]:
+    """One block, computed and stored; errors are returned for the page's conversion to report."""
+    try:
+        return ("ok", blocks.fragment(Job(kind, options, stat_key)))
+    except BlockError as exc:
+        return ("error", exc.message, exc.line)
+    except RetroblogError as exc:
+        return ("error", str(exc), 0)
+    except Exception as exc:  # a bug: the build process computes the block itself and shows the traceback
+        return ("crash", f"{type(exc).__name__}: {exc}")
+
+
+def main() -> None:
+    """The worker: read jobs from stdin, answer on stdout (anything printed goes to stderr instead)."""
+    source = sys.stdin.buffer
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr
+    root, data_dir, timezone, datasets, buckets, folder = _receive(source)
+    settings = Settings(root=root, data_dir=data_dir, timezone=timezone, datasets=datasets, size_buckets=buckets)
+    blocks = Blocks(settings, SvgCache(), FragmentStore(folder))
+    write = threading.Lock()
+    import vl_convert  # noqa: F401
+
+    import retroblog.charts  # noqa: F401 - load Altair, polars and vl-convert while the first jobs arrive
+
+    def run(number: int, kind: str, options: dict[str, Any], stat_key: str | None) -> None:
+        outcome = _compute(blocks, kind, options, stat_key)
+        with write:
+            _send(answers, (number, outcome))
+
+    with ThreadPoolExecutor(2, thread_name_prefix="retroblog-job") as pool:
+        while True:
+            try:
+                job = _receive(source)
+            except EOFError:
+                break
+            pool.submit(run, *job)
+
+
+if __name__ == "__main__":
+    main()
