@@ -60,8 +60,14 @@ class Context:
     def sentence(self) -> str:
         """A plain sentence, e.g. "Senior Software Engineer on the Ledger team at Northwind Systems, …"."""
         years = self.days_at_employer / 365.25
-        tenure = f"{years:.1f} years" if years >= 1 else f"{self.days_at_employer // 30} months"
-        return f"{self.role.title} on the {self.role.team} team at {self.role.employer}, {tenure} in."
+        months = self.days_at_employer // 30
+        if years >= 1:
+            tenure = f"{years:.1f} years in"
+        elif months >= 1:
+            tenure = f"{months} month{'' if months == 1 else 's'} in"
+        else:
+            tenure = "in the first month"
+        return f"{self.role.title} on the {self.role.team} team at {self.role.employer}, {tenure}."
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,13 @@ class Career:
         ]
 
     def at(self, day: dt.date) -> Context | None:
-        """The role held on ``day`` (None before the first or between jobs)."""
+        """The role held on ``day`` (None before the first or between jobs); a datetime counts as its date."""
+        if isinstance(day, dt.datetime):  # a blog post's date is often a datetime, which dates cannot compare to
+            day = day.date()
         for role in self.roles:
             if role.start <= day and (role.end is None or day <= role.end):
-                start = next(s for name, s, _ in self.employers if name == role.employer)
+                # the stint that holds the role: an employer may appear twice (left and came back)
+                start = max(s for name, s, _ in self.employers if name == role.employer and s <= role.start)
                 return Context(day, role, (day - start).days, (day - role.start).days)
         return None
 

@@ -59,3 +59,42 @@ def test_career_errors_name_the_line(tmp_path: Path, text: str, message: str) ->
     with pytest.raises(DatasetError) as caught:
         load_career(tmp_path / "c.yml")
     assert str(caught.value) == message.replace("c.yml", str(tmp_path / "c.yml"))
+
+
+@pytest.mark.parametrize(
+    ("day", "tenure"),
+    [
+        (dt.date(2019, 6, 3), "in the first month"),
+        (dt.date(2019, 7, 2), "in the first month"),
+        (dt.date(2019, 7, 3), "1 month in"),
+        (dt.date(2019, 8, 2), "2 months in"),
+        (dt.date(2020, 6, 3), "1.0 years in"),
+    ],
+)
+def test_sentence_tenure_words(day: dt.date, tenure: str) -> None:
+    context = load_career(REPO / "data/career.yml").at(day)
+    assert context is not None
+    assert context.sentence() == f"Software Engineer on the Ledger team at Northwind Systems, {tenure}."
+
+
+def test_time_at_an_employer_counts_from_the_stint_that_holds_the_day(tmp_path: Path) -> None:
+    text = (
+        "employers:\n"
+        "  - name: A\n    start: 2015-01-01\n    end: 2016-12-31\n"
+        "    teams:\n      - name: T\n        roles:\n          - title: R\n"
+        "  - name: B\n    start: 2017-01-01\n    end: 2018-12-31\n"
+        "    teams:\n      - name: T\n        roles:\n          - title: R\n"
+        "  - name: A\n    start: 2019-01-01\n"
+        "    teams:\n      - name: T\n        roles:\n          - title: R2\n"
+    )
+    (tmp_path / "c.yml").write_text(text, encoding="utf-8")
+    career = load_career(tmp_path / "c.yml")
+    context = career.at(dt.date(2019, 3, 1))
+    assert context is not None
+    assert (context.role.title, context.days_at_employer) == ("R2", 59)  # not 4 years from the first stint
+    assert [r.employer for r in career.roles] == ["A", "B", "A"]
+
+
+def test_a_post_datetime_counts_as_its_date() -> None:
+    career = load_career(REPO / "data/career.yml")
+    assert career.at(dt.datetime(2020, 8, 31, 23, 59)) == career.at(dt.date(2020, 8, 31))
