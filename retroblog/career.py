@@ -1,8 +1,9 @@
 """A career timeline from ``data/career.yml``: employers, their teams, roles and promotions, with dates.
 
 ``load_career`` validates the file and names the line of every problem (``DatasetError``);
-``Career.timeline()`` gives one row per role for a timeline chart or table, and ``Career.at(day)``
-the "at this point in the career" context of a post (employer, team, role, time in the role).
+``Career.timeline()`` gives one row per role for a timeline chart or table, ``Career.at(day)`` the
+"at this point in the career" context of a post (employer, team, role, time in the role) and
+``context_html`` that context as an escaped note for the top of a post.
 
 ```yaml
 person: Jane Doe
@@ -26,6 +27,7 @@ A team or role without ``end`` lasts until the next one starts (or its employer'
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,12 @@ from typing import Any
 import yaml
 
 from retroblog.errors import DatasetError
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""English month names, whatever the build machine's locale (``%B`` follows it)."""
 
 
 @dataclass(frozen=True)
@@ -257,3 +265,35 @@ def career_markdown(career: Career) -> str:
         end = role.end.isoformat() if role.end else "now"
         lines.append(f"| {role.start.isoformat()} | {end} | {cell(role.employer)} | {cell(role.team)} | {title} |")
     return "\n".join(lines) + "\n"
+
+
+def month_year(day: dt.date) -> str:
+    """E.g. "September 2020"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def long_date(day: dt.date) -> str:
+    """E.g. "1 September 2020"."""
+    return f"{day.day} {month_year(day)}"
+
+
+def context_html(career: Career, day: dt.date) -> str:
+    """The "at this point in the career" note for a post dated ``day``; "" when no role is held that day.
+
+    An ``<aside>`` styled like an info admonition, built from ``Career.at`` and ``Context.sentence``;
+    every text from the career file is escaped.
+    """
+    context = career.at(day)
+    if context is None:
+        return ""
+    role = context.role
+    if context.days_in_role == 0:
+        since = "Promoted to this role that day." if role.promotion else "Started this role that day."
+    else:
+        since = f"In this role since {long_date(role.start)}" + (", after a promotion." if role.promotion else ".")
+    heading = "At this point in the career"
+    return (
+        f'<aside class="admonition info retroblog-career" role="note" aria-label="{heading}">'
+        f'<p class="admonition-title">{heading}</p>'
+        f"<p>{html.escape(context.sentence())} {since}</p></aside>"
+    )
