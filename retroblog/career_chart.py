@@ -17,7 +17,8 @@ from typing import Any
 import altair as alt
 
 from retroblog.career import Career, Role, month_year
-from retroblog.charts import SERIES, Chart, theme_config
+from retroblog.charts import Chart, theme_config
+from retroblog.theme import SERIES
 
 ROW_HEIGHT = 28
 """Height of one role's row, in pixels: the chart grows with the number of roles."""

@@ -15,7 +15,8 @@ import yaml
 
 from retroblog.career import Career, context_html, load_career
 from retroblog.career_chart import career_timeline, last_known_date
-from retroblog.charts import SERIES, Chart
+from retroblog.charts import Chart
+from retroblog.theme import SERIES
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "data/career.yml"
