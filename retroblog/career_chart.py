@@ -47,6 +47,8 @@ def career_timeline(
     ``title`` and ``description`` replace the generated ones when given. Like the repository
     chart's, the chart is at least half of ``height``, and tall enough for ``ROW_HEIGHT`` per role.
     """
+    if isinstance(until, dt.datetime):  # e.g. a dataset's last merged_at: its date, in its own timezone
+        until = until.date()
     stop = until or last_known_date(career)
     rows = _rows(career, stop)
     employers = list(dict.fromkeys(r.employer for r in career.roles))

@@ -137,6 +137,8 @@ def test_an_ongoing_role_ends_on_until_or_the_last_known_date_never_today() -> N
     assert last_known_date(career) == dt.date(2020, 2, 3)  # the last date the file states: that start
     without = layers(timeline(career))["bar"]["data"]["values"][-1]
     assert without["end"] == "2020-02-03" and without["bar_end"] == "2020-02-04"  # a one-day bar, not today
+    merged_at = dt.datetime(2024, 5, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
+    assert timeline(career, merged_at).spec == timeline(career, dt.date(2024, 5, 1)).spec  # a datetime: its date
     early = layers(timeline(career, dt.date(2019, 1, 1)))["bar"]["data"]["values"][-1]
     assert early["end"] == "2020-02-03"  # never before its start
     assert timeline(career, dt.date(2024, 5, 1)).spec == timeline(career, dt.date(2024, 5, 1)).spec
