@@ -10,6 +10,7 @@ build and come back as ``Pending`` results that the caller resolves later.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import html
@@ -33,6 +34,7 @@ from retroblog.render import SvgCache, spec_json
 from retroblog.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block that needs them
+    from retroblog.career import Career
     from retroblog.charts import Chart, ChartContext
     from retroblog.dataset import Dataset
     from retroblog.stats import Filters, Stats
@@ -70,6 +72,10 @@ LABELS = {
     "longest_streak": "Longest streak of weeks with a merged PR",
 }
 
+
+CAREER_CHART = "career-timeline"
+"""The chart of ``data/career.yml``: it takes no dataset and no filters."""
+CAREER_CHART_KEYS = {"type", "title", "description", "width", "height", "interactive"}
 
 CHART_ID = "\x00retroblog-chart-id\x00"
 """Stands for the chart's id in a cached figure; replaced by the id of each place the chart appears."""
@@ -134,6 +140,7 @@ class Blocks:
     _futures: dict[str, Future[Any]] = field(default_factory=dict)
     _jobs: dict[str, Job] = field(default_factory=dict)
     _configs: dict[str, DatasetConfig] | None = None
+    _career: tuple[Any, Career] | None = None
     modules: set[Path] = field(default_factory=set)
     """Files of user chart modules used so far (the plugin watches them under ``mkdocs serve``)."""
 
@@ -152,13 +159,19 @@ class Blocks:
             return None  # user code may read anything: only its SVG is cached
         if self._configs is None:
             self._configs = self.settings.registry.configs()
-        name = options.get("dataset")
-        config = self.settings.registry.config(None if name is None else str(name), self._configs)
+        inputs: list[Any]
+        if job.kind == "chart" and options.get("type") == CAREER_CHART:
+            inputs = [["career", file_digest(self.career_path())]]
+            inputs += [[c.name, file_digest(c.path), c.timezone] for c in self._configs.values()]
+        else:
+            name = options.get("dataset")
+            config = self.settings.registry.config(None if name is None else str(name), self._configs)
+            inputs = [config.name, file_digest(config.path), config.timezone, config.private]
         parts: dict[str, Any] = {
             "kind": job.kind,
             "stat": job.stat_key,
             "options": options,
-            "dataset": [config.name, file_digest(config.path), config.timezone, config.private],
+            "dataset": inputs,
             "buckets": self.settings.size_buckets,
         }
         if job.kind == "chart" and "spec" in options:
@@ -261,14 +274,14 @@ class Blocks:
                 f"'altair' (module:function); built-in types: {', '.join(sorted(CHARTS))}"
             )
         kind = kinds[0]
+        if options.get("type") == CAREER_CHART:
+            return self._career_chart(options), _interactive(options)
         extra = OPTIONS.get(str(options.get("type")), set())
         unknown = set(options) - CHART_KEYS - extra
         if unknown:
             expected = ", ".join(sorted(CHART_KEYS | extra))
             raise ConfigError(f"unknown option(s) {', '.join(sorted(unknown))}; expected {expected}")
-        interactive = options.get("interactive", True)
-        if not isinstance(interactive, bool):
-            raise ConfigError(f"'interactive' must be true or false, got {interactive!r}")
+        interactive = _interactive(options)
         width = _size(options, "width", DEFAULT_WIDTH)
         height = _size(options, "height", DEFAULT_HEIGHT)
         dataset = self.dataset(options)
@@ -277,7 +290,8 @@ class Blocks:
         if kind == "type":
             name = options["type"]
             if name not in CHARTS:
-                raise ConfigError(f"unknown chart type {name!r}; built-in types: {', '.join(sorted(CHARTS))}")
+                known = ", ".join(sorted([*CHARTS, CAREER_CHART]))
+                raise ConfigError(f"unknown chart type {name!r}; built-in types: {known}")
             return CHARTS[str(name)](ctx), interactive
         if kind == "spec":
             return self._spec_chart(ctx, str(options["spec"])), interactive
@@ -293,6 +307,68 @@ class Blocks:
             if key and future is not None and not future.done() and self.store.get(key) is None:
                 return Pending(self, key, future, chart_id, options.get("interactive", True) is not False)
         return self.fragment(job).replace(CHART_ID, chart_id)
+
+    # -- career (data/career.yml) ---------------------------------------------------------------------
+
+    def career_path(self) -> Path:
+        """The career file: ``career.yml`` (or ``.yaml``) in the data folder."""
+        for name in ("career.yml", "career.yaml"):
+            path = self.settings.data_dir / name
+            if path.is_file():
+                return path
+        raise ConfigError(f"no career file: expected {self.settings.data_dir / 'career.yml'} (see docs/career.md)")
+
+    def career(self) -> Career:
+        """The career, loaded again only when its file changes."""
+        from retroblog.career import load_career
+
+        path = self.career_path()
+        stamp = (path, path.stat().st_mtime_ns, path.stat().st_size)
+        if self._career is None or self._career[0] != stamp:
+            self._career = (stamp, load_career(path))
+        return self._career[1]
+
+    def _career_chart(self, options: Mapping[str, Any]) -> Chart:
+        from retroblog.career_chart import career_timeline
+
+        unknown = set(options) - CAREER_CHART_KEYS
+        if unknown:
+            raise ConfigError(
+                f"unknown option(s) {', '.join(sorted(unknown))} for {CAREER_CHART} (it reads data/career.yml, "
+                f"not a dataset); expected {', '.join(sorted(CAREER_CHART_KEYS))}"
+            )
+        registry = self.settings.registry
+        # Ongoing roles end at the last merged PR of the site's datasets: never today's date.
+        lasts = [registry.get(name).frame["merged_at"].max() for name in registry.names()]
+        until = max((last for last in lasts if isinstance(last, dt.datetime)), default=None)
+        return career_timeline(
+            self.career(),
+            width=_size(options, "width", 640),
+            height=_size(options, "height", 240),
+            title=str(options["title"]) if options.get("title") else None,
+            description=str(options["description"]) if options.get("description") else None,
+            until=until,
+        )
+
+    def career_note(self, options: Mapping[str, Any], page_date: dt.date | None) -> str:
+        """A ``career`` fence: the "at this point in the career" note for ``date`` (or the post's date),
+        or with ``table: true`` a table of every role."""
+        from retroblog.career import career_table_html, context_html
+
+        unknown = set(options) - {"date", "table"}
+        if unknown:
+            raise ConfigError(f"unknown option(s) {', '.join(sorted(unknown))}; expected date, table")
+        if options.get("table") is True:
+            return career_table_html(self.career())
+        day = options.get("date", page_date)
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if not isinstance(day, dt.date):
+            raise ConfigError(
+                "a career note needs a date: 'date: 2021-05-01' in the block, or a post whose front matter "
+                f"has a date (got {day!r}); or 'table: true' for the table of roles"
+            )
+        return context_html(self.career(), day)
 
     def _spec_chart(self, ctx: ChartContext, relative: str) -> Chart:
         path = (self.settings.root / relative).resolve()
@@ -563,6 +639,13 @@ def _metrics(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "period"}
 
 
+def _interactive(options: Mapping[str, Any]) -> bool:
+    interactive = options.get("interactive", True)
+    if not isinstance(interactive, bool):
+        raise ConfigError(f"'interactive' must be true or false, got {interactive!r}")
+    return interactive
+
+
 def _size(options: Mapping[str, Any], key: str, default: int) -> int:
     value = options.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 4000:
@@ -598,3 +681,27 @@ def _parse_options(source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
     return {str(k): v for k, v in value.items()}
+
+
+def post_date(meta: Mapping[str, Any]) -> dt.date | None:
+    """A post's date from its front matter: ``date: 2022-05-01`` or mkdocs-material's ``date: {created: ...}``."""
+    value = meta.get("date")
+    if isinstance(value, Mapping):
+        value = value.get("created")
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def with_career_note(markdown: str, day: dt.date) -> str:
+    """The Markdown with a ``career`` fence for ``day`` under its first ``# title`` line (else at the top).
+
+    The date is written into the block, so the note is the same wherever the post's Markdown is
+    converted again (a blog index converts each post's excerpt under the index's name).
+    """
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join([*lines[:at], "", "```career", f"date: {day.isoformat()}", "```", "", *lines[at:]])

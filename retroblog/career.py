@@ -247,25 +247,26 @@ class _Reader:
             raise DatasetError.single(self.path, f"ends ({end}) before it starts ({start})", line=_line(node))
 
 
-def career_markdown(career: Career) -> str:
-    """The career page's Markdown: a table of every role, promotions marked (text escaped)."""
-
-    def cell(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-    lines = [
-        "# Career",
-        "",
-        f"The career of {cell(career.person)}, from `data/career.yml`." if career.person else "",
-        "",
-        "| From | To | Employer | Team | Role |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for role in career.roles:
-        title = cell(role.title) + (" (promotion)" if role.promotion else "")
-        end = role.end.isoformat() if role.end else "now"
-        lines.append(f"| {role.start.isoformat()} | {end} | {cell(role.employer)} | {cell(role.team)} | {title} |")
-    return "\n".join(lines) + "\n"
+def career_table_html(career: Career) -> str:
+    """A table of every role, promotions marked (for the career page; text escaped)."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("From", "To", "Employer", "Team", "Role"))
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(cell)}</td>"
+            for cell in (
+                role.start.isoformat(),
+                role.end.isoformat() if role.end else "now",
+                role.employer,
+                role.team,
+                role.title + (" (promotion)" if role.promotion else ""),
+            )
+        )
+        + "</tr>"
+        for role in career.roles
+    )
+    caption = f"<caption>Roles of {html.escape(career.person)}</caption>" if career.person else ""
+    return f'<table class="retroblog-career-table">{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def month_year(day: dt.date) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import altair as alt
 
 from retroblog.career import Career, Role, month_year
-from retroblog.charts import Chart, theme_config
+from retroblog.charts import Chart, finish
 from retroblog.theme import SERIES
 
 ROW_HEIGHT = 28
@@ -97,12 +97,7 @@ def career_timeline(
     # the spec's height is the whole chart ("fit"): room for the title, the axis and the legend's rows
     guides = 50 + (24 + 20 * -(-len(employers) // 3) if len(employers) > 1 else 0)
     size = plot.properties(width=width, height=max(height // 2, ROW_HEIGHT * len(rows) + guides))
-    spec = size.properties(title=title, description=description).to_dict(validate=False)
-    # As charts.finish does, without its ChartContext (this chart has no dataset); validity against
-    # the Vega-Lite schema is proven by the tests.
-    spec.pop("$schema", None)
-    spec["config"] = theme_config()
-    spec["autosize"] = {"type": "fit", "contains": "padding"}
+    spec = finish(size, None, title, description)  # no dataset, so no ChartContext
     columns = [
         ("role", "Role"),
         ("team", "Team"),

@@ -107,7 +107,7 @@ VALIDATE_BUILT_IN = False
 
 
 def finish(
-    chart: alt.TopLevelMixin, ctx: ChartContext, title: str, description: str, *, validate: bool | None = None
+    chart: alt.TopLevelMixin, ctx: ChartContext | None, title: str, description: str, *, validate: bool | None = None
 ) -> dict[str, Any]:
     """The final spec: sized, titled, described, themed by ``theme_config``; no schema URL, no CDN.
 

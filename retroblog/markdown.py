@@ -7,6 +7,7 @@ Works with MkDocs (the plugin registers it), Zensical (which runs Python-Markdow
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import logging
@@ -46,7 +47,8 @@ class RetroblogExtension(Extension):
 
     - a ```` ```chart ```` fence with YAML options becomes a chart figure (static SVG + spec);
     - a ```` ```stats ```` fence becomes a table of key figures;
-    - ``:stat[by_year.2021]{dataset=work}`` in prose becomes the number.
+    - ``:stat[by_year.2021]{dataset=work}`` in prose becomes the number;
+    - a ```` ```career ```` fence becomes the "at this point in the career" note (or the table of roles).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -56,7 +58,7 @@ class RetroblogExtension(Extension):
             "timezone": ["UTC", "Default timezone of datasets."],
             "datasets": [{}, "Per-dataset settings: {name: {path, timezone, private}}."],
             "size_buckets": [[10, 100, 500, 1000], "Size-bucket edges on additions."],
-            "cache_dir": ["", "Folder for rendered SVGs (kept across builds); empty: memory only."],
+            "cache_dir": ["", "Folder for finished chart and stats HTML (kept across builds); empty: memory only."],
             "on_error": ["raise", "'raise' fails the conversion; 'show' puts the error on the page instead."],
             # Defaults are "" and not None: Python-Markdown turns options whose default is None into bools.
             "settings": ["", "A ready Settings object (the MkDocs plugin passes its own)."],
@@ -68,9 +70,13 @@ class RetroblogExtension(Extension):
         """Name of the page being converted, for messages; the MkDocs plugin sets it per page."""
         self.line_offset = 0
         """Lines before the Markdown the extension sees (front matter), so messages name file lines."""
+        self.page_date: dt.date | None = None
+        """The date of the post being converted (the MkDocs plugin sets it): a ``career`` note's default."""
         self.charts_on_page = 0
         self.pending: dict[str, tuple[Pending, str, int]] = {}
         """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
+        self.origins: dict[tuple[str, str], tuple[str, int]] = {}
+        """Page and line where each block (by its text) was first converted, for messages."""
 
     @property
     def settings(self) -> Settings:
@@ -101,10 +107,10 @@ class RetroblogExtension(Extension):
     def reset(self) -> None:
         self.charts_on_page = 0
 
-    def defer(self, pending: Pending, line: int) -> str:
+    def defer(self, pending: Pending, page: str, line: int) -> str:
         """A placeholder for a chart still being computed; ``resolve`` puts the chart in its place."""
         number = str(len(self.pending) + 1)
-        self.pending[number] = (pending, self.page, line)
+        self.pending[number] = (pending, page, line)
         return (
             f'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="{number}" '
             f'data-retroblog-interactive="{str(pending.interactive).lower()}"></div>'
@@ -158,10 +164,10 @@ class RetroblogPreprocessor(Preprocessor):
                 continue
             end = fence_end(lines, index, match.group("fence"))
             lang = match.group("lang")
-            if lang in ("chart", "stats"):
+            if lang in ("chart", "stats", "career"):
                 indent = match.group("indent")
                 block_html = self._block(lang, fence_body(lines, index, end, indent), index)
-                out += ["", indent + self.md.htmlStash.store(block_html), ""]
+                out += ["", indent + self.md.htmlStash.store(block_html), ""] if block_html else [""]
             else:
                 out += lines[index : end + 1]
             index = end + 1
@@ -172,18 +178,23 @@ class RetroblogPreprocessor(Preprocessor):
 
     def _block(self, lang: str, body: str, index: int) -> str:
         blocks = self.ext.blocks
+        # Where this block was first met: its post's own page. A blog index converts the post again
+        # (under the index's name) and may be first to see a chart's error from the worker.
+        page, line = self.ext.origins.setdefault((lang, body), (self.ext.page, self._line(index)))
         try:
             options = blocks.parse(body)
             if lang == "stats":
                 return blocks.stats_table(options)
+            if lang == "career":
+                return blocks.career_note(options, self.ext.page_date)
             self.ext.charts_on_page += 1
             the_id = chart_id(options, self.ext.page, self.ext.charts_on_page, self.document)
             result = blocks.chart_html(options, the_id)
-            return self.ext.defer(result, self._line(index)) if isinstance(result, Pending) else result
+            return self.ext.defer(result, page, line) if isinstance(result, Pending) else result
         except BlockError as exc:
-            return self.ext.fail(f"{lang} block: {exc.message}", self._line(index) + exc.line)
+            return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page)
         except RetroblogError as exc:
-            return self.ext.fail(f"{lang} block: {exc}", self._line(index))
+            return self.ext.fail(f"{lang} block: {exc}", line, page)
 
     def _inline(self, line: str, index: int) -> str:
         if ":stat[" not in line:

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from retroblog.blocks import Blocks
+from retroblog.blocks import Blocks, post_date, with_career_note
 from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
 from retroblog.fsutil import atomic_write
@@ -62,6 +62,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.blocks: Blocks | None = None
         self.extension: RetroblogExtension | None = None
         self.prefetcher: Prefetcher | None = None
+        self.line_shift: dict[str, int] = {}
+        """Posts read from a normalised copy: lines the copy has more than the file (by src_uri)."""
         self.is_serve = False
         self.dirty = False
 
@@ -143,6 +145,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
 
         from retroblog.posts.lenient import normalise, post_dirs
 
+        self.line_shift = {}
         dirs = post_dirs(config.plugins.items())
         if not dirs:
             return
@@ -159,6 +162,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
                 raise PluginError(str(exc)) from None
             if result.text is None:
                 continue
+            # the copy's front matter may have more lines: messages must name the author's lines
+            self.line_shift[file.src_uri] = result.text.count("\n") - file.content_string.count("\n")
             copy = Path(self._posts_tmp.name, file.src_uri)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(result.text, encoding="utf-8")
@@ -174,10 +179,20 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.extension is not None:
-            self.extension.page = page.file.src_uri
-            source = page.file.content_string
-            self.extension.line_offset = max(0, source.count("\n") - markdown.count("\n"))
+        if self.extension is None:
+            return None
+        self.extension.page = page.file.src_uri
+        self.extension.page_date = post_date(page.meta)
+        source = page.file.content_string
+        shift = self.line_shift.get(page.file.src_uri, 0)
+        self.extension.line_offset = max(0, source.count("\n") - markdown.count("\n")) - shift
+        if page.meta.get("career") is True:  # the "at this point in the career" note, under the title
+            if self.extension.page_date is None:
+                raise PluginError(f"{page.file.src_uri}: 'career: true' needs the post's 'date' in its front matter")
+            noted = with_career_note(markdown, self.extension.page_date)
+            # the lines below the note keep their file's numbers in messages
+            self.extension.line_offset -= noted.count("\n") - markdown.count("\n")
+            return noted
         return None
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -22,6 +22,7 @@ from retroblog.markdown import RetroblogExtension
 from retroblog.prefetch import Prefetcher
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
+from tests.blogsite import build, write_blog
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
     f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]}\n" for m in range(1, 7) for d in range(1, 4)
@@ -197,22 +198,9 @@ def test_pending_chart_is_an_empty_placeholder_until_its_result_arrives(site):
 @pytest.mark.slow
 def test_blog_index_excerpts_get_unique_ids_the_script_and_no_placeholder(site):
     """Two posts with the same chart above <!-- more -->: the blog index shows both, ids unique, charts live."""
-    docs = site / "docs"
-    (docs / "blog" / "posts").mkdir(parents=True)
-    (docs / "index.md").write_text("# Home\n")
-    (docs / "blog" / "index.md").write_text("# Blog\n")
-    for day in (1, 2):
-        (docs / "blog" / "posts" / f"p{day}.md").write_text(
-            f"---\ndate: 2022-01-0{day}\n---\n\n# Post {day}\n\n```chart\ntype: prs-per-year\n```\n\n"
-            "<!-- more -->\n\nRest.\n"
-        )
-    (site / "mkdocs.yml").write_text(
-        "site_name: t\nsite_url: http://127.0.0.1/\ntheme: {name: material, font: false}\n"
-        "plugins: [search, blog, retroblog]\nmarkdown_extensions: [pymdownx.superfences]\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, capture_output=True, text=True
-    )
+    post = "---\ndate: 2022-01-0{0}\n---\n\n# Post {0}\n\n```chart\ntype: prs-per-year\n```\n\n<!-- more -->\n\nRest.\n"
+    write_blog(site, {f"p{day}.md": post.format(day) for day in (1, 2)})
+    done = build(site)
     assert done.returncode == 0, done.stderr
     index = (site / "site" / "blog" / "index.html").read_text()
     ids = [part.split('"')[0] for part in index.split('<figure class="retroblog-chart" id="')[1:]]

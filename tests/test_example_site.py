@@ -124,9 +124,16 @@ def test_example_site_builds_strict_and_self_contained(tmp_path):
     assert text.count('<figure class="retroblog-chart"') == 9
     assert "assets/retroblog/retroblog.js" in text
     assert (site / "site" / "assets" / "retroblog" / "vega.js").stat().st_size > 500_000
+    # Career (data/career.yml): the timeline and table on the career page, the note on a `career: true` post.
+    career = (site / "site" / "career" / "index.html").read_text(encoding="utf-8")
+    assert career.count('<figure class="retroblog-chart"') == 1 and "retroblog-career-table" in career
+    oncall = next(p for p in html_files if p.parent.name == "what-on-call-taught-me-about-writing-code")
+    assert 'class="admonition info retroblog-career"' in oncall.read_text(encoding="utf-8")
     # Charts stay out of the search index: no descriptions, no specs.
     index = (site / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "Bar chart of merged PRs" not in index and "retroblog-spec" not in index
+    posts = json.dumps([d for d in json.loads(index)["docs"] if d["location"].startswith("blog/")])
+    assert "Bar chart of merged PRs" not in posts  # (the charts docs page may quote one in its prose)
+    assert "retroblog-spec" not in index
     assert "pull requests into the ledger" in index
     # Nothing a reader's browser loads may come from another host.
     for page in html_files:

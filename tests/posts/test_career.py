@@ -1,4 +1,4 @@
-"""data/career.yml: the timeline, the "at this point" context, errors with lines, the page in sync."""
+"""data/career.yml: the timeline, the "at this point" context, errors with lines."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.career import career_markdown, load_career
+from retroblog.career import load_career
 from retroblog.errors import DatasetError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,11 +27,6 @@ def test_example_career_timeline_and_context() -> None:
     assert context is not None
     assert context.sentence() == "Senior Software Engineer on the Ledger team at Northwind Systems, 1.4 years in."
     assert career.at(dt.date(2022, 6, 1)) is None
-
-
-def test_career_page_is_generated_from_the_data() -> None:
-    career = load_career(REPO / "data/career.yml")
-    assert (REPO / "docs/career.md").read_text(encoding="utf-8") == career_markdown(career)
 
 
 @pytest.mark.parametrize(
