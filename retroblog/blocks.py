@@ -515,9 +515,10 @@ class Blocks:
         )
         title = options.get("title")
         caption = f"<caption>{html.escape(str(title))}</caption>" if title else ""
+        # The class is on a wrapper: mkdocs-material styles only tables without a class.
         return (
-            f'<table class="retroblog-stats">{caption}<thead><tr><th>Figure</th><th>Value</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
+            f'<div class="retroblog-stats"><table>{caption}<thead><tr><th>Figure</th><th>Value</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>"
         )
 
 

@@ -266,7 +266,9 @@ def career_table_html(career: Career) -> str:
         for role in career.roles
     )
     caption = f"<caption>Roles of {html.escape(career.person)}</caption>" if career.person else ""
-    return f'<table class="retroblog-career-table">{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    # The class is on a wrapper: mkdocs-material styles only tables without a class.
+    table = f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f'<div class="retroblog-career-table">{table}</div>'
 
 
 def month_year(day: dt.date) -> str:

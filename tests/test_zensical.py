@@ -119,7 +119,7 @@ def test_zensical_build_renders_the_example_post(tmp_path):
     for figure in figures:
         assert "<svg" in figure and 'class="mark-' in figure, figure[:300]
     assert "```" not in article and "type: prs-per-year" not in article
-    assert '<table class="retroblog-stats"><caption>Three years in figures</caption>' in article
+    assert '<div class="retroblog-stats"><table><caption>Three years in figures</caption>' in article
 
     # Every inline stat became the number retroblog computes; none is left as text.
     expected = _expected_stats(root, source)
