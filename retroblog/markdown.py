@@ -31,6 +31,7 @@ from retroblog.blocks import (
     fence_body,
     fence_end,
     parse_inline_options,
+    post_date,
 )
 from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
@@ -94,12 +95,16 @@ class RetroblogExtension(Extension):
         if isinstance(ready, Blocks):
             return ready
         folder = self.getConfig("cache_dir")
-        blocks = Blocks(self.settings, SvgCache(), FragmentStore(Path(folder) if folder else None))
+        store = FragmentStore(self.settings.root / folder if folder else None)  # relative to root, like data_dir
+        blocks = Blocks(self.settings, SvgCache(), store)
         self.setConfig("blocks", blocks)
         return blocks
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        host = host_context(md)
+        if host is not None and self.getConfig("root") == "." and host.get("root_dir"):
+            self.setConfig("root", str(host["root_dir"]))  # Zensical: relative to the project, not the cwd
         _ = self.blocks  # validate the options now, before any page is converted
         # After NormalizeWhitespace (30, which would strip stash placeholders), before fenced code (25).
         md.preprocessors.register(RetroblogPreprocessor(md, self), "retroblog", 28)
@@ -153,6 +158,7 @@ class RetroblogPreprocessor(Preprocessor):
         self.ext = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        self._adopt_host_page(lines)
         out: list[str] = []
         self.document = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
         index = 0
@@ -172,6 +178,31 @@ class RetroblogPreprocessor(Preprocessor):
                 out += lines[index : end + 1]
             index = end + 1
         return out
+
+    def _adopt_host_page(self, lines: list[str]) -> None:
+        """Under a host that tells which page is converted (Zensical), name it in messages and count
+        its lines from the file's first line; the MkDocs plugin sets these itself."""
+        host = host_context(self.md)
+        page = getattr(host.get("page"), "path", None) if host else None
+        if not host or not isinstance(page, str):
+            return
+        self.ext.page = page
+        self.ext.page_date = post_date(getattr(host["page"], "meta", None) or {})
+        source = Path(str(host.get("root_dir") or "."), str(host.get("docs_dir") or "docs"), page)
+        try:
+            text = source.read_text(encoding="utf-8-sig").split("\n")
+        except OSError:
+            return
+        # The host hands over the text after the front matter: match their first non-blank lines.
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is None:
+            return
+        body = 0
+        if text and text[0].rstrip() == "---":
+            body = next((i + 1 for i in range(1, len(text)) if text[i].rstrip() in ("---", "...")), 0)
+        at = next((i for i in range(body, len(text)) if text[i] == lines[first]), None)
+        if at is not None:
+            self.ext.line_offset = at - first
 
     def _line(self, index: int) -> int:
         return self.ext.line_offset + index + 1
@@ -224,3 +255,19 @@ class RetroblogPreprocessor(Preprocessor):
 def makeExtension(**kwargs: Any) -> RetroblogExtension:
     """Entry point for ``markdown.markdown(text, extensions=["retroblog.markdown"])``."""
     return RetroblogExtension(**kwargs)
+
+
+def host_context(md: Markdown) -> dict[str, Any] | None:
+    """What a host application tells its extensions about the page being converted.
+
+    Zensical registers a preprocessor named ``rendering_context`` whose ``page.path`` is the page
+    (relative to the docs folder) and whose ``config`` holds ``root_dir`` and ``docs_dir``. Read by
+    duck typing: retroblog does not import Zensical.
+    """
+    if "rendering_context" not in md.preprocessors:
+        return None
+    context = md.preprocessors["rendering_context"]
+    config = getattr(context, "config", None)
+    found = dict(config) if isinstance(config, dict) else {}
+    found["page"] = getattr(context, "page", None)
+    return found

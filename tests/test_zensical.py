@@ -136,3 +136,27 @@ def test_zensical_build_renders_the_example_post(tmp_path):
     assert "assets/retroblog/retroblog.js" in built and "assets/retroblog/retroblog.css" in built
     for name in ("retroblog.js", "retroblog.css", "vega.js"):
         assert (root / "site" / "assets" / "retroblog" / name).is_file(), name
+
+
+@pytest.mark.slow
+def test_zensical_build_error_names_the_page_and_its_line(tmp_path):
+    root = tmp_path / "project"
+    page = _project(root)
+    text = page.read_text(encoding="utf-8")
+    broken = text.replace("type: prs-per-year", "type: prs-per-decade", 1)
+    assert broken != text
+    page.write_text(broken, encoding="utf-8")
+    fence = next(i for i, line in enumerate(broken.splitlines(), 1) if line == "type: prs-per-decade") - 1
+    # No 'root' option, and run from another folder: data/ is found beside zensical.toml all the same.
+    config = root / "zensical.toml"
+    config.write_text(re.sub(r"(?m)^root = .*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    result = subprocess.run(
+        [*_offline(), sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{page.name}:{fence}: chart block: unknown chart type 'prs-per-decade'" in output, output[-2000:]
