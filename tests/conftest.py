@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,22 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 def samples() -> Path:
     assert SAMPLES.is_dir(), f"the shared samples are expected beside the repo at {SAMPLES}"
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site (this repository's mkdocs.yml), built once with ``mkdocs build --strict``."""
+    out = tmp_path_factory.mktemp("example-site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
 
 
 @pytest.fixture
