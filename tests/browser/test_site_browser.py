@@ -146,6 +146,27 @@ def test_every_chart_on_every_page_becomes_interactive(new_page: Any, site: str,
     assert foreign(rec) == []
 
 
+def test_print_shows_the_static_charts(new_page: Any, site: str, chart_pages: list[str]) -> None:
+    page, rec = new_page()
+    page.goto(site + chart_pages[0])
+    count = wait_for_charts(page)
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        f"""(() => {{
+          const figures = [...document.querySelectorAll('{INTERACTIVE}')];
+          return {{
+            staticShown: figures.filter(f => f.querySelector('.retroblog-static').offsetParent !== null).length,
+            viewsShown: figures.filter(f => f.querySelector('.retroblog-view').offsetParent !== null).length,
+          }};
+        }})()"""
+    )
+    assert shown == {"staticShown": count, "viewsShown": 0}
+    assert len(page.pdf()) > 10_000  # Chromium lays the page out for print without an error
+    page.emulate_media(media="screen")
+    assert_all_working(page, count)
+    assert rec.errors() == []
+
+
 def _fill(page: Any) -> str:
     return page.evaluate("getComputedStyle(document.querySelector('.retroblog-view .mark-rect path')).fill")
 
