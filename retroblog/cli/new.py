@@ -1,0 +1,70 @@
+"""``retroblog new``: scaffold a site (the logic is ``retroblog.scaffold``)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from retroblog.cli._common import user_errors
+from retroblog.scaffold import DATASET, DEFAULT_AUTHOR, DEFAULT_TITLE, POST, PlannedFile, plan, render, write
+
+_VERBS = {
+    False: {"create": "created", "replace": "replaced", "unchanged": "unchanged"},
+    True: {"create": "would create", "replace": "would replace", "unchanged": "unchanged"},
+}
+
+
+@click.command("new")
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=True, path_type=Path))
+@click.option(
+    "--title",
+    default=DEFAULT_TITLE,
+    show_default=True,
+    help="The site's title: its name in every page's header and the home page's heading.",
+)
+@click.option(
+    "--author",
+    default=DEFAULT_AUTHOR,
+    show_default=True,
+    help="Your name, as the author of the first post and on the home page.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into DIR even if it is not empty: the site's files replace files of the same names; "
+    "every other file is kept.",
+)
+@click.option("--dry-run", is_flag=True, help="List the files that would be written; write nothing.")
+def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) -> None:
+    """Create a new retroblog site in DIR, ready to preview, build and publish.
+
+    DIR gets an mkdocs.yml (Material for MkDocs with its blog, tags, search and the retroblog plugin),
+    a home page, a first post with charts and numbers, an invented dataset in data/prs.csv to replace
+    with your pull requests, a Makefile (make serve, make build, make deploy), a requirements.txt and a
+    GitHub Actions workflow that publishes the site to GitHub Pages. DIR is created if it is missing;
+    an existing DIR that is not empty is left alone unless --force is given.
+    """
+    with user_errors():
+        site = plan(directory, render(title=title, author=author, python=sys.executable), force=force)
+
+        def report(planned: PlannedFile) -> None:
+            click.echo(f"  {_VERBS[dry_run][planned.action]:<13} {planned.file.path}")
+
+        if dry_run:
+            for planned in site.files:
+                report(planned)
+        else:
+            write(site, report)
+    if dry_run:
+        click.echo(f"dry run: nothing written to {directory}")
+        return
+    written = site.count("create") + site.count("replace")
+    click.echo(f"\nA new retroblog site in {directory} ({written} files written). Next steps:\n")
+    click.echo(f"  cd {shlex.quote(str(directory))}")
+    click.echo("  make serve          # preview on http://127.0.0.1:8000")
+    if not site.python_recorded:
+        click.echo("                     # in a shell where the Python with retroblog is python3 (or: PYTHON=...)")
+    click.echo(f"\nThen replace {DATASET} with your pull requests (retroblog collect --help) and edit {POST}.")

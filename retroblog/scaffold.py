@@ -1,0 +1,382 @@
+"""``retroblog new``: the files of a new site, and writing them without harming what is already there.
+
+The templates live in ``retroblog/templates/new/`` (package data). A few files are made here: the
+authors file and ``local.mk`` from the options, ``data/prs.csv`` from a seeded generator, and
+``requirements.txt`` from the installed versions. User text (the title, the author) reaches YAML only
+through ``yaml.safe_dump`` and Markdown only escaped, so no quote, bracket or tag in it can change a
+file's structure or become markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import importlib.metadata
+import io
+import random
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import yaml
+
+from retroblog import __version__
+from retroblog.errors import RetroblogError
+from retroblog.fsutil import atomic_write
+
+DEFAULT_TITLE = "My retrospective"
+DEFAULT_AUTHOR = "Your Name"
+AUTHOR_ID = "me"
+"""The author's key in ``docs/blog/.authors.yml``, named by the first post's ``authors``."""
+
+POST = "docs/blog/posts/two-years-in-pull-requests.md"
+DATASET = "data/prs.csv"
+SEED = 20250106
+
+_PLACEHOLDER = re.compile(r"@@(yaml|md):(\w+)@@")
+_DOT_PREFIX = "dot-"
+"""Templates of dotfiles and dot-folders are stored as ``dot-NAME`` so that no packaging tool skips them."""
+
+# Python-Markdown's backslash escapes: a backslash before any other character stays visible.
+_MARKDOWN_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+# Make would read these in a path as syntax (or the shell would, in a recipe); such a path is not recorded.
+_MAKE_UNSAFE = re.compile(r"[\s$#%\\:;=|&<>*?\[\]()'\"`~]")
+
+
+class ScaffoldError(RetroblogError):
+    """The site cannot be written where asked (the folder is not empty, a path is in the way)."""
+
+
+Action = Literal["create", "replace", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """One file of the new site: its path relative to the site's folder, and its bytes."""
+
+    path: PurePosixPath
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """A file of the site and what writing it does to the folder."""
+
+    file: SiteFile
+    target: Path
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What ``write`` will do: every file, checked before anything is written."""
+
+    root: Path
+    files: tuple[PlannedFile, ...]
+    python_recorded: bool
+    """Whether ``local.mk`` names the Python that ran retroblog (so ``make serve`` finds MkDocs)."""
+
+    def count(self, action: Action) -> int:
+        return sum(1 for f in self.files if f.action == action)
+
+
+# -- Escaping ------------------------------------------------------------------------------------------
+
+
+def one_line(text: str, what: str) -> str:
+    """``text`` with runs of whitespace (newlines too) made one space; a ScaffoldError if nothing is left."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if not cleaned:
+        raise ScaffoldError(f"{what}: must not be empty")
+    return cleaned
+
+
+def html_text(text: str) -> str:
+    """``text`` safe in HTML text and double-quoted attributes.
+
+    Material for MkDocs inserts ``site_name`` and an author's ``name`` into pages without escaping them,
+    so these YAML values carry their HTML escapes.
+    """
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that renders as exactly this text: no markup, no HTML, no retroblog syntax."""
+    escaped = html.escape(text, quote=False)
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_ESCAPABLE else ch for ch in escaped)
+
+
+def yaml_line(key: str, value: Any) -> str:
+    """``key: value`` as one line of YAML, quoted as ``yaml.safe_dump`` decides."""
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=sys.maxsize, sort_keys=False).rstrip("\n")
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads the scaffold's mkdocs.yml back: ``!ENV [NAME, default]`` gives the default."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        return loader.construct_object(node.value[-1])
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+
+
+def read_config(text: str) -> dict[str, Any]:
+    """A scaffolded ``mkdocs.yml`` as data (``!ENV`` values are their defaults)."""
+    loaded = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader: no Python objects
+    return loaded if isinstance(loaded, dict) else {}
+
+
+# -- The files -----------------------------------------------------------------------------------------
+
+
+def _templates() -> Traversable:
+    return files("retroblog").joinpath("templates", "new")
+
+
+def _walk(folder: Traversable, prefix: PurePosixPath) -> list[tuple[PurePosixPath, bytes]]:
+    found: list[tuple[PurePosixPath, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = "." + entry.name[len(_DOT_PREFIX) :] if entry.name.startswith(_DOT_PREFIX) else entry.name
+        if entry.is_dir():
+            found += _walk(entry, prefix / name)
+        elif entry.is_file():
+            found.append((prefix / name, entry.read_bytes()))
+    return found
+
+
+def _fill(text: str, path: PurePosixPath, values: Mapping[str, str]) -> str:
+    """Replace ``@@yaml:key@@`` (a whole line ``key: value``) and ``@@md:key@@`` (escaped text) in one pass."""
+
+    def replace(match: re.Match[str]) -> str:
+        kind, key = match.groups()
+        if key not in values:
+            raise KeyError(f"{path}: unknown placeholder {match.group(0)}")
+        if kind == "yaml":
+            return yaml_line(key, html_text(values[key]))
+        return markdown_text(values[key])
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def render(
+    *,
+    title: str = DEFAULT_TITLE,
+    author: str = DEFAULT_AUTHOR,
+    python: str | None = None,
+) -> list[SiteFile]:
+    """Every file of a new site, in path order. ``python`` is the interpreter that ``make`` should use."""
+    title = one_line(title, "--title")
+    author = one_line(author, "--author")
+    values = {"site_name": title, "title": title, "author": author}
+    out: dict[PurePosixPath, bytes] = {}
+    for path, raw in _walk(_templates(), PurePosixPath()):
+        if b"@@" in raw:
+            raw = _fill(raw.decode("utf-8"), path, values).encode("utf-8")
+        out[path] = raw
+    config = read_config(out[PurePosixPath("mkdocs.yml")].decode("utf-8"))
+    if config.get("site_name") != html_text(title):  # pragma: no cover - guards the template itself
+        raise AssertionError("mkdocs.yml: site_name did not survive the round trip")
+    out[PurePosixPath("docs/blog/.authors.yml")] = authors_file(author).encode("utf-8")
+    out[PurePosixPath(DATASET)] = sample_dataset().encode("utf-8")
+    out[PurePosixPath("requirements.txt")] = requirements().encode("utf-8")
+    makefile_local = local_mk(python)
+    if makefile_local is not None:
+        out[PurePosixPath("local.mk")] = makefile_local.encode("utf-8")
+    return [SiteFile(path, out[path]) for path in sorted(out, key=str)]
+
+
+def authors_file(author: str) -> str:
+    """``docs/blog/.authors.yml``: the one author of the first post."""
+    data = {
+        "authors": {
+            AUTHOR_ID: {
+                "name": html_text(author),
+                "description": "Writes about the years behind the pull requests",
+                "avatar": "blog/assets/avatar.svg",
+            }
+        }
+    }
+    body = yaml.safe_dump(data, allow_unicode=True, width=sys.maxsize, sort_keys=False)
+    return "# The blog's authors; a post names them by key under `authors:` in its front matter.\n" + body
+
+
+def local_mk(python: str | None) -> str | None:
+    """``local.mk``: the Python that has retroblog, for the Makefile; None if ``python`` is unsafe in make."""
+    if not python or _MAKE_UNSAFE.search(python):
+        return None
+    return (
+        "# The Python that ran `retroblog new` (it has retroblog and MkDocs). Not committed: it names a\n"
+        "# path on this machine. The Makefile falls back to .venv/ (make install), then python3.\n"
+        f"RETROBLOG_PYTHON := {python}\n"
+    )
+
+
+def requirements() -> str:
+    """``requirements.txt``: retroblog at this version and its dependencies at the installed versions."""
+    lines = [
+        "# What the site needs: retroblog (it brings MkDocs and Material for MkDocs), at the version that",
+        "# created the site, and its dependencies at the versions installed then, so that GitHub Actions builds",
+        "# what you previewed. Install retroblog from elsewhere (a wheel, a Git URL) by replacing its line.",
+        f"retroblog=={__version__}",
+    ]
+    try:
+        declared = importlib.metadata.requires("retroblog") or []
+    except importlib.metadata.PackageNotFoundError:
+        declared = []
+    for requirement in declared:
+        if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
+            continue
+        name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
+        try:
+            lines.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            lines.append(requirement)
+    return "\n".join(lines) + "\n"
+
+
+# -- The sample dataset --------------------------------------------------------------------------------
+
+COLUMNS = (
+    "merged_at",
+    "created_at",
+    "repo",
+    "number",
+    "title",
+    "url",
+    "additions",
+    "deletions",
+    "changed_files",
+    "commits",
+    "comments",
+    "review_comments",
+    "labels",
+)
+# PRs merged per month, January 2023 to December 2024: a slow start, a busier second year.
+_MONTHLY = (1, 2, 3, 2, 2, 1, 2, 3, 3, 2, 3, 1, 2, 3, 3, 4, 3, 2, 2, 3, 4, 3, 3, 3)
+_REPOS = (("acme/api", 3), ("acme/web", 2), ("acme/infra", 1))
+_BUCKETS = (((1, 9), 30), ((10, 99), 40), ((100, 499), 22), ((500, 999), 5), ((1000, 2400), 3))
+_LABELS = ("feature", "bug", "refactor", "docs", "tests", "")
+_VERBS = ("Add", "Fix", "Refactor", "Remove", "Speed up", "Document", "Test", "Tidy")
+_THINGS = (
+    "login form",
+    "invoice export",
+    "retry policy",
+    "search filters",
+    "audit log",
+    "CSV importer",
+    "rate limiter",
+    "dark mode",
+    "deploy pipeline",
+    "error pages",
+    "billing webhooks",
+    "feature flags",
+)
+
+
+def sample_rows(seed: int = SEED) -> list[dict[str, str]]:
+    """An invented engineer's merged PRs over 2023 and 2024; the same seed gives the same rows."""
+    rng = random.Random(seed)
+    numbers = {"acme/api": 100, "acme/web": 40, "acme/infra": 10}
+    rows: list[dict[str, Any]] = []
+    for index, count in enumerate(_MONTHLY):
+        year, month = 2023 + index // 12, index % 12 + 1
+        weekdays = [d for d in range(1, 29) if dt.date(year, month, d).weekday() < 5]
+        for day in sorted(rng.sample(weekdays, count)):
+            merged = dt.datetime(year, month, day, rng.randint(9, 17), rng.randrange(0, 60, 5), tzinfo=dt.UTC)
+            created = merged - dt.timedelta(hours=rng.randint(2, 120))
+            repo = rng.choices([r for r, _ in _REPOS], weights=[w for _, w in _REPOS])[0]
+            numbers[repo] += rng.randint(1, 9)
+            (low, high) = rng.choices([b for b, _ in _BUCKETS], weights=[w for _, w in _BUCKETS])[0]
+            additions = rng.randint(low, high)
+            rows.append(
+                {
+                    "merged_at": merged,
+                    "created_at": created,
+                    "repo": repo,
+                    "number": numbers[repo],
+                    "title": f"{rng.choice(_VERBS)} {rng.choice(_THINGS)}",
+                    "url": f"https://git.example.com/{repo}/pull/{numbers[repo]}",
+                    "additions": additions,
+                    "deletions": rng.randint(0, additions // 2 + 3),
+                    "changed_files": min(1 + additions // 60 + rng.randint(0, 2), 40),
+                    "commits": rng.randint(1, 8),
+                    "comments": rng.randint(0, 8),
+                    "review_comments": rng.randint(0, 12),
+                    "labels": rng.choice(_LABELS),
+                }
+            )
+    rows.sort(key=lambda r: r["merged_at"])
+    return [{k: _cell(v) for k, v in row.items()} for row in rows]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def sample_dataset(seed: int = SEED) -> str:
+    """``data/prs.csv``: ``sample_rows`` as CSV."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sample_rows(seed))
+    return buffer.getvalue()
+
+
+# -- Writing -------------------------------------------------------------------------------------------
+
+
+def plan(root: str | Path, site_files: list[SiteFile], *, force: bool = False) -> Plan:
+    """Check that ``site_files`` can be written into ``root``; raise ``ScaffoldError`` naming the path if not.
+
+    Without ``force``, ``root`` must be missing or empty. With it, the site's files replace files of the
+    same names; nothing else in ``root`` is touched.
+    """
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ScaffoldError(f"{root}: exists and is not a folder")
+    if root.is_dir() and not force and any(root.iterdir()):
+        raise ScaffoldError(
+            f"{root}: exists and is not empty; nothing written (--force writes the site's files into it, "
+            "replacing files of the same names and keeping the others)"
+        )
+    planned: list[PlannedFile] = []
+    for site_file in site_files:
+        target = root.joinpath(*site_file.path.parts)
+        for parent in list(reversed(target.parents))[len(root.parents) + 1 :]:
+            if parent.exists() and not parent.is_dir():
+                raise ScaffoldError(f"{parent}: is a file where the site needs a folder; nothing written")
+        action: Action = "create"
+        if target.is_dir():
+            raise ScaffoldError(f"{target}: is a folder where the site needs a file; nothing written")
+        if target.exists() or target.is_symlink():
+            action = "unchanged" if _same(target, site_file.content) else "replace"
+        planned.append(PlannedFile(site_file, target, action))
+    return Plan(root, tuple(planned), any(f.path.name == "local.mk" for f in site_files))
+
+
+def _same(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def write(site: Plan, on_write: Callable[[PlannedFile], None] | None = None) -> None:
+    """Write the plan's files, each atomically (a temporary file, then a rename); skip unchanged ones."""
+    for planned in site.files:
+        if planned.action != "unchanged":
+            atomic_write(planned.target, planned.file.content, overwrite=planned.action == "replace")
+        if on_write is not None:
+            on_write(planned)

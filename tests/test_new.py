@@ -1,0 +1,418 @@
+"""``retroblog new``: the scaffold's files, safe writes (no overwrite without --force, --dry-run writes nothing),
+user text that stays text, the Pages workflows, and (slow) the scaffold building strictly and deploying."""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from retroblog import __version__
+from retroblog.cli import main
+from retroblog.dataset import load_dataset
+from retroblog.scaffold import (
+    DATASET,
+    POST,
+    html_text,
+    markdown_text,
+    one_line,
+    read_config,
+    render,
+    sample_dataset,
+    sample_rows,
+)
+from retroblog.stats import compute
+from tests.conftest import REPO
+from tests.htmlcheck import external_resources
+
+HOSTILE_TITLE = '<script>alert(1)</script> "quoted: yes" :stat[total_prs] & {#id} *em*'
+HOSTILE_AUTHOR = '<script>alert(2)</script> O\'Brien "Jo" [x](javascript:alert(3))'
+HOSTILE = [HOSTILE_TITLE, '"quoted: yes"', "it's: a [title] #1", "- item\n\nsecond line", "@@md:author@@ &amp; x"]
+
+SITE_FILES = {
+    ".github/workflows/deploy.yml",
+    ".gitignore",
+    "Makefile",
+    "data/prs.csv",
+    "docs/blog/.authors.yml",
+    "docs/blog/assets/avatar.svg",
+    "docs/blog/index.md",
+    "docs/blog/tags.md",
+    "docs/index.md",
+    POST,
+    "mkdocs.yml",
+    "requirements.txt",
+}
+
+
+def new(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, ["new", *map(str, args)])
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env.pop("SITE_URL", None)
+    return env
+
+
+# -- Writing the files ---------------------------------------------------------------------------------
+
+
+def test_new_writes_the_site_and_says_what_next(tmp_path):
+    site = tmp_path / "my site"
+    result = new(site, "--title", "My two years at Acme", "--author", "Jane Doe")
+    assert result.exit_code == 0, result.output
+    written = set(_files(site))
+    assert written >= SITE_FILES
+    assert written - SITE_FILES <= {"local.mk"}  # names this machine's Python, when make can use the path
+    assert f"cd '{site}'" in result.output and "make serve" in result.output
+    assert "created" in result.output and "mkdocs.yml" in result.output
+    config = read_config((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["site_name"] == "My two years at Acme"
+    assert "repo_url" not in config and config["theme"]["font"] is False
+    assert "navigation.instant" in config["theme"]["features"]
+    assert [p["toggle"]["name"] for p in config["theme"]["palette"]] == ["Switch to dark mode", "Switch to light mode"]
+    plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
+    assert plugins == ["search", "blog", "tags", "retroblog"]
+    assert config["plugins"][3] == {"retroblog": {"data_dir": "data", "timezone": "UTC"}}
+    authors = yaml.safe_load((site / "docs/blog/.authors.yml").read_text(encoding="utf-8"))
+    assert authors["authors"]["me"]["name"] == "Jane Doe"
+    assert "- me" in (site / POST).read_text(encoding="utf-8")
+    ignored = (site / ".gitignore").read_text(encoding="utf-8").split()
+    assert {"site/", ".cache/", "local.mk"} <= set(ignored)
+
+
+def test_the_same_options_write_the_same_bytes(tmp_path):
+    assert new(tmp_path / "a").exit_code == 0
+    assert new(tmp_path / "b").exit_code == 0
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_sample_dataset_passes_the_loader(tmp_path):
+    site = tmp_path / "s"
+    assert new(site).exit_code == 0
+    assert (site / DATASET).read_text(encoding="utf-8") == sample_dataset()
+    dataset = load_dataset(site / DATASET, timezone="UTC")
+    assert not dataset.warnings
+    stats = compute(dataset)
+    assert stats.total_prs == len(sample_rows()) and 50 <= stats.total_prs <= 80
+    assert set(stats.to_dict()["by_year"]) == {"2023", "2024"}  # the years the first post names
+    header = (REPO / "data" / "example.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert (site / DATASET).read_text(encoding="utf-8").splitlines()[0] == header
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path):
+    site = tmp_path / "mine"
+    site.mkdir()
+    (site / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
+    (site / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    before = _files(site)
+    result = new(site)
+    assert result.exit_code != 0
+    assert str(site) in result.output and "--force" in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert _files(site) == before
+
+
+def test_force_writes_the_site_and_keeps_other_files(tmp_path):
+    site = tmp_path / "mine"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
+    (site / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    (site / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    result = new(site, "--force", "--title", "Forced")
+    assert result.exit_code == 0, result.output
+    assert "replaced" in result.output and "mkdocs.yml" in result.output
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
+    assert (site / "docs" / "about.md").read_text(encoding="utf-8") == "# About\n"
+    assert read_config((site / "mkdocs.yml").read_text(encoding="utf-8"))["site_name"] == "Forced"
+    assert set(_files(site)) >= SITE_FILES
+    again = new(site, "--force", "--title", "Forced")  # the same files again: nothing to replace
+    assert again.exit_code == 0 and "replaced" not in again.output and "unchanged" in again.output
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    missing = tmp_path / "missing"
+    result = new(missing, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert not missing.exists()
+    assert "would create" in result.output and "nothing written" in result.output
+    for name in SITE_FILES:
+        assert name in result.output
+    site = tmp_path / "mine"
+    site.mkdir()
+    (site / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
+    before = _files(site)
+    forced = new(site, "--dry-run", "--force")
+    assert forced.exit_code == 0 and "would replace" in forced.output
+    assert _files(site) == before
+    refused = new(site, "--dry-run")
+    assert refused.exit_code != 0 and str(site) in refused.output
+    assert _files(site) == before
+
+
+def test_paths_in_the_way_are_one_line_errors(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    result = new(a_file)
+    assert result.exit_code != 0 and f"Error: {a_file}: exists and is not a folder" in result.output
+    site = tmp_path / "site"
+    (site / "mkdocs.yml").mkdir(parents=True)
+    (site / "docs").write_text("a file, not a folder", encoding="utf-8")
+    result = new(site, "--force")
+    assert result.exit_code != 0 and "Traceback" not in result.output and result.output.count("\n") == 1
+    assert str(site / "docs") in result.output or str(site / "mkdocs.yml") in result.output
+    assert _files(site) == {"docs": b"a file, not a folder"}
+    empty = new(tmp_path / "e", "--title", " \n ")
+    assert empty.exit_code != 0 and "--title: must not be empty" in empty.output
+
+
+def test_help_describes_every_option():
+    result = CliRunner().invoke(main, ["new", "--help"])
+    assert result.exit_code == 0
+    assert "Create a new retroblog site in DIR" in result.output
+    for option in ("--title", "--author", "--force", "--dry-run"):
+        line = next(line for line in result.output.splitlines() if line.strip().startswith(option))
+        assert len(line.split(maxsplit=2)) > 1, option
+
+
+# -- User text stays text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_title_and_author_reach_yaml_as_values(tmp_path, title):
+    by_path = {str(f.path): f.content.decode("utf-8") for f in render(title=title, author=title)}
+    expected = one_line(title, "t")
+    assert read_config(by_path["mkdocs.yml"])["site_name"] == html_text(expected)
+    assert yaml.safe_load(by_path["docs/blog/.authors.yml"])["authors"]["me"]["name"] == html_text(expected)
+    for text in by_path.values():
+        assert "<script" not in text
+    rendered = markdown.markdown(by_path["docs/index.md"], extensions=["attr_list", "toc"])
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered.split("</h1>")[0])) == expected
+
+
+@example("<b>bold</b> &amp; <script>x</script>")
+@example("1. [link](javascript:x) :stat[total_prs]{dataset=prs} # {#id}")
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60).filter(lambda s: s.strip()))
+def test_escaped_markdown_renders_as_the_same_text(text):
+    try:
+        expected = one_line(text, "t")
+    except Exception:
+        return  # only whitespace or unprintable characters
+    for source, tag in ((markdown_text(expected), "p"), ("# " + markdown_text(expected), "h1")):
+        rendered = markdown.markdown(source, extensions=["attr_list"])
+        assert rendered.startswith(f"<{tag}>") and rendered.endswith(f"</{tag}>"), rendered
+        inner = rendered[len(tag) + 2 : -len(tag) - 3]
+        assert "<" not in inner, rendered
+        assert html.unescape(inner) == expected
+
+
+# -- Requirements and workflows ------------------------------------------------------------------------
+
+
+def test_requirements_pin_retroblog_and_the_installed_dependencies(tmp_path):
+    text = next(f.content for f in render() if str(f.path) == "requirements.txt").decode("utf-8")
+    pins = dict(line.split("==") for line in text.splitlines() if line and not line.startswith("#"))
+    assert pins.pop("retroblog") == __version__
+    declared = {
+        re.split(r"[\s<>=!~;\[(]", r, maxsplit=1)[0]
+        for r in importlib.metadata.requires("retroblog") or []
+        if "extra ==" not in r
+    }
+    assert set(pins) == declared
+    for name, version in pins.items():
+        assert importlib.metadata.version(name) == version
+
+
+def _workflow(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def _check_pages_workflow(flow: dict[str, Any]) -> list[dict[str, Any]]:
+    assert flow["on"]["push"]["branches"] == ["main"] and "workflow_dispatch" in flow["on"]
+    assert flow["permissions"]["pages"] == "write" and flow["permissions"]["id-token"] == "write"
+    assert flow["concurrency"]["group"]
+    build, deploy = flow["jobs"]["build"]["steps"], flow["jobs"]["deploy"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in build]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert build[0]["with"]["fetch-depth"] == 0
+    assert str(build[1]["with"]["python-version"]) == "3.11"
+    assert uses.index("actions/configure-pages") < uses.index("actions/upload-pages-artifact")
+    assert build[uses.index("actions/upload-pages-artifact")]["with"]["path"] == "site"
+    assert flow["jobs"]["deploy"]["needs"] == "build"
+    assert flow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy] == ["actions/deploy-pages"]
+    return [s["run"] for s in build if "run" in s]
+
+
+def test_repo_workflow_installs_through_the_makefile_and_publishes_to_pages():
+    runs = _check_pages_workflow(_workflow(REPO / ".github" / "workflows" / "deploy.yml"))
+    assert runs == ["make .venv/.synced", "make build"]
+    # The install step is the Makefile's own: uv from PyPI, then the locked dependencies (-n: print, run nothing).
+    plan = subprocess.run(
+        ["make", "-n", "--always-make", ".venv/.synced"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "pip install" in plan and "uv sync --frozen" in plan
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^build: .*\n\t\$\(BIN\)/mkdocs build --strict$", makefile, re.M)
+    assert re.search(r"^deploy: build\n\t\$\(BIN\)/mkdocs gh-deploy --force", makefile, re.M)
+
+
+def test_scaffold_workflow_installs_the_requirements_and_builds_strict(tmp_path):
+    assert new(tmp_path / "s").exit_code == 0
+    flow = _workflow(tmp_path / "s" / ".github" / "workflows" / "deploy.yml")
+    runs = _check_pages_workflow(flow)
+    assert runs == ["python -m pip install -r requirements.txt", "python -m mkdocs build --strict"]
+    build = next(s for s in flow["jobs"]["build"]["steps"] if s.get("run", "").endswith("--strict"))
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+
+
+def test_templates_are_package_data():
+    templates = REPO / "retroblog" / "templates" / "new"
+    assert templates.is_dir() and not list(templates.rglob("__pycache__"))
+    names = [p.name for p in templates.rglob("*")]
+    assert not [n for n in names if n.startswith(".")], "dotfiles are stored as dot-NAME"
+    ignored = subprocess.run(
+        ["git", "check-ignore", *map(str, templates.rglob("*"))], cwd=REPO, capture_output=True, text=True
+    )
+    assert ignored.stdout == "", "hatchling leaves git-ignored files out of the wheel"
+
+
+# -- Building and deploying the scaffold (slow) --------------------------------------------------------
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        if tag == "script":
+            self.scripts.append(dict(attrs).get("src") or "")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.scripts.append(f"{tag} {name}={value}")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("new") / "site-src"
+    result = new(site, "--title", HOSTILE_TITLE, "--author", HOSTILE_AUTHOR)
+    assert result.exit_code == 0, result.output
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
+    assert build.returncode == 0, build.stderr
+    return site
+
+
+@pytest.mark.slow
+def test_scaffold_builds_with_charts_and_the_datasets_numbers(built):
+    post = next((built / "site").rglob("two-years-in-pull-requests/index.html")).read_text(encoding="utf-8")
+    assert post.count('<figure class="retroblog-chart"') == 3
+    for figure in post.split('<figure class="retroblog-chart"')[1:]:
+        assert "<svg" in figure.split("</figure>")[0]
+    figures = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "retroblog", "stats", "prs", "--json"],
+            cwd=built,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    keys = re.findall(r":stat\[([^\]]+)\]", (built / POST).read_text(encoding="utf-8"))
+    shown = re.findall(r'<span class="retroblog-stat">([^<]*)</span>', post)
+    assert len(keys) == len(shown) >= 5 and "total_prs" in keys
+    for key, text in zip(keys, shown, strict=True):
+        head, _, rest = key.partition(".")
+        value = figures[head] if not rest else figures[head][rest]
+        if isinstance(value, dict):
+            assert text == f"{value['period']} ({value['prs']:,} PRs)", key
+        else:
+            assert float(text.replace(",", "")) == value, key
+    assert f'<span class="retroblog-stat">{figures["total_prs"]}</span> pull requests' in post
+
+
+@pytest.mark.slow
+def test_hostile_title_and_author_stay_text_in_the_built_site(built):
+    pages = list((built / "site").rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        parser = _Scripts()
+        parser.feed(text)
+        assert not [s for s in parser.scripts if "alert" in s], page
+        assert external_resources(text) == [], page  # no page asks another host for anything
+    for other in (built / "site").rglob("*"):
+        if other.is_file() and other.suffix in (".json", ".xml", ".js", ".css"):
+            assert "<script>alert" not in other.read_text(encoding="utf-8", errors="replace"), other
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    heading = re.search(r"<h1[^>]*>(.*?)<a class=\"headerlink\"", home)
+    assert heading and html.unescape(heading.group(1)) == HOSTILE_TITLE  # the title, as text
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; O'Brien" in home  # the author, escaped once, shown as text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("make") and shutil.which("git")), reason="needs make and git")
+def test_make_deploy_pushes_the_built_site_to_gh_pages(tmp_path):
+    site, remote = tmp_path / "site-src", tmp_path / "pages.git"
+    assert new(site).exit_code == 0
+    env = {
+        **_env(),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+
+    def git(*args: str, cwd: Path = site) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-q", "-m", "A new site")
+    git("remote", "add", "pages", str(remote))
+    deploy = subprocess.run(["make", "deploy", "REMOTE=pages"], cwd=site, env=env, capture_output=True, text=True)
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    published = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
+    assert "index.html" in published and ".nojekyll" in published
+    assert any(p.endswith("two-years-in-pull-requests/index.html") for p in published)
+    assert git("status", "--porcelain") == ""  # site/, .cache/ and local.mk are ignored
