@@ -34,7 +34,7 @@ build: $(VENV)/.synced
 	$(BIN)/mkdocs build --strict
 
 serve: $(VENV)/.synced
-	$(BIN)/mkdocs serve --strict
+	$(BIN)/mkdocs serve  # not --strict: a broken block shows on the page and the preview goes on
 
 test: $(VENV)/.synced
 	$(BIN)/python -m pytest

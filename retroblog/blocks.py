@@ -155,8 +155,6 @@ class Blocks:
     def key(self, job: Job) -> str | None:
         """The content key of a block, computed without loading data; None if it cannot be cached."""
         options = job.options
-        if job.kind == "chart" and "altair" in options:
-            return None  # user code may read anything: only its SVG is cached
         if self._configs is None:
             self._configs = self.settings.registry.configs()
         inputs: list[Any]
@@ -174,6 +172,13 @@ class Blocks:
             "dataset": inputs,
             "buckets": self.settings.size_buckets,
         }
+        if job.kind == "chart" and "altair" in options:
+            # The module's file and the Python files beside it (what it may import from the site).
+            module = self.settings.root / (str(options["altair"]).partition(":")[0].replace(".", "/") + ".py")
+            if not module.is_file():
+                return None  # computing the block reports it
+            self.modules.add(module)  # watched under `mkdocs serve`, even when the chart comes from the cache
+            parts["code"] = [[p.name, file_digest(p)] for p in sorted(module.parent.glob("*.py"))]
         if job.kind == "chart" and "spec" in options:
             path = (self.settings.root / str(options["spec"])).resolve()
             parts["spec"] = [str(options["spec"]), file_digest(path) if path.is_file() else None]
@@ -285,7 +290,7 @@ class Blocks:
         width = _size(options, "width", DEFAULT_WIDTH)
         height = _size(options, "height", DEFAULT_HEIGHT)
         dataset = self.dataset(options)
-        filters = Filters.from_options(options, "chart")
+        filters = Filters.from_options(options, "")
         ctx = ChartContext(dataset, self.stats(dataset, filters), filters, options, width, height)
         if kind == "type":
             name = options["type"]
@@ -397,7 +402,22 @@ class Blocks:
         title = str(ctx.options.get("title") or _title_text(spec.get("title")) or "Chart")
         description = str(ctx.options.get("description") or spec.get("description") or f"{title}{ctx.scope()}.")
         spec["description"] = description
-        spec.setdefault("config", {})
+        if ctx.options.get("title"):
+            spec["title"] = title
+        for size in ("width", "height"):
+            if size in ctx.options:
+                spec[size] = getattr(ctx, size)
+        # The site's theme (palette colours, currentColor text), under whatever the file sets itself.
+        from retroblog.charts import theme_config
+
+        theme, own = theme_config(), spec.get("config") or {}
+        spec["config"] = {
+            **theme,
+            **{
+                k: {**theme[k], **v} if isinstance(v, dict) and isinstance(theme.get(k), dict) else v
+                for k, v in own.items()
+            },
+        }
         self._check_embedded(spec, ctx.dataset, relative)
         rows = named["by_month"]
         from retroblog.charts import Chart
@@ -418,6 +438,9 @@ class Blocks:
             frame = frame.drop("title", "url", "repo")
         try:
             result = function(frame)
+            sizes = {size: getattr(ctx, size) for size in ("width", "height") if size in ctx.options}
+            if sizes and hasattr(result, "properties"):
+                result = result.properties(**sizes)
         except Exception as exc:  # a user's function may fail in any way: report it, no traceback
             raise ConfigError(f"{target} failed: {type(exc).__name__}: {exc}") from None
         if not hasattr(result, "to_dict"):
@@ -496,7 +519,7 @@ class Blocks:
         dataset = self.dataset(options)
         if dataset.private and key.startswith(("by_repo", "repos")):
             raise ConfigError(f"{key!r} would publish repository names of the private dataset {dataset.name!r}")
-        stats = self.stats(dataset, Filters.from_options(options, "stat"))
+        stats = self.stats(dataset, Filters.from_options(options, ""))
         return format_value(lookup(stats.to_dict(), key))
 
     def _stats_table(self, options: Mapping[str, Any]) -> str:

@@ -138,14 +138,14 @@ class RetroblogExtension(Extension):
 
         return PENDING.sub(chart, html)
 
-    def fail(self, message: str, line: int | None, page: str | None = None) -> str:
+    def fail(self, message: str, line: int | None, page: str | None = None, *, inline: bool = False) -> str:
         """Raise for a build, or return an error box for a preview (``on_error: show``)."""
         page = self.page if page is None else page
         where = f"{page}:{line}" if line else page
         text = f"{where}: {message}"
         if self.getConfig("on_error") == "show":
             log.error(text)
-            return error_box(text)
+            return error_box(text, inline=inline)
         error: Callable[[str], Exception] = self.getConfig("error_class")
         raise error(text)
 
@@ -246,7 +246,7 @@ class RetroblogPreprocessor(Preprocessor):
                 options = parse_inline_options(match.group("options") or "")
                 result = self.ext.blocks.stat(key, options)
             except RetroblogError as exc:
-                return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index)))
+                return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index), inline=True))
             return self.md.htmlStash.store(f'<span class="retroblog-stat">{html.escape(result)}</span>')
 
         return INLINE.sub(value, text)

@@ -120,8 +120,10 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def error_box(message: str) -> str:
-    """What a page shows in place of a broken block under ``mkdocs serve``."""
+def error_box(message: str, *, inline: bool = False) -> str:
+    """What a page shows in place of a broken block under ``mkdocs serve`` (in a line of prose: a span)."""
+    if inline:
+        return f'<span class="retroblog-error" role="alert">retroblog: {html.escape(message)}</span>'
     return (
         '<div class="admonition failure retroblog-error" role="alert"><p class="admonition-title">'
         f"retroblog</p><p>{html.escape(message)}</p></div>"

@@ -58,12 +58,12 @@ class Filters:
         year = options.get("year")
         if year is not None:
             if isinstance(year, bool) or (not isinstance(year, int) and not str(year).isdigit()):
-                raise ConfigError(f"{where}: 'year' must be a year such as 2021, got {year!r}")
+                raise ConfigError(f"{_at(where)}'year' must be a year such as 2021, got {year!r}")
             y = int(year)
             start = max(start or dt.date(y, 1, 1), dt.date(y, 1, 1))
             end = min(end or dt.date(y, 12, 31), dt.date(y, 12, 31))
         if start and end and start > end:
-            raise ConfigError(f"{where}: 'from' ({start}) is after 'to' ({end})")
+            raise ConfigError(f"{_at(where)}'from' ({start}) is after 'to' ({end})")
         return cls(
             start,
             end,
@@ -100,6 +100,11 @@ class Filters:
         return " ".join(parts)
 
 
+def _at(where: str) -> str:
+    """The start of a message about an option: ``"chart: "``, or nothing inside a block's own message."""
+    return f"{where}: " if where else ""
+
+
 def _date_option(value: Any, name: str, where: str) -> dt.date | None:
     if value is None:
         return None
@@ -119,7 +124,7 @@ def _date_option(value: Any, name: str, where: str) -> dt.date | None:
             nxt = dt.date(parsed.year + parsed.month // 12, parsed.month % 12 + 1, 1)
             return nxt - dt.timedelta(days=1)
         return parsed
-    raise ConfigError(f"{where}: '{name}' must be a date such as 2021-03-04, 2021-03 or 2021, got {value!r}")
+    raise ConfigError(f"{_at(where)}'{name}' must be a date such as 2021-03-04, 2021-03 or 2021, got {value!r}")
 
 
 def _names(value: Any, name: str, where: str) -> tuple[str, ...]:
@@ -129,7 +134,7 @@ def _names(value: Any, name: str, where: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ConfigError(f"{where}: '{name}' must be a name or a list of names, got {value!r}")
+    raise ConfigError(f"{_at(where)}'{name}' must be a name or a list of names, got {value!r}")
 
 
 @dataclass

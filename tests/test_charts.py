@@ -120,7 +120,7 @@ def test_code_blocks_are_left_alone(site):
             "post.md:3: chart block: unknown dataset 'home'; known datasets: work",
         ),
         ("```chart\ntype: prs-per-year\ntitle: [oops\n```", "post.md:5: chart block: invalid YAML"),
-        ("```chart\ntype: prs-per-year\nyear: soon\n```", "post.md:3: chart block: chart: 'year' must be a year"),
+        ("```chart\ntype: prs-per-year\nyear: soon\n```", "post.md:3: chart block: 'year' must be a year"),
         ("```chart\ntype: prs-per-repo\ntop: 0\n```", "post.md:3: chart block: option 'top' must be a whole number"),
         ("```chart\naltair: charts:boom\n```", "post.md:3: chart block: charts:boom failed: ZeroDivisionError"),
         ("Text :stat[nope] here", "post.md:3: stat 'nope': unknown stat 'nope'"),

@@ -11,7 +11,8 @@ import click
 from retroblog import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# A fixed width: help reads the same in every terminal, and so does the CLI page the docs generate from it.
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88})
 @click.version_option(__version__, prog_name="retroblog")
 def main() -> None:
     """Write "my N years at X" retrospectives: PR datasets, stats and charts."""

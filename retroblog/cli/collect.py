@@ -27,7 +27,7 @@ from rich.progress import (
 from retroblog.cli._common import UserError, user_errors
 from retroblog.collect.base import CollectError, DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
-from retroblog.collect.redact import Redactor, default_key_file
+from retroblog.collect.redact import Redactor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +90,8 @@ def _output_options(func: F) -> F:
         click.option(
             "--redact-key",
             type=click.Path(dir_okay=False, path_type=Path),
-            help=f"Secret key file of the pseudonyms (default: {default_key_file()}; created if missing).",
+            help="Secret key file of the pseudonyms (default: $XDG_CONFIG_HOME/retroblog/redact.key, else "
+            "~/.config/retroblog/redact.key; created if missing).",
         ),
         click.option(
             "--replace",
