@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import importlib.metadata
 import io
+import json
 import random
 import re
 import sys
@@ -227,7 +228,7 @@ def requirements() -> str:
         "# What the site needs: retroblog (it brings MkDocs and Material for MkDocs), at the version that",
         "# created the site, and its dependencies at the versions installed then, so that GitHub Actions builds",
         "# what you previewed. Install retroblog from elsewhere (a wheel, a Git URL) by replacing its line.",
-        f"retroblog=={__version__}",
+        _retroblog_requirement(),
     ]
     try:
         declared = importlib.metadata.requires("retroblog") or []
@@ -242,6 +243,24 @@ def requirements() -> str:
         except importlib.metadata.PackageNotFoundError:
             lines.append(requirement)
     return "\n".join(lines) + "\n"
+
+
+def _retroblog_requirement() -> str:
+    """``retroblog @ URL`` when this retroblog was installed from a Git repository or a remote archive
+    (PEP 610's direct_url.json), which a CI machine can install too; else ``retroblog==VERSION``."""
+    try:
+        text = importlib.metadata.distribution("retroblog").read_text("direct_url.json")
+        origin = json.loads(text) if text else {}
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    url = str(origin.get("url", ""))
+    vcs = origin.get("vcs_info")
+    if url.startswith(("https://", "http://")) and isinstance(vcs, dict) and vcs.get("vcs") == "git":
+        commit = vcs.get("commit_id")
+        return f"retroblog @ git+{url}@{commit}" if commit else f"retroblog @ git+{url}"
+    if url.startswith(("https://", "http://")) and not vcs:
+        return f"retroblog @ {url}"
+    return f"retroblog=={__version__}"
 
 
 # -- The sample dataset --------------------------------------------------------------------------------

@@ -416,3 +416,36 @@ def test_make_deploy_pushes_the_built_site_to_gh_pages(tmp_path):
     assert "index.html" in published and ".nojekyll" in published
     assert any(p.endswith("two-years-in-pull-requests/index.html") for p in published)
     assert git("status", "--porcelain") == ""  # site/, .cache/ and local.mk are ignored
+
+
+class _Installed:
+    requires: list[str] | None = None  # what importlib.metadata.requires() reads
+
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        (None, f"retroblog=={__version__}"),
+        (json.dumps({"url": "file:///home/me/retroblog", "dir_info": {"editable": True}}), f"retroblog=={__version__}"),
+        (
+            json.dumps({"url": "https://github.com/me/retroblog", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}),
+            "retroblog @ git+https://github.com/me/retroblog@abc123",
+        ),
+        (
+            json.dumps({"url": "https://example.org/retroblog-0.1.0-py3-none-any.whl", "archive_info": {}}),
+            "retroblog @ https://example.org/retroblog-0.1.0-py3-none-any.whl",
+        ),
+    ],
+)
+def test_requirements_install_retroblog_from_where_it_came(monkeypatch, direct_url, expected):
+    """A CI machine can install a Git or URL install again; a local or PyPI one is pinned by version."""
+    from retroblog import scaffold
+
+    monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: _Installed(direct_url))
+    assert expected in scaffold.requirements().splitlines()
