@@ -7,9 +7,11 @@ Every subcommand writes (or extends) ``--out``: re-runs add only new PRs and kee
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,7 +73,32 @@ def _progress(description: str) -> Iterator[_Bar]:
         yield bar
 
 
-def _output_options(func: F) -> F:
+@dataclass(frozen=True)
+class Output:
+    """Where and how a collector writes: the options every ``collect`` command shares."""
+
+    out: Path
+    since: str | None
+    until: str | None
+    redact: bool
+    redact_key: Path | None
+    replace: bool
+    dry_run: bool
+
+    @property
+    def dates(self) -> DateRange:
+        return DateRange(parse_date(self.since, "--since"), parse_date(self.until, "--until"))
+
+    def write(self, rows: Sequence[Row]) -> WriteResult:
+        redactor = Redactor.from_key_file(self.redact_key) if self.redact else None
+        return write_dataset(self.out, rows, replace=self.replace, redactor=redactor, dry_run=self.dry_run)
+
+    def report(self, result: WriteResult, what: str) -> None:
+        _report(result, what, self.dry_run)
+
+
+def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared output options, handed to the command as one ``output: Output``."""
     options = [
         click.option(
             "--out",
@@ -100,26 +127,15 @@ def _output_options(func: F) -> F:
         ),
         click.option("--dry-run", is_flag=True, help="Collect and report, but write nothing."),
     ]
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        fields = {name: kwargs.pop(name) for name in Output.__dataclass_fields__}
+        return func(*args, output=Output(**fields), **kwargs)
+
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _dates(since: str | None, until: str | None) -> DateRange:
-    return DateRange(parse_date(since, "--since"), parse_date(until, "--until"))
-
-
-def _write(
-    rows: Sequence[Row],
-    out: Path,
-    *,
-    redact: bool,
-    redact_key: Path | None,
-    replace: bool,
-    dry_run: bool,
-) -> WriteResult:
-    redactor = Redactor.from_key_file(redact_key) if redact else None
-    return write_dataset(out, rows, replace=replace, redactor=redactor, dry_run=dry_run)
+        command = option(command)
+    return command
 
 
 def _report(result: WriteResult, what: str, dry_run: bool) -> None:
@@ -192,25 +208,19 @@ def git_command(
     excludes: tuple[str, ...],
     no_default_excludes: bool,
     mailmap: Path | None,
-    out: Path,
-    since: str | None,
-    until: str | None,
-    redact: bool,
-    redact_key: Path | None,
-    replace: bool,
-    dry_run: bool,
+    output: Output,
 ) -> None:
     """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
     from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
 
     with user_errors(), _interruptible():
-        check_output(out)
+        check_output(output.out)
         patterns = (*(() if no_default_excludes else DEFAULT_EXCLUDES), *excludes)
         with _progress("reading git history") as bar:
             found = collect_git(
                 repos,
                 authors,
-                dates=_dates(since, until),
+                dates=output.dates,
                 branch=branch,
                 excludes=patterns,
                 mailmap=mailmap,
@@ -218,9 +228,9 @@ def git_command(
             )
         if not found.rows:
             raise CollectError(_nothing_in_git(found, authors, len(repos)))
-        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+        result = output.write(found.rows)
     what = f"found {len(found.rows):,} PRs in {found.commits_scanned:,} main-line commits"
-    _report(result, what, dry_run)
+    output.report(result, what)
 
 
 def _nothing_in_git(found: Any, authors: Sequence[str], repos: int) -> str:
@@ -268,20 +278,14 @@ def github_command(
     user: str,
     host: str | None,
     org: str | None,
-    out: Path,
-    since: str | None,
-    until: str | None,
-    redact: bool,
-    redact_key: Path | None,
-    replace: bool,
-    dry_run: bool,
+    output: Output,
 ) -> None:
     """Your merged PRs from GitHub (GraphQL search; token from GITHUB_TOKEN or GH_TOKEN)."""
     from retroblog.collect.github import collect_github, endpoint
     from retroblog.collect.state import state_path
 
     with user_errors(), _interruptible():
-        check_output(out)
+        check_output(output.out)
         where = endpoint(host)
         names: tuple[str, ...] = ("GITHUB_TOKEN", "GH_TOKEN")
         if where.source == "github-enterprise":
@@ -293,8 +297,8 @@ def github_command(
                 token,
                 host=host,
                 org=org,
-                dates=_dates(since, until),
-                state_file=state_path(out, "github"),
+                dates=output.dates,
+                state_file=state_path(output.out, "github"),
                 progress=bar,
             )
         _print_warnings(found.warnings)
@@ -303,9 +307,9 @@ def github_command(
                 f"GitHub found no merged PRs by {user}{' in ' + org if org else ''} on {where.host}; check --user, "
                 "--org and the dates (search only lists repositories the token can see)"
             )
-        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
+        result = output.write(found.rows)
     resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    _report(result, f"found {len(found.rows):,} PRs on {where.host}{resumed}", dry_run)
+    output.report(result, f"found {len(found.rows):,} PRs on {where.host}{resumed}")
 
 
 def _repo_path_option(func: F) -> F:
@@ -328,20 +332,14 @@ def gitlab_command(
     user: str,
     host: str | None,
     repo_paths: tuple[Path, ...],
-    out: Path,
-    since: str | None,
-    until: str | None,
-    redact: bool,
-    redact_key: Path | None,
-    replace: bool,
-    dry_run: bool,
+    output: Output,
 ) -> None:
     """Your merged merge requests from GitLab (REST API; token from GITLAB_TOKEN)."""
     from retroblog.collect.gitlab import api_url, collect_gitlab
     from retroblog.collect.state import state_path
 
     with user_errors(), _interruptible():
-        check_output(out)
+        check_output(output.out)
         _, web = api_url(host)
         token = _token("GITLAB_TOKEN")
         with _progress(f"listing merge requests on {web}") as bar:
@@ -349,15 +347,15 @@ def gitlab_command(
                 user,
                 token,
                 host=host,
-                dates=_dates(since, until),
+                dates=output.dates,
                 repo_paths=repo_paths,
-                state_file=state_path(out, "gitlab"),
+                state_file=state_path(output.out, "gitlab"),
                 progress=bar,
             )
         if not found.rows:
             raise CollectError(f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates")
-        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
-    _report(result, f"found {len(found.rows):,} merge requests on {web}", dry_run)
+        result = output.write(found.rows)
+    output.report(result, f"found {len(found.rows):,} merge requests on {web}")
 
 
 @collect.command("azure")
@@ -373,19 +371,13 @@ def azure_command(
     creator: str,
     host: str | None,
     repo_paths: tuple[Path, ...],
-    out: Path,
-    since: str | None,
-    until: str | None,
-    redact: bool,
-    redact_key: Path | None,
-    replace: bool,
-    dry_run: bool,
+    output: Output,
 ) -> None:
     """Your completed pull requests from Azure DevOps (token from AZURE_DEVOPS_TOKEN)."""
     from retroblog.collect.azure import collect_azure
 
     with user_errors(), _interruptible():
-        check_output(out)
+        check_output(output.out)
         token = _token("AZURE_DEVOPS_TOKEN", "AZURE_DEVOPS_EXT_PAT")
         with _progress(f"listing pull requests of {org}/{project}") as bar:
             found = collect_azure(
@@ -394,7 +386,7 @@ def azure_command(
                 creator,
                 token,
                 host=host,
-                dates=_dates(since, until),
+                dates=output.dates,
                 repo_paths=repo_paths,
                 progress=bar,
             )
@@ -403,5 +395,5 @@ def azure_command(
                 f"Azure DevOps found no completed pull requests created by {creator} in {org}/{project}; "
                 "check --creator (the email you sign in with) and the dates"
             )
-        result = _write(found.rows, out, redact=redact, redact_key=redact_key, replace=replace, dry_run=dry_run)
-    _report(result, f"found {len(found.rows):,} pull requests in {org}/{project}", dry_run)
+        result = output.write(found.rows)
+    output.report(result, f"found {len(found.rows):,} pull requests in {org}/{project}")
