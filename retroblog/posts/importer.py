@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -250,9 +251,23 @@ class _Images:
             parsed = urlparse(bare if not bare.startswith("//") else "https:" + bare)
             digest = hashlib.sha256(bare.encode()).hexdigest()[:8]
             name = _safe_name(PurePosixPath(parsed.path).name, f"image-{digest}")
-            target = self._unique(name)
-            self.plan.writes.append(_Write(self.folder / target, b"", url=parsed.geturl()))
-            self.plan.report.add("mapped", f"{what} {bare} → downloaded to {self.folder / target}")
+            if self.options.dry_run:  # nothing is fetched: the plan says where it would go
+                target = self._unique(name)
+                self.plan.writes.append(_Write(self.folder / target, b"", url=parsed.geturl()))
+                self.plan.report.add("mapped", f"{what} {bare} → would be downloaded to {self.folder / target}")
+            else:
+                # Fetched now, before the post is written: a failed download leaves the remote link in it.
+                try:
+                    data = _download(parsed.geturl())
+                except (OSError, ValueError) as exc:
+                    self.plan.report.add(
+                        "problem", f"{bare}: download failed ({exc}); the post links the remote {what}"
+                    )
+                    self.done[bare] = url
+                    return url
+                target = self._unique(name)
+                self.plan.writes.append(_Write(self.folder / target, data, source=bare))
+                self.plan.report.add("mapped", f"{what} {bare} → downloaded to {self.folder / target}")
         else:
             local = self._local(bare)
             if local is None:
@@ -352,12 +367,6 @@ def _execute(plan: _Plan, options: ImportOptions) -> None:
         report.status = "would write"
         return
     for write in plan.writes:
-        if write.url is not None:
-            try:
-                write.data = _download(write.url)
-            except (OSError, ValueError) as exc:
-                report.add("problem", f"{write.url}: download failed ({exc}); the post links the remote image")
-                continue
         if not (write.target.exists() and _same(write)):
             atomic_write(write.target, write.data, overwrite=options.force)
     report.status = "written"
@@ -374,7 +383,12 @@ def _same(write: _Write) -> bool:
 
 def _download(url: str) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "retroblog-import"})
-    with urllib.request.urlopen(request, timeout=20) as response:
+    try:
+        opened = urllib.request.urlopen(request, timeout=20)
+    except urllib.error.HTTPError as exc:  # its response is open: close it, report the status
+        exc.close()
+        raise ValueError(f"HTTP {exc.code} {exc.reason}") from None
+    with opened as response:
         kind = response.headers.get_content_type()
         if not kind.startswith("image/"):
             raise ValueError(f"not an image ({kind})")

@@ -3,6 +3,8 @@ and keeps hostile titles as text."""
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.posts.helpers import copy_sample, run_import
@@ -94,3 +96,52 @@ def test_unknown_author_option_is_an_error(samples: Path, tmp_path: Path) -> Non
     result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--author", "nobody")
     assert result.exit_code == 1
     assert result.output == "Error: --author 'nobody' is not an id in out/.authors.yml\n"
+
+
+class _Images(BaseHTTPRequestHandler):
+    """127.0.0.1: /cover.png is a PNG, /page.png answers HTML (not an image), anything else 404."""
+
+    PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    def do_GET(self) -> None:
+        if self.path == "/cover.png":
+            body, kind, status = self.PNG, "image/png", 200
+        elif self.path == "/page.png":
+            body, kind, status = b"<html>login</html>", "text/html", 200
+        else:
+            body, kind, status = b"missing", "text/plain", 404
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_download_images_copies_remote_images_and_keeps_links_that_fail(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        (tmp_path / "src/_posts").mkdir(parents=True)
+        (tmp_path / "src/_posts/2022-01-01-pictures.md").write_text(
+            f"---\ntitle: Pictures\n---\n\n![ok]({base}/cover.png)\n\n![html]({base}/page.png)\n\n"
+            f"![gone]({base}/gone.png)\n",
+            encoding="utf-8",
+        )
+        dry = run_import(tmp_path, "src/_posts", "--to", "out/posts", "--download-images", "--dry-run")
+        assert dry.exit_code == 0 and not (tmp_path / "out").exists()
+        result = run_import(tmp_path, "src/_posts", "--to", "out/posts", "--download-images")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out/posts/2022-01-01-pictures.md").read_text(encoding="utf-8")
+    assert "![ok](pictures/cover.png)" in text
+    assert (tmp_path / "out/posts/pictures/cover.png").read_bytes() == _Images.PNG
+    # Failed downloads: the post keeps the remote link, and the report says why.
+    assert f"![html]({base}/page.png)" in text and f"![gone]({base}/gone.png)" in text
+    assert not (tmp_path / "out/posts/pictures/page.png").exists()
+    assert "not an image (text/html)" in result.output and "404" in result.output
