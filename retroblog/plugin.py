@@ -26,7 +26,7 @@ from retroblog.errors import RetroblogError
 from retroblog.fsutil import atomic_write
 from retroblog.markdown import RetroblogExtension
 from retroblog.prefetch import Prefetcher
-from retroblog.render import SvgCache
+from retroblog.render import SvgCache, feed_excerpt
 from retroblog.settings import Settings
 from retroblog.vendor import vega_bundle
 
@@ -196,6 +196,15 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         return None
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # Feeds (mkdocs-rss-plugin, later at -75) build a post's abstract from its Markdown with plain
+        # Python-Markdown, where a chart is a code block and :stat[...] stays as written: hand them
+        # the converted excerpt instead, when the post has no description of its own.
+        given = page.meta.get("rss")
+        rss: dict[str, Any] = given if isinstance(given, dict) else {}
+        if not page.meta.get("description") and not rss.get("feed_description") and _uses_blocks(page.markdown):
+            excerpt = feed_excerpt(html)
+            if excerpt is not None:
+                page.meta["rss"] = {**rss, "feed_description": excerpt}
         # Only pages with an interactive chart load the script (it loads the Vega runtime itself).
         if 'data-retroblog-interactive="true"' not in html:
             return None
@@ -239,6 +248,11 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         for module in sorted(self.settings.root.glob("*.py")) if self.settings else []:
             server.watch(str(module))
         return server
+
+
+def _uses_blocks(markdown: str | None) -> bool:
+    head = (markdown or "").partition("<!-- more -->")[0]
+    return any(mark in head for mark in (":stat[", "```chart", "```stats", "```career", "~~~chart", "~~~stats"))
 
 
 def _script(page: Page) -> str:

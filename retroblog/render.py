@@ -128,3 +128,17 @@ def error_box(message: str, *, inline: bool = False) -> str:
         '<div class="admonition failure retroblog-error" role="alert"><p class="admonition-title">'
         f"retroblog</p><p>{html.escape(message)}</p></div>"
     )
+
+
+_FIGURE = re.compile(
+    r'<figure class="retroblog-chart".*?</figure>|<div class="retroblog-pending"[^>]*></div>', re.DOTALL
+)
+
+
+def feed_excerpt(html_text: str, separator: str = "<!-- more -->") -> str | None:
+    """The excerpt of a converted post for a feed: the HTML before ``separator``, charts left out
+    (a feed reader shows neither their styles nor their script); None if there is no separator."""
+    head, found, _ = html_text.partition(separator)
+    if not found:
+        return None
+    return _FIGURE.sub("", head).strip()
