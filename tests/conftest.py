@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +37,19 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return out
+
+
+@pytest.fixture(scope="session")
+def example_figures() -> dict:
+    """``retroblog stats example --json`` of the example site, run as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "retroblog", "stats", "example", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -19,15 +19,8 @@ import generate_example
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "retroblog", "stats", "example", "--json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+def figures(example_figures: dict) -> dict:
+    return example_figures
 
 
 def test_published_figures(figures):
