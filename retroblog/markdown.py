@@ -20,23 +20,21 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.blocks import (
+from retroblog.blocks import Blocks, Pending, chart_id
+from retroblog.cache import FragmentStore
+from retroblog.errors import RetroblogError
+from retroblog.render import SvgCache, error_box
+from retroblog.settings import KEYS, Settings
+from retroblog.syntax import (
     CODE_SPAN,
     FENCE,
     INLINE,
     BlockError,
-    Blocks,
-    Pending,
-    chart_id,
     fence_body,
     fence_end,
     parse_inline_options,
     post_date,
 )
-from retroblog.cache import FragmentStore
-from retroblog.errors import RetroblogError
-from retroblog.render import SvgCache, error_box
-from retroblog.settings import KEYS, Settings
 
 log = logging.getLogger("mkdocs.plugins.retroblog")
 

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from retroblog.blocks import Blocks, post_date, with_career_note
+from retroblog.blocks import Blocks
 from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
 from retroblog.fsutil import atomic_write
@@ -28,6 +28,7 @@ from retroblog.markdown import RetroblogExtension
 from retroblog.prefetch import Prefetcher
 from retroblog.render import SvgCache, feed_excerpt
 from retroblog.settings import Settings
+from retroblog.syntax import post_date, with_career_note
 from retroblog.vendor import vega_bundle
 
 log = get_plugin_logger(__name__)

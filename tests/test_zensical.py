@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.blocks import INLINE, Blocks, parse_inline_options
+from retroblog.blocks import Blocks
 from retroblog.cache import FragmentStore
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
 from retroblog.stats import compute
+from retroblog.syntax import INLINE, parse_inline_options
 from retroblog.vendor import vega_bundle
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources

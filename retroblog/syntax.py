@@ -1,0 +1,150 @@
+"""retroblog's syntax in a page's Markdown: the fences and inline stats, found and read without Markdown.
+
+The Markdown extension converts what this module finds; the MkDocs plugin scans pages with it before
+they are converted (to start their charts early) and adds a post's career note. No framework here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import re
+import shlex
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from retroblog.errors import ConfigError, RetroblogError
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)[^\n]*$")
+INLINE = re.compile(r":stat\[(?P<key>[^\]\n]+)\](?:\{(?P<options>[^}\n]*)\})?")
+CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+
+
+class BlockError(RetroblogError):
+    """A problem in one block: ``line`` counts from the block's first line (its fence)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        self.line = line
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class Job:
+    """One block found in a page's Markdown: what to compute, before the page is converted."""
+
+    kind: str
+    """``chart``, ``stats`` (a stats fence) or ``stat`` (an inline stat)."""
+    options: dict[str, Any]
+    stat_key: str | None = None
+
+
+def parse_options(source: str) -> dict[str, Any]:
+    """The YAML options of a fenced block; errors carry the line inside the block."""
+    return dict(_parse_options(source))  # a copy: callers may change it
+
+
+@functools.lru_cache(maxsize=4096)  # a blog converts each post again for its index pages
+def _parse_options(source: str) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(source) if source.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise BlockError(f"invalid YAML: {exc.problem or exc}", (mark.line + 1) if mark else 0) from None
+    if not isinstance(value, dict):
+        raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
+    return {str(k): v for k, v in value.items()}
+
+
+def fence_end(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line closing the fence opened at ``start`` (the last line if it is never closed)."""
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+            return index
+    return len(lines) - 1
+
+
+def fence_body(lines: list[str], start: int, end: int, indent: str) -> str:
+    """The text between a fence's lines, without the fence's own indentation."""
+    return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in lines[start + 1 : end])
+
+
+def outside_code(line: str) -> Iterator[str]:
+    """The parts of a line that are not inside a code span."""
+    last = 0
+    for span in CODE_SPAN.finditer(line):
+        yield line[last : span.start()]
+        last = span.end()
+    yield line[last:]
+
+
+def scan(markdown: str) -> Iterator[Job]:
+    """Every block and inline stat of a page, as the Markdown extension will meet them (bad ones skipped)."""
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if not match:
+            if ":stat[" in lines[index]:
+                for part in outside_code(lines[index]):
+                    for inline in INLINE.finditer(part):
+                        try:
+                            inline_options = parse_inline_options(inline.group("options") or "")
+                        except RetroblogError:
+                            continue
+                        yield Job("stat", inline_options, inline.group("key").strip())
+            index += 1
+            continue
+        end = fence_end(lines, index, match.group("fence"))
+        if match.group("lang") in ("chart", "stats"):
+            body = fence_body(lines, index, end, match.group("indent"))
+            options = None
+            with contextlib.suppress(BlockError):  # the page's conversion reports it, with its line
+                options = parse_options(body)
+            if options is not None:
+                yield Job("chart" if match.group("lang") == "chart" else "stats", options)
+        index = end + 1
+
+
+def parse_inline_options(text: str) -> dict[str, Any]:
+    """``year=2021 repo="a b"`` -> ``{"year": 2021, "repo": "a b"}``."""
+    options: dict[str, Any] = {}
+    try:
+        parts = shlex.split(text.replace(",", " "))
+    except ValueError as exc:
+        raise ConfigError(f"cannot read options {text!r}: {exc}") from None
+    for part in parts:
+        key, sep, value = part.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"expected key=value, got {part!r}")
+        options[key] = int(value) if value.isdigit() and key == "year" else value
+    return options
+
+
+def post_date(meta: Mapping[str, Any]) -> dt.date | None:
+    """A post's date from its front matter: ``date: 2022-05-01`` or mkdocs-material's ``date: {created: ...}``."""
+    value = meta.get("date")
+    if isinstance(value, Mapping):
+        value = value.get("created")
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def with_career_note(markdown: str, day: dt.date) -> str:
+    """The Markdown with a ``career`` fence for ``day`` under its first ``# title`` line (else at the top).
+
+    The date is written into the block, so the note is the same wherever the post's Markdown is
+    converted again (a blog index converts each post's excerpt under the index's name).
+    """
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join([*lines[:at], "", "```career", f"date: {day.isoformat()}", "```", "", *lines[at:]])
