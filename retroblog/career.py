@@ -71,12 +71,14 @@ class Context:
         years = self.days_at_employer / 365.25
         months = self.days_at_employer // 30
         if years >= 1:
-            tenure = f"{years:.1f} years in"
+            rounded = f"{years:.1f}".removesuffix(".0")
+            tenure = f"{rounded} year{'' if rounded == '1' else 's'} in"
         elif months >= 1:
             tenure = f"{months} month{'' if months == 1 else 's'} in"
         else:
             tenure = "in the first month"
-        return f"{self.role.title} on the {self.role.team} team at {self.role.employer}, {tenure}."
+        team = self.role.team if self.role.team.lower().endswith(" team") else f"{self.role.team} team"
+        return f"{self.role.title} on the {team} at {self.role.employer}, {tenure}."
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ def test_example_career_timeline_and_context() -> None:
     context = career.at(dt.date(2020, 11, 9))
     assert context is not None
     assert context.sentence() == "Senior Software Engineer on the Ledger team at Northwind Systems, 1.4 years in."
+    later = career.at(dt.date(2021, 6, 3))
+    assert later is not None and later.sentence().endswith("at Northwind Systems, 2 years in.")
     assert career.at(dt.date(2022, 6, 1)) is None
 
 
@@ -63,13 +65,21 @@ def test_career_errors_name_the_line(tmp_path: Path, text: str, message: str) ->
         (dt.date(2019, 7, 2), "in the first month"),
         (dt.date(2019, 7, 3), "1 month in"),
         (dt.date(2019, 8, 2), "2 months in"),
-        (dt.date(2020, 6, 3), "1.0 years in"),
+        (dt.date(2020, 6, 3), "1 year in"),
     ],
 )
 def test_sentence_tenure_words(day: dt.date, tenure: str) -> None:
     context = load_career(REPO / "data/career.yml").at(day)
     assert context is not None
     assert context.sentence() == f"Software Engineer on the Ledger team at Northwind Systems, {tenure}."
+
+
+def test_a_team_named_team_is_not_called_team_team(tmp_path: Path) -> None:
+    text = (REPO / "data/career.yml").read_text(encoding="utf-8").replace("name: Ledger", "name: Payments Team")
+    (tmp_path / "career.yml").write_text(text, encoding="utf-8")
+    context = load_career(tmp_path / "career.yml").at(dt.date(2019, 8, 2))
+    assert context is not None
+    assert context.sentence() == "Software Engineer on the Payments Team at Northwind Systems, 2 months in."
 
 
 def test_time_at_an_employer_counts_from_the_stint_that_holds_the_day(tmp_path: Path) -> None:
