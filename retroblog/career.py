@@ -137,6 +137,8 @@ def load_career(path: str | Path) -> Career:
         raise DatasetError.single(path, "'employers' must be a list of employers", line=_line(employers_node or node))
     roles: list[Role] = []
     employers: list[tuple[str, dt.date, dt.date | None]] = []
+    lines: dict[int, int | None] = {}
+    """Line of each role in the file, by the role object's id, for the overlap message."""
     for employer_node in employers_node.value:
         employer = reader.mapping(employer_node, "an employer")
         name = reader.text(employer.get("name"), "name", employer_node)
@@ -179,20 +181,29 @@ def load_career(path: str | Path) -> Career:
                 raw_roles.append([title, role_start, role_end, flag, role_node])
             team_rows.append((team_name, team_start, team_end, raw_roles))
         flat = sorted(
-            ((team_name, r) for team_name, _, team_end, rs in team_rows for r in rs), key=lambda item: item[1][1]
+            ((team_name, team_end, r) for team_name, _, team_end, rs in team_rows for r in rs),
+            key=lambda item: item[2][1],
         )
-        for index, (team_name, (title, role_start, role_end, flag, role_node)) in enumerate(flat):
-            team_end = next(te for tn, _, te, _ in team_rows if tn == team_name)
-            following = flat[index + 1][1][1] - dt.timedelta(days=1) if index + 1 < len(flat) else None
+        for index, (team_name, team_end, (title, role_start, role_end, flag, role_node)) in enumerate(flat):
+            following = flat[index + 1][2][1] - dt.timedelta(days=1) if index + 1 < len(flat) else None
+            for limit, what in ((team_end, f"team '{team_name}'"), (end, name)):
+                if role_end is not None and limit is not None and role_end > limit:
+                    raise DatasetError.single(
+                        path, f"role '{title}' ends {role_end}, after {what} ({limit})", line=_line(role_node)
+                    )
             bounds = [d for d in (following, team_end, end) if d is not None]
             final = role_end or (min(bounds) if bounds else None)
             reader.order(role_start, final, role_node)
-            roles.append(Role(name, team_name, title, role_start, final, flag))
+            held = Role(name, team_name, title, role_start, final, flag)
+            roles.append(held)
+            lines[id(held)] = _line(role_node)
     roles.sort(key=lambda r: r.start)
     for before, after in itertools.pairwise(roles):
         if before.end is None or before.end >= after.start:
             raise DatasetError.single(
-                path, f"'{before.title}' at {before.employer} overlaps '{after.title}' at {after.employer}"
+                path,
+                f"'{before.title}' at {before.employer} overlaps '{after.title}' at {after.employer}",
+                line=lines.get(id(after)),
             )
     return Career(person, tuple(roles), tuple(employers))
 

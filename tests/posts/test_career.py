@@ -103,3 +103,33 @@ def test_time_at_an_employer_counts_from_the_stint_that_holds_the_day(tmp_path: 
 def test_a_post_datetime_counts_as_its_date() -> None:
     career = load_career(REPO / "data/career.yml")
     assert career.at(dt.datetime(2020, 8, 31, 23, 59)) == career.at(dt.date(2020, 8, 31))
+
+
+def _career_file(tmp_path: Path, roles: str) -> Path:
+    path = tmp_path / "career.yml"
+    path.write_text(
+        "person: P\nemployers:\n  - name: Acme\n    start: 2020-01-01\n    end: 2022-12-31\n    teams:\n"
+        "      - name: Core\n        start: 2020-01-01\n        end: 2021-06-30\n        roles:\n" + roles,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_role_cannot_end_after_its_team(tmp_path: Path) -> None:
+    path = _career_file(
+        tmp_path, "          - title: Dev\n            start: 2020-01-01\n            end: 2021-09-30\n"
+    )
+    with pytest.raises(
+        DatasetError, match=r"career\.yml:11: role 'Dev' ends 2021-09-30, after team 'Core' \(2021-06-30\)"
+    ):
+        load_career(path)
+
+
+def test_overlapping_roles_name_the_line_of_the_later_one(tmp_path: Path) -> None:
+    path = _career_file(
+        tmp_path,
+        "          - title: Dev\n            start: 2020-01-01\n            end: 2020-12-31\n"
+        "          - title: Lead\n            start: 2020-06-01\n",
+    )
+    with pytest.raises(DatasetError, match=r"career\.yml:14: 'Dev' at Acme overlaps 'Lead' at Acme"):
+        load_career(path)
