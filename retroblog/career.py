@@ -178,6 +178,13 @@ def load_career(path: str | Path) -> Career:
                         f"role '{title}' starts {role_start} outside {name} ({start} to {end or 'now'})",
                         line=_line(role_node),
                     )
+                if role_start < team_start or (team_end is not None and role_start > team_end):
+                    raise DatasetError.single(
+                        path,
+                        f"role '{title}' starts {role_start} outside team '{team_name}' "
+                        f"({team_start} to {team_end or 'now'})",
+                        line=_line(role_node),
+                    )
                 raw_roles.append([title, role_start, role_end, flag, role_node])
             team_rows.append((team_name, team_start, team_end, raw_roles))
         flat = sorted(

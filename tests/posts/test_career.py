@@ -133,3 +133,9 @@ def test_overlapping_roles_name_the_line_of_the_later_one(tmp_path: Path) -> Non
     )
     with pytest.raises(DatasetError, match=r"career\.yml:14: 'Dev' at Acme overlaps 'Lead' at Acme"):
         load_career(path)
+
+
+def test_a_role_cannot_start_outside_its_team(tmp_path: Path) -> None:
+    path = _career_file(tmp_path, "          - title: Dev\n            start: 2021-08-01\n")
+    with pytest.raises(DatasetError, match=r"career\.yml:11: role 'Dev' starts 2021-08-01 outside team 'Core'"):
+        load_career(path)
