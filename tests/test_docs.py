@@ -23,7 +23,7 @@ from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.plugin import RetroblogConfig
 from retroblog.settings import read_site_settings
-from tests.conftest import REPO
+from tests.conftest import REPO, build_strict, copy_site_sources
 
 DOCS = REPO / "docs"
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)")
@@ -274,6 +274,26 @@ def test_strict_build_fails_on_a_broken_internal_link(tmp_path, index, nav, comp
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Aborted" in output
     assert complaint in output, output
+
+
+@pytest.mark.slow
+def test_the_example_sites_strict_build_fails_on_its_own_broken_links(tmp_path):
+    """The build the tests rely on (tests/conftest.py's build_strict, as the example_site fixture runs
+    it) aborts on a broken link in the real docs, and names the page and each broken target."""
+    site = copy_site_sources(tmp_path / "src")
+    page = site / "docs" / "getting-started.md"
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + "\nSee [a page](no-such-page.md) and [a section](charts.md#no-such-anchor).\n",
+        encoding="utf-8",
+    )
+    result = build_strict(site, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Aborted with 2 warnings in strict mode" in output, output[-3000:]
+    warnings = [line for line in output.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 2, warnings
+    assert "'getting-started.md' contains a link 'no-such-page.md', but the target is not found" in warnings[0]
+    assert "'charts.md' does not contain an anchor '#no-such-anchor'" in warnings[1]
 
 
 # -- README --------------------------------------------------------------------------------------------

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,22 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 READY = '.retroblog-chart[data-retroblog-ready="true"]'
 INTERACTIVE = '.retroblog-chart[data-retroblog-interactive="true"]'
-# mkdocs-material fetches the repository's stars and forks for the header (repo_url); answered
-# locally here so that the test sees every other request and no console error from DNS.
-THEME_REPO_FACTS = "https://api.github.com/repos/**"
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(request: pytest.FixtureRequest) -> Path:
+    """The example site: RETROBLOG_TEST_SITE if set, else tests/conftest.py's strict build (no warning)."""
     given = os.environ.get("RETROBLOG_TEST_SITE")
-    if given:
-        return Path(given)
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)]
-    done = subprocess.run(mkdocs, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
+    return Path(given) if given else Path(request.getfixturevalue("example_site"))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +69,6 @@ def new_page(browser: Any) -> Iterator[Any]:
 
     def make(**options: Any) -> tuple[Any, Recorder]:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-        context.route(THEME_REPO_FACTS, lambda route: route.fulfill(status=200, json={}))
         contexts.append(context)
         page = context.new_page()
         return page, record(context, page)
