@@ -23,6 +23,12 @@ from retroblog.theme import SERIES
 
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHT = 240
+DONUT_TITLE = 34
+"""Pixels of a donut chart's height taken by its title and padding."""
+DONUT_LEGEND = 90
+"""Pixels of a donut chart's width taken by its legend."""
+DONUT_LABEL_MARGIN = 10
+"""Pixels between a donut's outer labels and the edge of its plot area."""
 
 
 @dataclass
@@ -136,9 +142,28 @@ def _series_words(rows: list[dict[str, Any]], key: str, value: str, unit: str) -
     )
 
 
+def _in_order(rows: list[dict[str, Any]], key: str) -> list[Any]:
+    """The values of ``key`` in the rows' order: an ordinal axis's explicit sort.
+
+    Without it Vega-Lite sorts an ordinal axis by its labels, alphabetically: Apr, Aug, Dec, ... for
+    months, ``10-100`` before ``<10`` for size buckets.
+    """
+    return list(dict.fromkeys(r[key] for r in rows))
+
+
+def _month_axis(rows: list[dict[str, Any]]) -> alt.X:
+    """The x axis of a chart per month (``2021-03``), in calendar order."""
+    return alt.X("month:O", title="Month", sort=_in_order(rows, "month"), axis=alt.Axis(labelAngle=-45))
+
+
 def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str, title: str) -> Chart:
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X(f"{key}:O", title=heading, axis=alt.Axis(labelAngle=0 if len(rows) <= 12 else -45)),
+        x=alt.X(
+            f"{key}:O",
+            title=heading,
+            sort=_in_order(rows, key),
+            axis=alt.Axis(labelAngle=0 if len(rows) <= 12 else -45),
+        ),
         y=alt.Y("prs:Q", title="PRs merged"),
         tooltip=[alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
     )
@@ -190,9 +215,13 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
         ),
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
     )
-    size = min(ctx.width, ctx.height)
-    donut = base.mark_arc(innerRadius=size * 0.22, outerRadius=size * 0.42, stroke="transparent")
-    labels = base.mark_text(radius=size * 0.5, fontSize=11, color="currentColor").encode(text=alt.Text("prs:Q"))
+    # Radii in pixels of the plot area, which is the chart's size less the title (above) and the legend
+    # (right): the labels outside the ring, half a line high, stay inside it, none clipped at the bottom.
+    room = min(ctx.width - DONUT_LEGEND, ctx.height - DONUT_TITLE) / 2
+    label_radius = max(room - DONUT_LABEL_MARGIN, 12)
+    outer = max(label_radius - 14, 8)
+    donut = base.mark_arc(innerRadius=outer * 0.55, outerRadius=outer, stroke="transparent")
+    labels = base.mark_text(radius=label_radius, fontSize=11, color="currentColor").encode(text=alt.Text("prs:Q"))
     title = str(ctx.options.get("title") or (f"PRs merged per quarter in {year}" if year else "PRs merged per quarter"))
     description = str(
         ctx.options.get("description")
@@ -213,7 +242,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
         alt.Chart(alt.Data(values=long))
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+            x=_month_axis(rows),
             y=alt.Y("lines:Q", title="Lines (deleted below zero)"),
             color=alt.Color(
                 "kind:N",
@@ -270,7 +299,7 @@ def cumulative(ctx: ChartContext) -> Chart:
         total += r["prs"]
         rows.append({"month": r["period"], "prs": r["prs"], "total": total})
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+        x=_month_axis(rows),
         y=alt.Y("total:Q", title="PRs merged so far"),
         tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("total:Q", title="PRs so far")],
     )
@@ -285,6 +314,10 @@ def cumulative(ctx: ChartContext) -> Chart:
     return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows)
 
 
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
 @chart("calendar")
 def calendar(ctx: ChartContext) -> Chart:
     frame = ctx.filters.apply(ctx.dataset.frame)
@@ -293,15 +326,29 @@ def calendar(ctx: ChartContext) -> Chart:
     )
     rows = []
     for day, prs in days.iter_rows():
-        monday = day - dt.timedelta(days=day.weekday())
-        rows.append({"week": monday.isoformat(), "weekday": WEEKDAYS[day.weekday()], "prs": prs})
+        rows.append({"week": _monday(day).isoformat(), "weekday": WEEKDAYS[day.weekday()], "prs": prs})
+    # Every week of the period and every weekday get their column and row, with PRs or without.
+    first = ctx.filters.start or (days["day"].min() if rows else None)
+    last = ctx.filters.end or (days["day"].max() if rows else None)
+    weeks = []
+    if isinstance(first, dt.date) and isinstance(last, dt.date):
+        monday = _monday(first)
+        while monday <= last:
+            weeks.append(monday.isoformat())
+            monday += dt.timedelta(days=7)
     heat = (
         alt.Chart(alt.Data(values=rows))
         .mark_rect(cornerRadius=1)
         .encode(
-            x=alt.X("week:O", title="Week", axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("weekday:O", title=None, sort=list(WEEKDAYS)),
-            opacity=alt.Opacity("prs:Q", title="PRs", scale=alt.Scale(range=[0.25, 1])),
+            x=alt.X("week:O", title="Week", scale=alt.Scale(domain=weeks), axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("weekday:O", title=None, scale=alt.Scale(domain=list(WEEKDAYS))),
+            # PRs are counted in whole numbers: so is the legend (no 1.5 PRs)
+            opacity=alt.Opacity(
+                "prs:Q",
+                title="PRs",
+                scale=alt.Scale(range=[0.25, 1]),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
             tooltip=[
                 alt.Tooltip("week:O", title="Week of"),
                 alt.Tooltip("weekday:O", title="Day"),
@@ -376,7 +423,7 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
     )
     rows = [{"month": m, "per_pr": float(v), "prs": n} for m, v, n in monthly.iter_rows()]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+        x=_month_axis(rows),
         y=alt.Y("per_pr:Q", title="Comments per PR"),
         tooltip=[
             alt.Tooltip("month:O", title="Month"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
+from tests.svgtext import axis_labels, drawn, legend_labels
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
     f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]}\n" for m in range(1, 7) for d in range(1, 4)
@@ -27,6 +30,22 @@ CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
 def site(tmp_path: Path) -> Path:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "work.csv").write_text(CSV)
+    return tmp_path
+
+
+YEAR_CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
+    # month m has m PRs; sizes run through every default bucket; three repos with different counts
+    f"2021-{m:02d}-{d + 1:02d}T10:00:00Z,{(5, 50, 300, 700, 2000)[(m + d) % 5]},{d},{d % 4},r{(m * d) % 3}\n"
+    for m in range(1, 13)
+    for d in range(m)
+)
+
+
+@pytest.fixture
+def year_site(tmp_path: Path) -> Path:
+    """A dataset with every month of 2021, every size bucket and three repositories."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(YEAR_CSV)
     return tmp_path
 
 
@@ -203,3 +222,60 @@ def test_charts_add_nothing_to_read_time(site):
     parser = ReadtimeParser()
     parser.feed(out)
     assert "".join(parser.text).strip() == ""
+
+
+def _lower_edge(bucket: str) -> int:
+    """``<10`` -> 0, ``10-100`` -> 10, ``>1000`` -> 1001: where a bucket starts."""
+    if bucket.startswith("<"):
+        return 0
+    if bucket.startswith(">"):
+        return int(bucket[1:]) + 1
+    return int(bucket.split("-")[0])
+
+
+def _csv_column(index: int) -> list[str]:
+    return [line.split(",")[index] for line in YEAR_CSV.splitlines()[1:]]
+
+
+def test_ordinal_axes_run_in_data_order_in_the_svg(year_site):
+    """Vega-Lite sorts an ordinal axis alphabetically unless told: Apr, Aug, Dec ... and 10-100 before <10."""
+    months = convert(year_site, "```chart\ntype: prs-per-month\nyear: 2021\n```\n")
+    assert axis_labels(months, "x") == list(calendar.month_abbr[1:])
+    buckets = axis_labels(convert(year_site, "```chart\ntype: size-buckets\n```\n"), "x")
+    assert len(buckets) == 5 and buckets == sorted(buckets, key=_lower_edge)
+    by_month = sorted({day[:7] for day in _csv_column(0)})
+    for name in ("prs-per-month", "inserts-deletes", "cumulative", "comments-per-pr"):
+        assert axis_labels(convert(year_site, f"```chart\ntype: {name}\n```\n"), "x") == by_month, name
+    years = convert(year_site, "```chart\ntype: prs-per-year\nfrom: 2021-03\n```\n")
+    assert axis_labels(years, "x") == ["2021"]
+    quarters = convert(year_site, "```chart\ntype: prs-per-quarter\nyear: 2021\n```\n")
+    assert legend_labels(quarters) == ["Q1", "Q2", "Q3", "Q4"]
+    repos = Counter(_csv_column(4))
+    largest_first = sorted(repos, key=lambda r: (-repos[r], r))
+    assert axis_labels(convert(year_site, "```chart\ntype: prs-per-repo\n```\n"), "y") == largest_first
+
+
+def test_calendar_has_every_week_and_weekday_in_order_and_whole_numbers(year_site):
+    out = convert(year_site, "```chart\ntype: calendar\nyear: 2021\n```\n")
+    assert axis_labels(out, "y") == list(calendar.day_abbr)
+    cells = [d for d in drawn(out)[0] if d.text.startswith("Week: ")]
+    weeks = [re.match(r"Week: ([\d-]+)", c.text).group(1) for c in cells]  # type: ignore[union-attr]
+    assert [w for _, w in sorted(zip([c.x for c in cells], weeks, strict=True))] == sorted(weeks)
+    spec = json.loads(attr(out, "data-retroblog-spec"))
+    domain = spec["encoding"]["x"]["scale"]["domain"]
+    assert domain[0] == "2020-12-28" and domain[-1] == "2021-12-27" and len(domain) == 53  # Mondays of 2021's weeks
+    legend = legend_labels(out)
+    most = max(Counter(day[:10] for day in _csv_column(0)).values())
+    assert legend and all(label.isdigit() for label in legend), legend  # no "1.5" PRs
+    assert len(set(legend)) == len(legend) and int(legend[-1]) <= most
+
+
+def test_donut_labels_stay_inside_the_chart(year_site):
+    for height in (160, 240, 260, 400):
+        out = convert(year_site, f"```chart\ntype: prs-per-quarter\nyear: 2021\nheight: {height}\n```\n")
+        found, (_, svg_height) = drawn(out)
+        labels = [d for d in found if d.tag == "text" and "role-mark" in d.roles]
+        assert len(labels) == 4
+        for label in labels:
+            size = float(label.attrs["font-size"].removesuffix("px"))
+            assert size <= label.y <= svg_height - size / 2, (height, label.text, label.y)
