@@ -120,24 +120,32 @@ class DatasetConfig:
 class DatasetRegistry:
     """The datasets of a site: every supported file in ``data_dir`` plus explicit entries.
 
-    ``overrides`` maps a dataset name to settings (``path``, ``timezone``, ``private``). Loaded datasets
-    are cached by file modification time and size, so a rebuild re-reads only changed files.
+    ``overrides`` maps a dataset name to settings (``path``, ``timezone``, ``private``, ``default``). Loaded
+    datasets are cached by file modification time and size, so a rebuild re-reads only changed files.
     """
 
     data_dir: Path
     timezone: str = "UTC"
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default: str | None = field(default=None, init=False)
+    """The dataset a block without ``dataset:`` counts when the site has several (``default: true``)."""
     _cache: dict[str, tuple[tuple[int, int], Dataset]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         check_timezone(self.timezone, "retroblog timezone")
         for name, settings in self.overrides.items():
-            unknown = set(settings) - {"path", "timezone", "private"}
+            unknown = set(settings) - {"path", "timezone", "private", "default"}
             if unknown:
                 raise ConfigError(
                     f"dataset '{name}': unknown option(s) {', '.join(sorted(unknown))}; "
-                    "expected path, timezone, private"
+                    "expected path, timezone, private, default"
                 )
+            if not isinstance(settings.get("default", False), bool):
+                raise ConfigError(f"dataset '{name}': 'default' must be true or false, got {settings['default']!r}")
+        defaults = sorted(name for name, settings in self.overrides.items() if settings.get("default"))
+        if len(defaults) > 1:
+            raise ConfigError(f"datasets {', '.join(defaults)}: only one dataset can be the default")
+        self.default = defaults[0] if defaults else None
 
     def configs(self) -> dict[str, DatasetConfig]:
         """Every dataset the site has, by name."""
@@ -171,12 +179,18 @@ class DatasetRegistry:
         return sorted(self.configs())
 
     def config(self, name: str | None, configs: dict[str, DatasetConfig] | None = None) -> DatasetConfig:
-        """How the dataset ``name`` is read, without reading it; ``None`` means the site's only dataset."""
+        """How the dataset ``name`` is read, without reading it; ``None`` means the site's default dataset
+        (its only one, or the one marked ``default: true``)."""
         configs = self.configs() if configs is None else configs
+        if name is None and self.default is not None:
+            name = self.default
         if name is None:
             if len(configs) != 1:
                 known = ", ".join(sorted(configs)) or "none"
-                raise ConfigError(f"name a dataset with 'dataset:'; this site has {len(configs)} ({known})")
+                raise ConfigError(
+                    f"name a dataset with 'dataset:'; this site has {len(configs)} ({known}) and none is "
+                    "'default: true'"
+                )
             return next(iter(configs.values()))
         if name not in configs:
             known = ", ".join(sorted(configs)) or f"none: {self.data_dir} has no dataset files"

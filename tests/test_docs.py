@@ -80,7 +80,7 @@ def test_every_plugin_and_extension_option_is_documented():
     assert "data_dir" in plugin_options and "on_error" in extension_options
     missing = [name for name in [*plugin_options, *extension_options] if f"| `{name}` |" not in page]
     assert missing == [], f"options not in a table of docs/configuration.md: {missing}"
-    for key in ("path", "timezone", "private"):  # the keys of one entry of `datasets:`
+    for key in ("path", "timezone", "private", "default"):  # the keys of one entry of `datasets:`
         assert f"| `{key}` |" in page
 
 
