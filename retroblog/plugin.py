@@ -7,6 +7,7 @@ under ``mkdocs serve``.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -107,6 +108,15 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             settings = self.settings
         self.settings = settings
         self.blocks.start()
+        self.prefetched: set[str] = set()
+        """Pages (by path in docs_dir) whose blocks went to the worker at on_config."""
+        if self.blocks.defer is not None:
+            # Charts not cached start computing now, before MkDocs even lists the site's files: the
+            # worker's imports and its renderer's start then overlap most of the build.
+            for uri, text in _markdown_sources(Path(config.docs_dir)):
+                if _has_blocks(text):
+                    self.blocks.prefetch(text)
+                self.prefetched.add(uri)
         self.unfinished: list[str] = []
         """Built pages that still hold a placeholder for a chart being computed."""
         self.extension = RetroblogExtension(
@@ -125,8 +135,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self._normalise_posts(files, config)  # posts (issue 4): before the blog plugin (-50) reads them
         if self.blocks is not None and self.blocks.defer is not None:
             # Every page's blocks start computing in the worker now, while MkDocs reads and converts pages.
-            for file in files.documentation_pages():
-                if "```" in (text := file.content_string) or "~~~" in text or ":stat[" in text:
+            for file in files.documentation_pages():  # pages that on_config did not see (from other plugins)
+                if file.src_uri not in self.prefetched and _has_blocks(text := file.content_string):
                     self.blocks.prefetch(text)
         package = resources.files("retroblog") / "assets"
         for name in ("retroblog.js", "retroblog.css"):
@@ -141,7 +151,6 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
     # post is read by the blog from a temporary copy, and the source file is never changed.
     def _normalise_posts(self, files: Files, config: MkDocsConfig) -> None:
         """Normalise blog posts' dates, categories and tags; warn once per file; fail on nonsense."""
-        import os
         import tempfile
 
         from retroblog.posts.lenient import normalise, post_dirs
@@ -249,6 +258,27 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         for module in sorted(self.settings.root.glob("*.py")) if self.settings else []:
             server.watch(str(module))
         return server
+
+
+def _has_blocks(text: str) -> bool:
+    """Whether a page may hold a fence or an inline stat (a cheap test before scanning it)."""
+    return "```" in text or "~~~" in text or ":stat[" in text
+
+
+def _markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:
+    """The Markdown files of docs_dir as MkDocs lists them (hidden files and folders left out), sorted."""
+    found: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith((".md", ".markdown")) and not name.startswith("."):
+                path = Path(folder, name)
+                try:
+                    text = path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue  # MkDocs reports it when it reads the page
+                found.append((path.relative_to(docs_dir).as_posix(), text))
+    return found
 
 
 def _uses_blocks(markdown: str | None) -> bool:
