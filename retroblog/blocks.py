@@ -216,7 +216,11 @@ class Blocks:
         self._futures[key] = self.defer.submit(job.kind, job.options, job.stat_key)
 
     def prefetch(self, markdown: str) -> None:
-        """Submit every block of a page before the page is converted (stats first: pages wait for them)."""
+        """Submit every block of a page before the page is converted (stats first: pages wait for them).
+
+        Never raises: a block that cannot be read or keyed is skipped here, and the page's conversion
+        reports it with the page and line (under ``mkdocs serve``, on the page).
+        """
         jobs = list(scan(markdown))
         for job in sorted(jobs, key=lambda j: j.kind == "chart"):
             self.submit(job)

@@ -7,6 +7,7 @@ unknown (null) are left out of sums and percentiles and reported under ``unknown
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +58,11 @@ class Filters:
         end = _date_option(options.get("to"), "to", where)
         year = options.get("year")
         if year is not None:
-            if isinstance(year, bool) or (not isinstance(year, int) and not str(year).isdigit()):
+            if (
+                isinstance(year, bool)
+                or (not isinstance(year, int) and not str(year).isdigit())
+                or not 1 <= int(year) <= 9999
+            ):
                 raise ConfigError(f"{_at(where)}'year' must be a year such as 2021, got {year!r}")
             y = int(year)
             start = max(start or dt.date(y, 1, 1), dt.date(y, 1, 1))
@@ -121,8 +126,7 @@ def _date_option(value: Any, name: str, where: str) -> dt.date | None:
         if widen and name == "to":
             if widen == "year":
                 return dt.date(parsed.year, 12, 31)
-            nxt = dt.date(parsed.year + parsed.month // 12, parsed.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
+            return parsed.replace(day=calendar.monthrange(parsed.year, parsed.month)[1])
         return parsed
     raise ConfigError(f"{_at(where)}'{name}' must be a date such as 2021-03-04, 2021-03 or 2021, got {value!r}")
 

@@ -50,14 +50,53 @@ def parse_options(source: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4096)  # a blog converts each post again for its index pages
 def _parse_options(source: str) -> dict[str, Any]:
+    """Options, or a ``BlockError`` with the line: never another exception, whatever the text."""
+    if not source.strip():
+        return {}
     try:
-        value = yaml.safe_load(source) if source.strip() else {}
+        for event in yaml.parse(source, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):  # `*name`: options never need one, and aliases can
+                # multiply a few lines into millions of values
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise BlockError("invalid YAML: aliases (*name) are not allowed in a block", line)
+        value = yaml.safe_load(source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise BlockError(f"invalid YAML: {exc.problem or exc}", (mark.line + 1) if mark else 0) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML reads `2021-13-01` as a date and fails with a bare ValueError, without a line
+        line, problem = _failing_value(source, exc)
+        raise BlockError(f"invalid YAML: {problem}", line) from None
     if not isinstance(value, dict):
         raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
     return {str(k): v for k, v in value.items()}
+
+
+_KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true or false"}
+
+
+def _failing_value(source: str, error: Exception) -> tuple[int, str]:
+    """The line (from the fence) and words for the scalar PyYAML could not read as its type."""
+    loader = yaml.SafeLoader(source)
+    try:
+        nodes = [loader.get_single_node()]
+        while nodes:
+            node = nodes.pop(0)
+            if isinstance(node, yaml.MappingNode):
+                nodes += [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                nodes += node.value
+            elif isinstance(node, yaml.ScalarNode):
+                try:
+                    loader.construct_object(node, deep=True)
+                except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                    kind = _KINDS.get(str(node.tag).rpartition(":")[2], "value")
+                    return node.start_mark.line + 1, f"{node.value!r} is not a valid {kind} ({exc})"
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    return 0, f"{type(error).__name__}: {error}"
 
 
 def fence_end(lines: list[str], start: int, fence: str) -> int:

@@ -6,7 +6,10 @@ import calendar
 import html
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
+from concurrent.futures import Future
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -140,6 +143,19 @@ def test_code_blocks_are_left_alone(site):
         ),
         ("```chart\ntype: prs-per-year\ntitle: [oops\n```", "post.md:5: chart block: invalid YAML"),
         ("```chart\ntype: prs-per-year\nyear: soon\n```", "post.md:3: chart block: 'year' must be a year"),
+        (
+            "```chart\ntype: prs-per-year\nfrom: 2021-13-01\n```",
+            "post.md:5: chart block: invalid YAML: '2021-13-01' is not a valid date (month must be in 1..12)",
+        ),
+        (
+            "```stats\nfrom: 2021-01-01\nto: 2021-02-30\n```",
+            "post.md:5: stats block: invalid YAML: '2021-02-30' is not a valid date (day is out of range",
+        ),
+        ("```chart\ntype: prs-per-year\nyear: 100000\n```", "post.md:3: chart block: 'year' must be a year"),
+        (
+            "```chart\ntype: prs-per-year\nto: 9999-12\nx: &a [1]\ny: *a\n```",
+            "post.md:7: chart block: invalid YAML: aliases",
+        ),
         ("```chart\ntype: prs-per-repo\ntop: 0\n```", "post.md:3: chart block: option 'top' must be a whole number"),
         ("```chart\naltair: charts:boom\n```", "post.md:3: chart block: charts:boom failed: ZeroDivisionError"),
         ("Text :stat[nope] here", "post.md:3: stat 'nope': unknown stat 'nope'"),
@@ -279,3 +295,58 @@ def test_donut_labels_stay_inside_the_chart(year_site):
         for label in labels:
             size = float(label.attrs["font-size"].removesuffix("px"))
             assert size <= label.y <= svg_height - size / 2, (height, label.text, label.y)
+
+
+SITE_YML = (
+    "site_name: t\nsite_url: http://127.0.0.1/\ntheme: {name: material, font: false}\n"
+    "plugins: [search, retroblog]\nmarkdown_extensions: [pymdownx.superfences]\n"
+)
+
+
+def mkdocs_site(root: Path, pages: dict[str, str], csv: str = CSV, yml: str = SITE_YML) -> Path:
+    """A tmp MkDocs site: mkdocs.yml, data/work.csv and ``pages`` (name under docs/ -> Markdown)."""
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "work.csv").write_text(csv)
+    (root / "mkdocs.yml").write_text(yml)
+    for name, text in {"index.md": "# Home\n", **pages}.items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text)
+    return root
+
+
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+BROKEN_DATE = "# Post\n\nText.\n\n```chart\ntype: prs-per-year\nfrom: 2021-13-01\n```\n"
+
+
+def test_prefetch_skips_blocks_it_cannot_read(site):
+    class Recording:
+        def __init__(self) -> None:
+            self.jobs: list[tuple[str, dict]] = []
+
+        def submit(self, kind, options, stat_key):
+            self.jobs.append((kind, dict(options)))
+            return Future()
+
+    recording = Recording()
+    blocks = Blocks(Settings.from_options({}, site), SvgCache(), defer=recording)
+    text = BROKEN_DATE + '\n:stat[total_prs]{from=2021-13-01} and :stat[total_prs]{x="}\n\n```stats\na: *b\n```\n'
+    blocks.prefetch(text + "\n```chart\ntype: size-buckets\n```\n")
+    assert recording.jobs == [("stat", {"from": "2021-13-01"}), ("chart", {"type": "size-buckets"})]
+
+
+@pytest.mark.slow
+def test_strict_build_with_an_impossible_date_names_page_and_line(tmp_path):
+    done = mkdocs_build(mkdocs_site(tmp_path, {"blog/post.md": "---\ntitle: x\n---\n\n" + BROKEN_DATE}))
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "blog/post.md:11: chart block: invalid YAML: '2021-13-01' is not a valid date" in output
+    assert "Traceback" not in output
