@@ -15,7 +15,7 @@ import html
 import importlib.util
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +41,6 @@ if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block 
 FILTER_KEYS = {"dataset", "from", "to", "year", "repo", "label"}
 CHART_KEYS = FILTER_KEYS | {"type", "title", "description", "width", "height", "interactive", "spec", "altair"}
 STATS_KEYS = FILTER_KEYS | {"title", "stats"}
-MAX_USER_ROWS = 5000
-"""A user's chart may embed at most this many data rows: charts show aggregates, not PRs."""
 
 DEFAULT_STATS = (
     "total_prs",
@@ -377,11 +375,10 @@ class Blocks:
             "size_buckets": [{"bucket": k, "prs": v} for k, v in stats.size_buckets.items()],
             "by_repo": [] if ctx.dataset.private else [dict(r) for r in stats.by_repo],
         }
-        spec = {**spec, "datasets": {**named, **(spec.get("datasets") or {})}}
+        own = spec.get("datasets") or {}
+        spec = {**spec, "datasets": {**named, **own}}
         spec.pop("$schema", None)
         title = str(ctx.options.get("title") or _title_text(spec.get("title")) or "Chart")
-        description = str(ctx.options.get("description") or spec.get("description") or f"{title}{ctx.scope()}.")
-        spec["description"] = description
         if ctx.options.get("title"):
             spec["title"] = title
         for size in ("width", "height"):
@@ -398,14 +395,11 @@ class Blocks:
                 for k, v in own.items()
             },
         }
-        self._check_embedded(spec, ctx.dataset, relative)
-        rows = named["by_month"]
-        from retroblog.charts import Chart
-
-        return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs")], rows)
+        ours = [name for name in named if name not in own]  # the block's aggregates: not the file's rows
+        return self._own_chart(ctx, spec, relative, title, spec.get("description"), ours)
 
     def _altair_chart(self, ctx: ChartContext, target: str) -> Chart:
-        from retroblog.charts import Chart, finish
+        from retroblog.charts import finish
 
         module_name, _, function_name = target.partition(":")
         if not module_name or not function_name:
@@ -426,13 +420,35 @@ class Blocks:
         if not hasattr(result, "to_dict"):
             raise ConfigError(f"{target} must return an Altair chart, got {type(result).__name__}")
         title = str(ctx.options.get("title") or _title_text(getattr(result, "title", None)) or function_name)
-        description = str(ctx.options.get("description") or f"{title}{ctx.scope()}.")
+        own_description = getattr(result, "description", None)
         try:
-            spec = finish(result, ctx, title, description, validate=True)
+            spec = finish(result, ctx, title, title, validate=True)  # the description is set from the data below
         except Exception as exc:
             raise ConfigError(f"{target} returned a chart Altair cannot validate: {str(exc).splitlines()[0]}") from None
-        self._check_embedded(spec, ctx.dataset, target)
-        return Chart(spec, title, description, [], [])
+        return self._own_chart(ctx, spec, target, title, own_description)
+
+    def _own_chart(
+        self,
+        ctx: ChartContext,
+        spec: dict[str, Any],
+        what: str,
+        title: str,
+        own_description: Any,
+        aggregates: Sequence[str] = (),
+    ) -> Chart:
+        """A user's chart (spec file or Altair function), checked for raw PR rows and private text; its
+        data table and description come from the rows it draws (``aggregates``: the block's own tables)."""
+        from retroblog import embedded
+        from retroblog.charts import Chart
+
+        embedded.check(spec, what, ctx.stats.total_prs, aggregates)
+        self._check_private(spec, ctx.dataset, what)
+        columns, rows, measures = embedded.drawn_table(spec)
+        lead = own_description if isinstance(own_description, str) and own_description else f"{title}."
+        words = embedded.describe(columns, rows, measures, ctx.scope())
+        description = str(ctx.options.get("description") or f"{lead} {words}")
+        spec["description"] = description
+        return Chart(spec, title, description, columns, rows)
 
     def _module(self, name: str) -> Any:
         """The user's chart module, loaded from the site folder; loaded again when its file changes."""
@@ -457,21 +473,8 @@ class Blocks:
         return module
 
     @staticmethod
-    def _check_embedded(spec: Mapping[str, Any], dataset: Dataset, what: str) -> None:
-        """Charts embed aggregates only: refuse raw PR rows, and any text of a private dataset."""
-        tables = list((spec.get("datasets") or {}).values())
-        data = spec.get("data")
-        if isinstance(data, Mapping) and isinstance(data.get("values"), list):
-            tables.append(data["values"])
-        for rows in tables:
-            if not isinstance(rows, list):
-                continue
-            keys = {k for row in rows[:100] if isinstance(row, Mapping) for k in row}
-            if len(rows) > MAX_USER_ROWS or keys & {"title", "url"}:
-                raise ConfigError(
-                    f"{what} embeds {len(rows):,} rows with fields {sorted(keys)}; charts must embed aggregates "
-                    "(group_by first) and never PR titles or URLs"
-                )
+    def _check_private(spec: Mapping[str, Any], dataset: Dataset, what: str) -> None:
+        """A chart of a private dataset publishes none of its text (titles, URLs, repository names)."""
         if dataset.private:
             text = spec_json(dict(spec))
             for value in _private_values(dataset):

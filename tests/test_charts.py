@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import html
 import json
 import re
@@ -191,7 +192,7 @@ def test_user_altair_function_and_spec_file(site):
     )
     out = convert(site, "```chart\nspec: spec.json\ntitle: From a file\n```\n")
     assert json.loads(attr(out, "data-retroblog-spec"))["datasets"]["by_month"][0]["month"] == "2021-01"
-    with pytest.raises(RetroblogError, match="charts must embed aggregates"):
+    with pytest.raises(RetroblogError, match="never a list of PRs"):
         convert(site, "```chart\naltair: charts:raw\n```\n")
 
 
@@ -350,3 +351,128 @@ def test_strict_build_with_an_impossible_date_names_page_and_line(tmp_path):
     assert done.returncode == 1, output
     assert "blog/post.md:11: chart block: invalid YAML: '2021-13-01' is not a valid date" in output
     assert "Traceback" not in output
+
+
+RAW_CHARTS = """
+import altair as alt
+import polars as pl
+
+
+def raw(prs):
+    return alt.Chart(prs.select("merged_at", "additions", "repo", "number")).mark_point().encode(x="merged_at:T")
+
+
+def sizes(prs):  # no PR field, but a row for each PR
+    return alt.Chart(prs.select("additions", "repo")).mark_bar().encode(x="repo:N", y="additions:Q")
+
+
+def times(prs):
+    when = prs.select(pl.col("merged_at").dt.strftime("%Y-%m-%dT%H:%M").alias("when")).unique()
+    return alt.Chart(alt.Data(values=when.head(10).to_dicts())).mark_tick().encode(x="when:T")
+
+
+def layered(prs):
+    rows = alt.Data(values=prs.select("additions").to_dicts())
+    return alt.layer(alt.Chart(alt.Data(values=[{"a": 1}])).mark_bar(), alt.Chart(rows).mark_tick())
+
+
+def per_repo(prs):
+    repos = prs.group_by("repo").agg(pl.len().alias("prs"), pl.col("additions").sum()).sort("repo")
+    return (
+        alt.Chart(repos)
+        .mark_bar()
+        .encode(
+            x=alt.X("repo:N", title="Repository"),
+            y=alt.Y("prs:Q", title="PRs merged"),
+            tooltip=[alt.Tooltip("additions:Q", title="Lines inserted")],
+        )
+        .properties(title="Per repository", description="PRs per repository.")
+    )
+
+
+def not_a_chart(prs):
+    return {"mark": "bar"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("function", "problem"),
+    [
+        ("raw", "with the PR field number"),
+        ("sizes", f"a row for each of the block's {YEAR_CSV.count(chr(10)) - 1} PRs or more"),
+        ("times", "with merge times in 'when'"),
+        ("layered", "a row for each"),
+    ],
+)
+def test_user_charts_never_embed_pr_rows(year_site, function, problem):
+    (year_site / "charts.py").write_text(RAW_CHARTS)
+    ext = RetroblogExtension(root=str(year_site))
+    ext.page = "posts/mine.md"
+    with pytest.raises(RetroblogError) as info:
+        markdown.markdown(f"Intro.\n\n```chart\naltair: charts:{function}\n```\n", extensions=[ext])
+    message = str(info.value)
+    assert message.startswith(f"posts/mine.md:3: chart block: charts:{function} embeds a table of ")
+    assert problem in message and "never a list of PRs; aggregate first, e.g. prs.group_by(" in message
+
+
+def test_a_spec_file_with_its_own_pr_rows_is_refused(year_site):
+    rows = [{"number": n, "prs": 1} for n in range(3)]
+    (year_site / "own.vl.json").write_text(json.dumps({"datasets": {"mine": rows}, "data": {"name": "mine"}}))
+    with pytest.raises(RetroblogError, match=r"own\.vl\.json embeds a table of 3 rows .* with the PR field number"):
+        convert(year_site, "```chart\nspec: own.vl.json\n```\n")
+    # the block's own aggregates (by_week has more rows than the block has PRs) are not refused
+    (year_site / "weeks.vl.json").write_text(json.dumps({"data": {"name": "by_week"}, "mark": "bar"}))
+    assert "<figure" in convert(year_site, "```chart\nspec: weeks.vl.json\nfrom: 2021-12\n```\n")
+
+
+def _hidden_table(out: str) -> tuple[list[str], list[list[str]]]:
+    table = out[out.index('<svg class="retroblog-table"') :]
+    head = re.findall(r'<th scope="col">(.*?)</th>', table)
+    body = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", table)]
+    return [html.unescape(h) for h in head], [[html.unescape(c) for c in row] for row in body]
+
+
+def test_a_spec_charts_table_and_description_come_from_its_own_data(year_site):
+    spec = {
+        "data": {"name": "by_weekday"},
+        "mark": "bar",
+        "description": "PRs per weekday.",
+        "encoding": {
+            "x": {"field": "weekday", "type": "ordinal", "title": "Day"},
+            "y": {"field": "prs", "type": "quantitative", "title": "PRs merged"},
+        },
+    }
+    (year_site / "weekday.vl.json").write_text(json.dumps(spec))
+    out = convert(year_site, "```chart\nspec: weekday.vl.json\n```\n")
+    days = Counter(calendar.day_abbr[dt.date.fromisoformat(d[:10]).weekday()] for d in _csv_column(0))
+    expected = [[day, str(days[day])] for day in calendar.day_abbr]
+    assert _hidden_table(out) == (["Day", "PRs merged"], expected)
+    top = max(calendar.day_abbr, key=lambda d: days[d])
+    low = min(calendar.day_abbr, key=lambda d: days[d])
+    description = attr(out, "data-caption")
+    listed = ", ".join(f"{day}: {days[day]}" for day in calendar.day_abbr)
+    assert description == (
+        f"PRs per weekday. 7 rows of data: {listed}. Highest PRs merged: {days[top]} ({top}); "
+        f"lowest: {days[low]} ({low})."
+    )
+    assert json.loads(attr(out, "data-retroblog-spec"))["description"] == description
+    given = convert(year_site, "```chart\nspec: weekday.vl.json\ndescription: Mine.\n```\n")
+    assert attr(given, "data-caption") == "Mine."
+
+
+def test_an_altair_charts_table_and_description_come_from_its_own_data(year_site):
+    (year_site / "charts.py").write_text(RAW_CHARTS)
+    out = convert(year_site, "```chart\naltair: charts:per_repo\nyear: 2021\n```\n")
+    repos = Counter(_csv_column(4))
+    inserted = Counter()
+    for repo, additions in zip(_csv_column(4), _csv_column(1), strict=True):
+        inserted[repo] += int(additions)
+    rows = [[r, str(repos[r]), f"{inserted[r]:,}"] for r in sorted(repos)]
+    assert _hidden_table(out) == (["Repository", "PRs merged", "Lines inserted"], rows)
+    top, low = max(repos, key=repos.__getitem__), min(repos, key=repos.__getitem__)
+    assert attr(out, "data-caption") == (
+        "PRs per repository. 3 rows of data from 2021-01-01 to 2021-12-31: "
+        + ", ".join(f"{r}: {repos[r]}" for r in sorted(repos))
+        + f". Highest PRs merged: {repos[top]} ({top}); lowest: {repos[low]} ({low})."
+    )
+    assert attr(out, "aria-label").startswith("Per repository. PRs per repository. 3 rows of data")
