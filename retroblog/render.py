@@ -21,7 +21,7 @@ from retroblog.theme import PALETTE_CSS
 if TYPE_CHECKING:
     from retroblog.charts import Chart
 
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 """Bump when the SVG post-processing changes, to invalidate caches."""
 
 

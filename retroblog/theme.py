@@ -1,7 +1,10 @@
 """Chart colours: placeholder colours in the SVG, mapped to the site's palette by CSS.
 
-Charts are drawn with placeholder colours (``SERIES``); ``PALETTE_CSS`` maps each to a CSS variable of
-mkdocs-material's palette, so one static SVG follows the light and dark schemes without a rebuild.
+Charts are drawn with placeholder colours (``SERIES``); ``PALETTE_CSS`` maps each to a CSS variable,
+so one static SVG follows the light and dark schemes without a rebuild. Series 1 is the site's accent
+colour (mkdocs-material's ``--md-accent-fg-color``, set by ``theme.palette.accent``): the issue asks
+for it, and Material picks its accents to stand out on both the light and the slate background. Each
+series can be set with ``--retroblog-color-1`` ... ``-4``. Text uses the site's text font.
 A light module: the plugin and the Markdown extension import it without loading Altair.
 """
 
@@ -10,19 +13,42 @@ from __future__ import annotations
 SERIES: tuple[str, ...] = ("#010101", "#020202", "#030303", "#040404")
 """Placeholder colours of series 1-4; the stylesheet maps each to a palette variable."""
 
+ACCENT = "--md-accent-fg-color"
+"""mkdocs-material's accent colour: series 1."""
+
+COLOURS: tuple[tuple[str, str], ...] = (
+    (f"var({ACCENT},#4051b5)", f"var({ACCENT},#5488e8)"),
+    ("#e8590c", "#ff8a4c"),
+    ("#0ca678", "#38d9a9"),
+    ("#f08c00", "#ffc24b"),
+)
+"""(light, dark) colour of each series where ``--retroblog-color-N`` is not set; the dark defaults
+are lighter, so that bars keep their contrast against the background."""
+
+DARK = '[data-md-color-scheme="slate"] '
+"""The selector prefix of mkdocs-material's dark scheme."""
+
+
+def palette_rules() -> list[str]:
+    """The CSS rules that map the placeholders to the palette, light then dark (as in retroblog.css)."""
+    rules = []
+    for prefix, which in (("", 0), (DARK, 1)):
+        for number, (placeholder, colours) in enumerate(zip(SERIES, COLOURS, strict=True), start=1):
+            value = f"var(--retroblog-color-{number},{colours[which]})"
+            for prop in ("fill", "stroke"):
+                rules.append(f'{prefix}.retroblog-chart [{prop}="{placeholder}"]{{{prop}:{value}}}')
+    return rules
+
+
+FONT_RULE = ".retroblog-chart svg text{font-family:var(--md-text-font-family,sans-serif)}"
+"""Chart text in the site's text font (mkdocs-material sets the variable on ``body``)."""
+
 PALETTE_CSS = (
     ".retroblog-chart svg{max-width:100%;height:auto}"
-    ".retroblog-chart svg text{font-family:var(--md-text-font-family,sans-serif)}"
-    + "".join(
-        f'.retroblog-chart [fill="{c}"]{{fill:var({v},{d})}}.retroblog-chart [stroke="{c}"]{{stroke:var({v},{d})}}'
-        for c, v, d in zip(
-            SERIES,
-            ("--md-primary-fg-color", "--retroblog-color-2", "--retroblog-color-3", "--retroblog-color-4"),
-            ("#4051b5", "#e8590c", "#0ca678", "#f08c00"),
-            strict=True,
-        )
-    )
+    + FONT_RULE
+    + "".join(palette_rules())
     + ".retroblog-table{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"
     ".retroblog-chart figcaption::before{content:attr(data-caption)}"
 )
-"""Inlined in every chart's SVG, so charts follow the palette even where retroblog.css is not loaded."""
+"""Inlined in every chart's SVG, so charts follow the palette even where retroblog.css is not loaded;
+the same rules as retroblog.css (a test keeps them equal), which the inline copy must not contradict."""

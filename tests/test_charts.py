@@ -23,6 +23,8 @@ from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
+from retroblog.theme import PALETTE_CSS
+from tests.conftest import REPO
 from tests.svgtext import axis_labels, drawn, legend_labels
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
@@ -476,3 +478,70 @@ def test_an_altair_charts_table_and_description_come_from_its_own_data(year_site
         + f". Highest PRs merged: {repos[top]} ({top}); lowest: {repos[low]} ({low})."
     )
     assert attr(out, "aria-label").startswith("Per repository. PRs per repository. 3 rows of data")
+
+
+def _css_rules(css: str) -> dict[str, str]:
+    """``selector -> declarations`` of a stylesheet, whitespace removed (comments dropped)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return {
+        re.sub(r"\s+", " ", sel).strip().replace(" [", " ["): re.sub(r"\s+", "", body).rstrip(";")
+        for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    }
+
+
+def test_the_svgs_inline_palette_is_retroblog_css_and_series_1_is_the_accent():
+    sheet = _css_rules((REPO / "retroblog" / "assets" / "retroblog.css").read_text(encoding="utf-8"))
+    inline = _css_rules(PALETTE_CSS)
+    placeholders = {sel: body for sel, body in inline.items() if "[fill=" in sel or "[stroke=" in sel}
+    assert len(placeholders) == 16  # 4 series x fill/stroke x light/dark
+    for selector, body in placeholders.items():
+        assert sheet[selector] == body, selector
+        if "#010101" in selector:
+            assert "--md-accent-fg-color" in body and "primary" not in body, body
+    assert inline[".retroblog-chart svg text"] == "font-family:var(--md-text-font-family,sans-serif)"
+    assert sheet[".retroblog-chart svg text"] == inline[".retroblog-chart svg text"]
+
+
+def _resolve(value: str, variables: dict[str, str]) -> str:
+    """A CSS value with its var() references replaced, innermost first, as a browser would."""
+    pattern = re.compile(r"var\((--[\w-]+)(?:,([^()]*))?\)")
+    while "var(" in value:
+        value = pattern.sub(lambda m: variables.get(m.group(1), (m.group(2) or "").strip()), value)
+    return value
+
+
+ACCENT_YML = SITE_YML.replace(
+    "theme: {name: material, font: false}",
+    "theme:\n  name: material\n  font: false\n  palette:\n    - scheme: default\n      primary: indigo\n"
+    "      accent: deep orange\n    - scheme: slate\n      primary: indigo\n      accent: deep orange",
+)
+
+
+@pytest.mark.slow
+def test_series_1_is_the_sites_accent_colour_and_text_its_font(tmp_path):
+    site = mkdocs_site(tmp_path, {"post.md": "# Post\n\n```chart\ntype: prs-per-year\n```\n"}, yml=ACCENT_YML)
+    done = mkdocs_build(site)
+    assert done.returncode == 0, done.stderr
+    page = (site / "site" / "post" / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-color-primary="indigo" data-md-color-accent="deep-orange"' in page
+    material = "".join(p.read_text(encoding="utf-8") for p in (site / "site" / "assets" / "stylesheets").glob("*.css"))
+    rules = _css_rules(material)
+
+    def variables(selector: str) -> dict[str, str]:
+        return dict(d.split(":", 1) for d in rules[selector].split(";") if d.startswith("--"))
+
+    accent = variables("[data-md-color-accent=deep-orange]")["--md-accent-fg-color"]
+    primary = variables("[data-md-color-primary=indigo]")["--md-primary-fg-color"]
+    assert accent != primary
+    inline = _css_rules(re.search(r"<svg [^>]*><style>(.*?)</style>", page).group(1))  # type: ignore[union-attr]
+    sheet = _css_rules((site / "site" / "assets" / "retroblog" / "retroblog.css").read_text(encoding="utf-8"))
+    on_page = {"--md-accent-fg-color": accent, "--md-primary-fg-color": primary}
+    for css in (inline, sheet):
+        for scheme in ("", '[data-md-color-scheme="slate"] '):
+            fill = css[f'{scheme}.retroblog-chart [fill="#010101"]'].removeprefix("fill:")
+            assert _resolve(fill, on_page) == accent, (scheme, fill)
+            assert _resolve(fill, {**on_page, "--retroblog-color-1": "#123456"}) == "#123456"
+    # Chart text is in the site's text font, which Material sets on the body.
+    assert re.search(r"(^|})body\{[^}]*--md-text-font-family:var\(--md-text-font, ?_\)", material)
+    assert '[fill="#010101"]' in page and 'font-family="sans-serif"' in page  # the SVG's own, overridden
+    assert inline[".retroblog-chart svg text"] == "font-family:var(--md-text-font-family,sans-serif)"
