@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import Any
@@ -59,12 +60,89 @@ def _unique(items: list[str]) -> list[str]:
     return list(seen)
 
 
-def slugify(text: str) -> str:
-    """A lower-case, hyphenated slug; letters of every script are kept, accents dropped."""
+MAX_SLUG = 80
+"""Slugs are cut to this many characters (at a word boundary): file names have a length limit."""
+
+
+RETROBLOG_KEYS = ("career",)
+"""retroblog's own front-matter keys (``career: true``: the career note): every importer keeps them on top."""
+
+
+def retroblog_keys(raw: RawPost, meta: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Take retroblog's own keys out of ``meta``, checked, to be written at the top level."""
+    found: dict[str, Any] = {}
+    for key in RETROBLOG_KEYS:
+        if key in meta:
+            value = meta.pop(key)
+            if not isinstance(value, bool):
+                raise PostError(raw.path, raw.line_of(key), f"'{key}': expected true or false, found {value!r}")
+            found[key] = value
+            report.add("kept", f"{key}: {str(value).lower()} (retroblog's own key)")
+    return found
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """A lower-case, hyphenated slug; letters of every script are kept, accents dropped.
+
+    A slug longer than ``max_length`` is cut at the last hyphen that keeps it within the limit
+    (or at the limit when a single word is longer).
+    """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[^\w]+", "-", text).strip("-_")
-    return re.sub(r"-{2,}", "-", text) or "post"
+    text = re.sub(r"-{2,}", "-", text)
+    if len(text) > max_length:
+        cut = text.rfind("-", 0, max_length + 1)
+        text = (text[:cut] if cut > 0 else text[:max_length]).strip("-_")
+    return text or "post"
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_OPENING_QUOTE = re.compile(r'(^|[\s(\[{‘“])"')
+MARKUP_LOOKALIKES = {"<": "\uff1c", ">": "\uff1e", "&": "\uff06"}
+"""Fullwidth ``＜``, ``＞`` and ``＆``: read as ``<``, ``>`` and ``&``, never as markup."""
+
+
+def neutralise(value: str, *, attribute: bool = False) -> str:
+    """``value`` as text that reads the same in a page and in a feed and never becomes markup.
+
+    mkdocs-material puts titles, descriptions, categories and tags into pages unescaped (the
+    description inside a ``content="…"`` attribute) while the feeds escape them. So an entity
+    (``&amp;``, ``&lt;``) is read as the character it stands for, as the source engine showed it;
+    then ``<`` and ``>``, and an ``&`` that would start an entity, become their fullwidth look-alikes
+    ``＜``, ``＞``, ``＆``; with ``attribute``, straight double quotes become curly ones (“…”).
+    Entity escaping would be safe too, but feeds would show ``&lt;`` literally.
+    """
+    value = _ENTITY.sub(lambda m: html.unescape(m[0]), value)
+    value = value.replace("<", MARKUP_LOOKALIKES["<"]).replace(">", MARKUP_LOOKALIKES[">"])
+    value = _ENTITY.sub(lambda m: MARKUP_LOOKALIKES["&"] + m[0][1:], value)
+    if attribute:
+        value = _OPENING_QUOTE.sub("\\1\u201c", value).replace('"', "\u201d")
+    return value
+
+
+NEUTRALISED = "HTML markup written as look-alike characters (＜ ＞ ＆ “ ”) so it shows as text"
+"""How a report names what ``neutralise`` did to a field."""
+
+
+def neutralise_fields(meta: dict[str, Any], add: Any) -> None:
+    """Neutralise ``title``, ``description``, ``categories`` and ``tags`` of ``meta`` in place.
+
+    ``add(field)`` is called once for each field that changed (what is left of any other type is
+    the caller's to check).
+    """
+    for key in ("title", "description"):
+        value = meta.get(key)
+        if isinstance(value, str) and (safe := neutralise(value, attribute=key == "description")) != value:
+            meta[key] = safe
+            add(key)
+    for key in ("categories", "tags"):
+        values = meta.get(key)
+        if isinstance(values, list) and all(isinstance(v, str) for v in values):
+            safe_values = [neutralise(v) for v in values]
+            if safe_values != values:
+                meta[key] = safe_values
+                add(key)
 
 
 def text_value(value: Any, *, key: str, path: str, line: int) -> str:
@@ -80,11 +158,13 @@ def text_value(value: Any, *, key: str, path: str, line: int) -> str:
     return "" if value is None else str(value).strip()
 
 
-def excerpt(body: str, report: Report, separator: str | None = None) -> str:
+def excerpt(body: str, report: Report, separator: str | None = None, lead: str | None = None) -> str:
     """``body`` with mkdocs-material's ``<!-- more -->`` after the excerpt.
 
-    A source separator (Jekyll's ``<!--more-->`` or the post's ``excerpt_separator``) is rewritten;
-    without one the marker goes after the first paragraph, which is Jekyll's default excerpt.
+    A source separator (Jekyll's ``<!--more-->`` or the post's ``excerpt_separator``) is rewritten.
+    Without one, an excerpt written apart (``lead``: Jekyll's ``excerpt`` key) becomes the first
+    paragraph, followed by the marker, so that the blog index shows it; else the marker goes after
+    the first paragraph, which is Jekyll's default excerpt.
     """
     if separator and separator.strip() and separator in body and not _MORE_ANY.search(separator):
         report.add("mapped", f"excerpt_separator '{separator}' → '{MORE}'")
@@ -95,6 +175,9 @@ def excerpt(body: str, report: Report, separator: str | None = None) -> str:
             report.add("mapped", f"'{found[0].group(0).strip()}' → '{MORE}'")
         head, tail = body[: found[0].start()], body[found[0].end() :]
         return head + MORE + _MORE_ANY.sub("", tail)
+    if lead:
+        report.add("mapped", f"excerpt → the first paragraph, then '{MORE}' (the blog index shows it)")
+        return f"{lead.strip()}\n\n{MORE}\n\n{body.lstrip(chr(10))}"
     lines = body.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
@@ -164,11 +247,12 @@ def fixed_text(value: str, key: str, path: str, line: int, report: Report) -> st
     return fixed
 
 
-def body_of(raw: RawPost, report: Report, separator: str | None = None) -> str:
+def body_of(raw: RawPost, report: Report, separator: str | None = None, lead: str | None = None) -> str:
     """A front-matter post's body: mojibake, Hashnode image links, Liquid, the excerpt marker."""
     body, repairs = mojibake.fix_lines(raw.body, raw.body_line)
     for repair in repairs:
-        report.add("repaired", mojibake.describe(repair, raw.path))
+        for line in mojibake.describe(repair, raw.path):
+            report.add("repaired", line)
     body = strip_align(body, raw.path, raw.body_line, report)
     body = liquid(body, raw.path, raw.body_line, report)
-    return excerpt(body, report, separator)
+    return excerpt(body, report, separator, lead)

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, slugify, text_value
+from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import file_name_date, parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -93,6 +93,7 @@ def convert(raw: RawPost, report: Report) -> Post:
         if key in meta:
             extra[target] = meta.pop(key)
             report.add("mapped", f"{key} → retroblog.{target}")
+    page = retroblog_keys(raw, meta, report)
     if meta:
         extra["devto"] = meta
         report.add("kept", f"under retroblog.devto: {', '.join(meta)}")
@@ -108,5 +109,6 @@ def convert(raw: RawPost, report: Report) -> Post:
         draft=draft,
         image=image,
         readtime=readtime if isinstance(readtime, int) and not isinstance(readtime, bool) else None,
+        page=page,
         extra=extra,
     )

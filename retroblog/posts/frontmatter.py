@@ -27,6 +27,7 @@ from retroblog.errors import PostError
 FENCE = re.compile(r"^---[ \t]*$")
 CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*)(?P<sep>:[ \t]+)(?P<value>\S.*?)[ \t]*$")
+_TOP_KEY = re.compile(r"^(?P<key>[^\s#'\"{\[&*!|>%@`-][^:#]*?):(?:[ \t]|$)")
 _MAX_REPAIRS = 20
 
 
@@ -148,7 +149,9 @@ def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
         context = exc.context_mark.line + 2 if exc.context_mark is not None else line
         if exc.context and context != line and "block mapping" not in exc.context:
             problem = f"{problem} ({exc.context} started on line {context})"
-        raise PostError(path, line, f"invalid YAML in the front matter: {problem}") from None
+        key = _key_at(source, min(line, context))
+        field = f", in '{key}'" if key else ""
+        raise PostError(path, line, f"invalid YAML in the front matter{field}: {problem}") from None
     except yaml.reader.ReaderError as exc:
         line = source.count("\n", 0, max(exc.position, 0)) + 2
         raise PostError(
@@ -180,6 +183,15 @@ def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
             )
         meta[key] = value
     return meta, key_lines
+
+
+def _key_at(source: str, line: int) -> str | None:
+    """The top-level key whose value file line ``line`` is part of (front matter starts on line 2)."""
+    lines = source.split("\n")[: max(line - 1, 0)]
+    for text in reversed(lines):
+        if match := _TOP_KEY.match(text):
+            return match["key"]
+    return None
 
 
 def _repair(lines: list[str], error_line: int | None, path: str) -> tuple[int, str] | None:

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, slugify, text_value
+from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -84,6 +84,7 @@ def convert(raw: RawPost, report: Report) -> Post:
     draft = bool(meta.pop("ignorePost", False))
     if draft:
         report.add("mapped", "ignorePost: true → draft: true")
+    page = retroblog_keys(raw, meta, report)
     if meta:
         extra["hashnode"] = meta
         report.add("kept", f"under retroblog.hashnode: {', '.join(meta)}")
@@ -98,5 +99,6 @@ def convert(raw: RawPost, report: Report) -> Post:
         tags=tags,
         draft=draft,
         image=image,
+        page=page,
         extra=extra,
     )

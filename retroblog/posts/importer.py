@@ -23,6 +23,7 @@ import yaml
 from retroblog.errors import PostError, RetroblogError
 from retroblog.fsutil import atomic_write
 from retroblog.posts import devto, hashnode, jekyll
+from retroblog.posts.common import NEUTRALISED, neutralise_fields
 from retroblog.posts.dates import PostDate
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.medium import convert_html
@@ -33,6 +34,8 @@ from retroblog.posts.writer import render
 FORMATS = ("auto", "jekyll", "hashnode", "devto", "medium", "text")
 SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
 MAX_DOWNLOAD = 20 * 1024 * 1024
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+"""Control characters no text post has (NUL, ESC, ...): tab, line breaks and form feed are text."""
 _IMAGE = re.compile(r"(!\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
 _HTML_IMG = re.compile(r"(<img\b[^>]*?\bsrc=\")([^\"]+)(\")", re.IGNORECASE)
 
@@ -76,10 +79,17 @@ def discover(sources: Sequence[str | Path]) -> list[Path]:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not any(p.startswith(".") for p in parts):
-                    found.append(child)
+            posts = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in SUFFIXES
+                and not any(p.startswith(".") for p in child.relative_to(path).parts)
+            ]
+            if not posts:
+                kinds = ", ".join(f"*{suffix}" for suffix in sorted(SUFFIXES))
+                raise RetroblogError(f"{path}: no posts in this folder (looked for {kinds}; hidden files skipped)")
+            found.extend(posts)
         else:
             raise RetroblogError(f"{path}: no such file or folder")
     unique: dict[Path, None] = {}
@@ -108,17 +118,37 @@ def detect(path: Path, text: str) -> str:
 
 
 def read_source(path: Path, report: Report) -> str:
-    """A source file's text: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252 (reported)."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report.add("repaired", f"{path}: UTF-16 file read as UTF-16")
-        return data.decode("utf-16")
+    """A source file's text: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252 (reported).
+
+    Data that is not text (a NUL or another control character, as in images and programs) is refused
+    with a ``PostError`` naming the line.
+    """
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        report.add("repaired", f"{path}:{line}: not UTF-8; the file was read as Windows-1252")
-        return data.decode("cp1252", errors="replace")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PostError(path, None, f"cannot be read ({exc.strerror})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PostError(path, 1, "starts with a UTF-16 byte order mark but is not UTF-16 text") from None
+        report.add("repaired", f"{path}: UTF-16 file read as UTF-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            text = data.decode("cp1252", errors="replace")
+            if _BINARY.search(text) is None:
+                report.add("repaired", f"{path}:{line}: not UTF-8; the file was read as Windows-1252")
+    if (control := _BINARY.search(text)) is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        raise PostError(
+            path,
+            line,
+            f"contains the control character U+{ord(control[0]):04X}: binary data (an image? a program?), not a post",
+        )
+    return text
 
 
 def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Post:
@@ -174,31 +204,20 @@ def _resolve_authors(
     post.authors = resolved
 
 
-def as_text(value: str, *, quote: bool = False) -> str:
-    """``value`` with what HTML would read as markup written as entities.
-
-    mkdocs-material puts titles, descriptions, categories and tags into pages unescaped (the
-    description inside a ``content="…"`` attribute), so ``<``, ``>``, an ``&`` that starts an entity
-    and, for attributes, ``"`` become entities: the page shows the text, never runs it.
-    """
-    value = re.sub(r"&(?=#?\w+;)", "&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace('"', "&quot;") if quote else value
-
-
 def _neutralise(post: Post, report: Report) -> None:
-    fields: list[tuple[str, str, str]] = [("title", post.title, as_text(post.title))]
-    if post.description:
-        fields.append(("description", post.description, as_text(post.description, quote=True)))
-    for name, value, safe in fields:
-        if safe != value:
-            setattr(post, name, safe)
-            report.add("repaired", f"{name}: HTML characters written as entities so they show as text")
-    for name in ("categories", "tags"):
-        values: list[str] = getattr(post, name)
-        safe_values = [as_text(v) for v in values]
-        if safe_values != values:
-            setattr(post, name, safe_values)
-            report.add("repaired", f"{name}: HTML characters written as entities so they show as text")
+    """The title, description, categories and tags as text that never becomes markup (``neutralise``)."""
+    fields: dict[str, Any] = {
+        "title": post.title,
+        "description": post.description,
+        "categories": post.categories,
+        "tags": post.tags,
+    }
+
+    def changed(name: str) -> None:
+        setattr(post, name, fields[name])
+        report.add("repaired", f"{name}: {NEUTRALISED}")
+
+    neutralise_fields(fields, changed)
 
 
 def _is_remote(url: str) -> bool:
@@ -213,8 +232,9 @@ def _safe_name(name: str, fallback: str) -> str:
 class _Images:
     """Local images are copied next to the post; remote ones too with ``download_images``."""
 
-    def __init__(self, source: Path, post: Post, options: ImportOptions, plan: _Plan) -> None:
+    def __init__(self, source: Path, text: str, post: Post, options: ImportOptions, plan: _Plan) -> None:
         self.source = source
+        self.text = text
         self.post = post
         self.options = options
         self.plan = plan
@@ -261,7 +281,8 @@ class _Images:
                     data = _download(parsed.geturl())
                 except (OSError, ValueError) as exc:
                     self.plan.report.add(
-                        "problem", f"{bare}: download failed ({exc}); the post links the remote {what}"
+                        "problem",
+                        f"{self._where(bare)}: {what} {bare}: download failed ({exc}); the remote link is kept",
                     )
                     self.done[bare] = url
                     return url
@@ -272,7 +293,7 @@ class _Images:
             local = self._local(bare)
             if local is None:
                 self.plan.report.add(
-                    "problem", f"{self.source}: {what} '{bare}' not found next to the source; link kept"
+                    "problem", f"{self._where(bare)}: {what} '{bare}' not found next to the source; link kept"
                 )
                 return url
             target = self._unique(_safe_name(local.name, "image"))
@@ -281,6 +302,11 @@ class _Images:
         relative = f"{self.post.slug}/{target}"
         self.done[bare] = relative
         return relative
+
+    def _where(self, url: str) -> str:
+        """``source:line`` of the first place the source names ``url``."""
+        at = self.text.find(url)
+        return f"{self.source}:{self.text.count(chr(10), 0, at) + 1}" if at >= 0 else str(self.source)
 
     def _unique(self, name: str) -> str:
         taken = {PurePosixPath(v).name for v in self.done.values()}
@@ -315,7 +341,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
         return plan
     _resolve_authors(post, known, authors_file, options, report)
     _neutralise(post, report)
-    images = _Images(path, post, options, plan)
+    images = _Images(path, text, post, options, plan)
     if post.image:
         post.image = images.cover(post.image)
     post.body = _IMAGE.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
@@ -330,6 +356,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
 def run_import(sources: Sequence[str | Path], options: ImportOptions) -> list[Report]:
     """Import every source post; return one report per file (writing nothing when ``dry_run``)."""
     files = discover(sources)
+    check_folder(options.to)
     authors_file = options.authors_file or options.to.parent / ".authors.yml"
     known = load_authors(authors_file)
     if options.author and options.author not in known:
@@ -354,6 +381,12 @@ def run_import(sources: Sequence[str | Path], options: ImportOptions) -> list[Re
 
 def _execute(plan: _Plan, options: ImportOptions) -> None:
     report = plan.report
+    folders = [w.target for w in plan.writes if w.target.is_dir()]
+    if folders:
+        report.status = "failed"
+        for target in folders:
+            report.add("problem", f"{target}: a folder is where this file would go; nothing written (move it)")
+        return
     blocked = [w.target for w in plan.writes if w.target.exists() and not options.force and not _same(w)]
     if blocked:
         report.status = "exists"
@@ -368,8 +401,22 @@ def _execute(plan: _Plan, options: ImportOptions) -> None:
         return
     for write in plan.writes:
         if not (write.target.exists() and _same(write)):
-            atomic_write(write.target, write.data, overwrite=options.force)
+            try:
+                atomic_write(write.target, write.data, overwrite=options.force)
+            except OSError as exc:  # the folder cannot be made or written: nothing else can be either
+                where = f": {exc.filename}" if exc.filename and str(exc.filename) != str(write.target) else ""
+                raise RetroblogError(f"{write.target}: cannot be written ({exc.strerror}{where})") from None
     report.status = "written"
+
+
+def check_folder(folder: Path) -> None:
+    """Raise ``RetroblogError`` when ``folder`` (``--to``) cannot be a folder: a file is on its way."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                where = "is a file" if part == folder else f"cannot be made: {part} is a file"
+                raise RetroblogError(f"{folder}: {where}; the posts go into a folder")
+            return
 
 
 def _same(write: _Write) -> bool:

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, slugify, text_value
+from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import file_name_date, parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -91,7 +91,7 @@ def convert(raw: RawPost, report: Report) -> Post:
         path=path,
         line=raw.line_of("categories"),
         report=report,
-        split="space",
+        split="auto",
     )
     categories += [
         c
@@ -101,7 +101,7 @@ def convert(raw: RawPost, report: Report) -> Post:
             path=path,
             line=raw.line_of("category"),
             report=report,
-            split="space",
+            split="auto",
         )
         if c not in categories
     ]
@@ -111,7 +111,7 @@ def convert(raw: RawPost, report: Report) -> Post:
         path=path,
         line=raw.line_of("tags"),
         report=report,
-        split="space",
+        split="auto",
     )
     authors = as_list(
         meta.pop("author", None),
@@ -146,11 +146,15 @@ def convert(raw: RawPost, report: Report) -> Post:
         report.add("mapped", "in _drafts/ → draft: true")
 
     description = None
+    lead = None
     for key in ("description", "excerpt", "tagline"):
-        if key in meta and description is None:
+        if key in meta and (description is None or key == "excerpt"):
             value = text_value(meta.pop(key), key=key, path=path, line=raw.line_of(key))
-            if value:
-                description = fixed_text(value, key, path, raw.line_of(key), report)
+            value = fixed_text(value, key, path, raw.line_of(key), report) if value else value
+            if key == "excerpt":
+                lead = value or None
+            if value and description is None:
+                description = value
                 report.add("mapped", f"{key} → description")
 
     image, hide = _header(meta, extra, raw, report)
@@ -170,12 +174,12 @@ def convert(raw: RawPost, report: Report) -> Post:
     for key in ("layout", "read_time"):
         if key in meta:
             report.add("dropped", f"{key}: {meta.pop(key)!r} (no meaning in MkDocs)")
-    page = {key: meta.pop(key) for key in PAGE_KEYS if key in meta}
+    page = {key: meta.pop(key) for key in PAGE_KEYS if key in meta} | retroblog_keys(raw, meta, report)
     if meta:
         extra["jekyll"] = meta
         report.add("kept", f"under retroblog.jekyll: {', '.join(meta)}")
 
-    body = body_of(raw, report, separator if isinstance(separator, str) else None)
+    body = body_of(raw, report, separator if isinstance(separator, str) else None, lead=lead)
     return Post(
         title=title,
         created=created,

@@ -4,7 +4,9 @@
 mkdocs-material's blog accepts it (or ``None`` when it already does), with a list of what changed.
 It only touches what the blog would reject or misread: dates such as ``August 06, 2022`` or
 Hashnode's ``datePublished``, categories and tags written as one string, ``published: false``,
-string booleans and numbers, Jekyll's ``<!--more-->`` and Hashnode's `` align="…"`` image links.
+string booleans and numbers, Jekyll's ``<!--more-->`` and Hashnode's `` align="…"`` image links;
+and what would become markup: titles, descriptions, categories and tags are ``neutralise``d (as
+``retroblog import`` does), a slug with markup or too long for a file name is made again.
 Everything else stays as written. A post that cannot be understood raises ``PostError`` with the
 file and line. ``retroblog import`` is the real conversion; the plugin suggests it.
 """
@@ -17,7 +19,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import MORE, as_list
+from retroblog.posts.common import MAX_SLUG, MORE, NEUTRALISED, as_list, neutralise_fields, slugify
 from retroblog.posts.dates import file_name_date, is_yaml_date, parse_date
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.model import Report
@@ -27,6 +29,7 @@ _MORE_JEKYLL = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.
 _ALIGN = re.compile(r"(!\[[^\]\n]*\]\([^)\s]+)\s+align=\"[^\"\n]*\"\)")
 _DATE_KEYS = ("datePublished", "published_at", "dateAdded")
 _UPDATED_KEYS = ("last_modified_at", "updatedAt", "edited_at")
+_SAFE_SLUG = re.compile(rf"^[\w.~-]{{1,{MAX_SLUG}}}$")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,22 @@ class Normalised:
     text: str | None
     changes: tuple[str, ...] = ()
     """What was rewritten because the blog would reject or misread it; empty when the only change
-    is the canonical ``date: {created: …}`` form (which the feeds need), so nothing to warn about."""
+    is the canonical ``date: {created: …}`` form (which the feeds need), so nothing to tell the author."""
+
+
+def decode(data: bytes, path: str) -> str:
+    """A post file's bytes as MkDocs reads them (UTF-8, a BOM allowed), or ``PostError`` naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PostError(
+            path,
+            line,
+            f"not UTF-8 (byte 0x{data[exc.start]:02X}, byte {column} of the line); 'retroblog import FILE' "
+            "reads other encodings and repairs mojibake",
+        ) from None
 
 
 def normalise(text: str, path: str) -> Normalised:
@@ -51,6 +69,8 @@ def normalise(text: str, path: str) -> Normalised:
         changes.append(f"no front matter: date {from_name[0].isoformat()} from the file name")
     _date(meta, raw.line_of, path, changes, raw.has_front_matter)
     _lists(meta, raw.line_of, path, changes)
+    neutralise_fields(meta, lambda key: changes.append(f"{key}: {NEUTRALISED}"))
+    _slug(meta, changes)
     _scalars(meta, raw.line_of, path, changes)
     body = raw.body
     if _MORE_JEKYLL.search(body) and MORE not in body:
@@ -65,10 +85,18 @@ def normalise(text: str, path: str) -> Normalised:
 
 
 def _date(meta: dict[str, Any], line_of: Any, path: str, changes: list[str], has_front_matter: bool) -> None:
+    _created(meta, line_of, path, changes, has_front_matter)
+    updated = next((k for k in _UPDATED_KEYS if k in meta), None)
+    if updated is not None and "updated" not in meta["date"]:
+        meta["date"]["updated"] = parse_date(meta[updated], path=path, line=line_of(updated), key=updated)
+        changes.append(f"{updated} → date.updated")
+
+
+def _created(meta: dict[str, Any], line_of: Any, path: str, changes: list[str], has_front_matter: bool) -> None:
+    """``meta['date']`` as ``{created: …}`` (with ``updated`` when the mapping has it)."""
     value = meta.get("date")
     if value is not None and is_yaml_date(value):
-        if not isinstance(value, dict):
-            meta["date"] = {"created": value}
+        meta["date"] = dict(value) if isinstance(value, dict) else {"created": value}
         return
     if isinstance(value, dict):
         if "created" not in value:
@@ -80,7 +108,6 @@ def _date(meta: dict[str, Any], line_of: Any, path: str, changes: list[str], has
     if value is not None:
         meta["date"] = parse_date(value, path=path, line=line_of("date"))
         changes.append(f"date '{value}' → {iso(meta['date'])}")
-
     else:
         key = next((k for k in _DATE_KEYS if k in meta), None)
         from_name = file_name_date(PurePath(path).name)
@@ -94,18 +121,11 @@ def _date(meta: dict[str, Any], line_of: Any, path: str, changes: list[str], has
         else:
             raise PostError(path, 1, "no 'date' in the front matter (the blog needs one, e.g. 'date: 2022-08-06')")
     meta["date"] = {"created": meta["date"]}
-    updated = next((k for k in _UPDATED_KEYS if k in meta), None)
-    if updated is not None:
-        try:
-            meta["date"]["updated"] = parse_date(meta[updated], path=path, line=line_of(updated), key=updated)
-            changes.append(f"{updated} → date.updated")
-        except PostError:
-            pass
 
 
 def _lists(meta: dict[str, Any], line_of: Any, path: str, changes: list[str]) -> None:
     scratch = Report(source=path)
-    for key, split in (("categories", "space"), ("tags", "auto"), ("authors", "comma")):
+    for key, split in (("categories", "auto"), ("tags", "auto"), ("authors", "comma")):
         value = meta.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             meta[key] = as_list(value, key=key, path=path, line=line_of(key), report=scratch, split=split)
@@ -113,9 +133,20 @@ def _lists(meta: dict[str, Any], line_of: Any, path: str, changes: list[str]) ->
     if "category" in meta and "categories" not in meta:
         value = meta.pop("category")
         meta["categories"] = as_list(
-            value, key="category", path=path, line=line_of("category"), report=scratch, split="space"
+            value, key="category", path=path, line=line_of("category"), report=scratch, split="auto"
         )
         changes.append(f"category {value!r} → categories")
+
+
+def _slug(meta: dict[str, Any], changes: list[str]) -> None:
+    """A slug the blog can use as a folder name: no markup or spaces, not longer than ``MAX_SLUG``."""
+    slug = meta.get("slug")
+    if isinstance(slug, str) and slug and not _SAFE_SLUG.match(slug):
+        meta["slug"] = slugify(slug)
+        changes.append(f"slug {slug!r} → {meta['slug']!r} (a part of the post's address)")
+    elif slug is None and isinstance(meta.get("title"), str) and len(slugify(meta["title"], 10_000)) > MAX_SLUG:
+        meta["slug"] = slugify(meta["title"])
+        changes.append(f"a title of {len(meta['title'])} characters → slug '{meta['slug']}' (file names have a limit)")
 
 
 def _scalars(meta: dict[str, Any], line_of: Any, path: str, changes: list[str]) -> None:

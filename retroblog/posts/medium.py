@@ -19,7 +19,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
-from retroblog.posts.common import excerpt, slugify
+from retroblog.posts.common import excerpt, fixed_text, slugify
 from retroblog.posts.dates import PostDate, parse_date
 from retroblog.posts.model import Post, Report
 
@@ -227,13 +227,15 @@ def convert_html(text: str, path: str, report: Report, *, date: PostDate | None 
         extra["source_id"] = parts["id"]
 
     heading = root.find("h1", "p-name") or root.find("title")
-    title = mojibake.fix_text(re.sub(r"\s+", " ", heading.text()).strip()) if heading else ""
+    title = re.sub(r"\s+", " ", heading.text()).strip() if heading else ""
+    title = fixed_text(title, "title", path, _line_of(text, "p-name"), report)
     if not title:
         raise PostError(path, 1, 'no title: expected <h1 class="p-name"> as in Medium\'s export')
     report.add("mapped", "h1.p-name → title")
     summary = root.find("section", "p-summary")
-    description = mojibake.fix_text(re.sub(r"\s+", " ", summary.text()).strip()) if summary else None
+    description = re.sub(r"\s+", " ", summary.text()).strip() if summary else None
     if description:
+        description = fixed_text(description, "subtitle", path, _line_of(text, "p-summary"), report)
         report.add("mapped", "section.p-summary (subtitle) → description")
     draft = parts["draft"] is not None
     published = root.find("time", "dt-published")
@@ -268,11 +270,14 @@ def convert_html(text: str, path: str, report: Report, *, date: PostDate | None 
     converter.block(content)
     body = "\n\n".join(b for b in converter.blocks if b.strip())
     body, repairs = mojibake.fix_lines(body)
-    for repair in repairs:
-        report.add(
-            "repaired",
-            f"{path}: mojibake in the body: '{repair.before[:30]}' → '{repair.after[:30]}'",
-        )
+    cursor = text.find("e-content")
+    for repair in repairs:  # a Markdown line's number is not the HTML's: each run is found in the source
+        for _, before, after in mojibake.changes(repair.before, repair.after):
+            found = text.find(before, max(cursor, 0))
+            cursor = found + len(before) if found >= 0 else cursor
+            line = text.count("\n", 0, found) + 1 if found >= 0 else 1
+            column = found - text.rfind("\n", 0, found) if found >= 0 else 1
+            report.add("repaired", mojibake.note(path, line, column, before, after))
     image = converter.images[0] if converter.images else None
     if image:
         report.add("mapped", "first body image → image (cover)")

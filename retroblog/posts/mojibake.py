@@ -8,6 +8,7 @@ handed to ftfy when it contains a character that mojibake is made of.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -53,17 +54,22 @@ def fix_lines(text: str, first_line: int = 1) -> tuple[str, list[Repair]]:
     return "\n".join(out), repairs
 
 
-def describe(repair: Repair, path: str) -> str:
-    """A report line for ``repair``: the first changed fragment, before and after."""
-    start = 0
-    while start < min(len(repair.before), len(repair.after)) and repair.before[start] == repair.after[start]:
-        start += 1
-    end_b, end_a = len(repair.before), len(repair.after)
-    while end_b > start and end_a > start and repair.before[end_b - 1] == repair.after[end_a - 1]:
-        end_b -= 1
-        end_a -= 1
-    before = repair.before[start:end_b]
-    after = repair.after[start:end_a]
+def changes(before: str, after: str) -> list[tuple[int, str, str]]:
+    """Each changed run from ``before`` to ``after``: its offset in ``before``, what it was, what it is."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [(b1, before[b1:b2], after[a1:a2]) for tag, b1, b2, a1, a2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def note(path: str, line: int, column: int, before: str, after: str) -> str:
+    """A report line for one repaired run at ``line`` and ``column`` (long runs shortened)."""
     if len(before) > 24:
         before, after = before[:24] + "…", after[:20] + "…"
-    return f"{path}:{repair.line}: mojibake '{before}' → '{after}'"
+    return f"{path}:{line}:{column}: mojibake '{before}' → '{after}'"
+
+
+def describe(repair: Repair, path: str) -> list[str]:
+    """Report lines for ``repair``: one per changed run of the line, with its line and column."""
+    return [
+        note(path, repair.line, offset + 1, before, after)
+        for offset, before, after in changes(repair.before, repair.after)
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
-from retroblog.posts.common import excerpt, slugify
+from retroblog.posts.common import excerpt, fixed_text, slugify
 from retroblog.posts.dates import PostDate, file_name_date, parse_date
 from retroblog.posts.medium import escape
 from retroblog.posts.model import Post, Report
@@ -32,7 +32,7 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise PostError(path, 1, "the file is empty: the first line of a text post is its title")
-    title = mojibake.fix_text(re.sub(r"\s+", " ", lines[first]).strip())
+    title = fixed_text(re.sub(r"\s+", " ", lines[first]).strip(), "title", path, first + 1, report)
     report.add("mapped", f"line {first + 1} → title")
     extra: dict[str, Any] = {"source": "text", "source_file": PurePath(path).name}
     readtime = None
@@ -94,7 +94,8 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
             continue
         fixed = mojibake.fix_text(line)
         if fixed != line:
-            report.add("repaired", mojibake.describe(mojibake.Repair(index + 1, line, fixed), path))
+            for note in mojibake.describe(mojibake.Repair(index + 1, line, fixed), path):
+                report.add("repaired", note)
         paragraph.append((index + 1, fixed))
     flush()
     body = "\n\n".join(blocks)

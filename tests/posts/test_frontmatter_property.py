@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +23,10 @@ def _check(text: str) -> None:
         assert isinstance(exc.line, int)
         assert exc.line >= 1
         assert str(exc).startswith(f"p.md:{exc.line}: ")
+        named = re.search(r"invalid YAML in the front matter, in '(.+?)': ", str(exc))
+        if named:  # the field named starts a line at or above the error's line
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[: exc.line]
+            assert any(line.startswith(f"{named[1]}:") for line in lines), (named[1], lines)
     else:
         assert isinstance(post, RawPost)
         assert isinstance(post.meta, dict)
@@ -46,7 +52,8 @@ def test_yaml_bombs_and_python_tags_are_refused_with_a_line() -> None:
         read_post(bomb, "bomb.md")
     except PostError as exc:
         assert (
-            str(exc) == "bomb.md:3: invalid YAML in the front matter: anchors (&name) are not allowed in front matter"
+            str(exc)
+            == "bomb.md:3: invalid YAML in the front matter, in 'a': anchors (&name) are not allowed in front matter"
         )
     else:
         raise AssertionError("a YAML alias was accepted")

@@ -65,10 +65,14 @@ def test_hostile_titles_and_tags_stay_text(tmp_path: Path) -> None:
     result = run_import(tmp_path, "src/_posts", "--to", "out/posts")
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out/posts/2022-01-01-x.md").read_text(encoding="utf-8")
-    assert "title: '&lt;script&gt;alert(''t'')&lt;/script&gt; &amp;amp; co'\n" in text
-    assert "description: '&quot; onload=&quot;alert(1)'\n" in text
-    assert "- '&lt;img src=x onerror=alert(1)&gt;'\n" in text
+    # look-alikes (fullwidth < > &, curly quotes) read the same in pages and feeds, and are never markup
+    assert "title: ＜script＞alert('t')＜/script＞ & co\n" in text  # &amp; read as the '&' it stands for
+    assert "description: “ onload=”alert(1)\n" in text
+    assert "- ＜img src=x onerror=alert(1)＞\n" in text
     assert "<script" not in text and "<img" not in text
+    assert "repaired: title: HTML markup written as look-alike characters (＜ ＞ ＆ “ ”) so it shows as text" in (
+        result.output
+    )
 
 
 def test_local_images_are_copied_next_to_the_post(tmp_path: Path) -> None:

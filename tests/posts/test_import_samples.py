@@ -45,8 +45,8 @@ def test_sample_imports_exactly(
     [
         (
             "bad/post-invalid-yaml.md",
-            "src/bad/post-invalid-yaml.md:3: invalid YAML in the front matter: expected ',' or ']', but got ':' "
-            "(while parsing a flow sequence started on line 2)",
+            "src/bad/post-invalid-yaml.md:3: invalid YAML in the front matter, in 'title': expected ',' or ']', "
+            "but got ':' (while parsing a flow sequence started on line 2)",
         ),
         (
             "bad/post-no-front-matter-close.md",

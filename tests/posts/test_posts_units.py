@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from retroblog.errors import PostError
 from retroblog.posts.dates import parse_date
-from retroblog.posts.lenient import normalise
+from retroblog.posts.lenient import decode, normalise
 from retroblog.posts.mojibake import fix_lines, fix_text
 
 UTC = dt.UTC
@@ -124,3 +125,58 @@ def test_lenient_refuses_what_it_cannot_understand(text: str, message: str) -> N
     with pytest.raises(PostError) as caught:
         normalise(text, "x.md")
     assert str(caught.value) == message
+
+
+def test_lenient_refuses_an_update_date_it_cannot_read() -> None:
+    with pytest.raises(PostError) as caught:
+        normalise("---\ndate: 2022-01-01\ntitle: T\nlast_modified_at: yesterday-ish\n---\n", "x.md")
+    assert str(caught.value) == (
+        "x.md:4: 'last_modified_at': cannot read 'yesterday-ish' as a date; "
+        "write it as 2022-08-06, 2022-08-06 10:00:00 or 2022-08-06T10:00:00+02:00"
+    )
+
+
+def test_lenient_writes_markup_in_titles_and_tags_as_look_alikes() -> None:
+    text = (
+        "---\ntitle: \"</title><script>alert('t')</script> &amp; co\"\ndate: 2022-01-01\n"
+        "description: 'x\" onload=\"alert(1)'\ntags: ['<img src=x onerror=alert(1)>', ok]\n"
+        'categories: ["<b>bold</b>"]\nslug: \'x"><script>alert(1)</script>\'\n---\n\nBody\n'
+    )
+    result = normalise(text, "x.md")
+    assert result.text is not None
+    front = yaml.safe_load(result.text.split("---\n")[1])
+    assert front["title"] == "＜/title＞＜script＞alert('t')＜/script＞ & co"
+    assert front["description"] == "x” onload=”alert(1)"
+    assert front["tags"] == ["＜img src=x onerror=alert(1)＞", "ok"]
+    assert front["categories"] == ["＜b＞bold＜/b＞"]
+    assert front["slug"] == "x-script-alert-1-script"
+    assert "<" not in result.text.split("---\n")[1] and '"' not in result.text.split("---\n")[1]
+    notice = "HTML markup written as look-alike characters (＜ ＞ ＆ “ ”) so it shows as text"
+    assert result.changes == (
+        f"title: {notice}",
+        f"description: {notice}",
+        f"categories: {notice}",
+        f"tags: {notice}",
+        "slug 'x\"><script>alert(1)</script>' → 'x-script-alert-1-script' (a part of the post's address)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"---\ntitle: Caf\xe9\n---\n",
+            "p.md:2: not UTF-8 (byte 0xE9, byte 11 of the line); 'retroblog import FILE' reads other encodings "
+            "and repairs mojibake",
+        ),
+        (b"\xff\xfe-\x00", "p.md:1: not UTF-8 (byte 0xFF, byte 1 of the line); "),
+    ],
+)
+def test_lenient_names_the_line_of_a_byte_that_is_not_utf8(data: bytes, message: str) -> None:
+    with pytest.raises(PostError) as caught:
+        decode(data, "p.md")
+    assert str(caught.value).startswith(message)
+
+
+def test_lenient_decodes_utf8_with_a_bom() -> None:
+    assert decode("\ufeff---\ntitle: Café\n".encode(), "p.md") == "---\ntitle: Café\n"
