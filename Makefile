@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: the same inputs give byte-identical HTML.
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: help build serve test test-fast lint format bench clean deploy example-data
+.PHONY: help build serve test test-fast lint format bench clean deploy example-data example-posts
 
 help:
 	@echo "make build   build the example site into site/ (mkdocs build --strict)"
@@ -56,6 +56,11 @@ bench: $(VENV)/.synced
 
 example-data: $(VENV)/.synced
 	$(BIN)/python data/generate_example.py
+
+# The example blog's imported posts (docs/blog/posts), re-imported from their sources in examples/imports.
+example-posts: $(VENV)/.synced
+	$(BIN)/retroblog import examples/imports/jekyll examples/imports/hashnode examples/imports/medium \
+		--to docs/blog/posts --author jdoe --force
 
 deploy: build
 	$(BIN)/mkdocs gh-deploy --force --no-history
