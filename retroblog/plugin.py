@@ -16,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -150,10 +150,10 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
     # reads its posts (-50). The work is the pure ``retroblog.posts.lenient.normalise``; a rewritten
     # post is read by the blog from a temporary copy, and the source file is never changed.
     def _normalise_posts(self, files: Files, config: MkDocsConfig) -> None:
-        """Normalise blog posts' dates, categories and tags; warn once per file; fail on nonsense."""
+        """Normalise blog posts' dates, categories and tags; a notice once per file; fail on nonsense."""
         import tempfile
 
-        from retroblog.posts.lenient import normalise, post_dirs
+        from retroblog.posts.lenient import decode, normalise, post_dirs
 
         self.line_shift = {}
         dirs = post_dirs(config.plugins.items())
@@ -167,20 +167,22 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
             shown = Path(os.path.relpath(file.abs_src_path, root)).as_posix()
             try:
-                result = normalise(file.content_string, shown)
+                text = decode(file.content_bytes, shown)
+                result = normalise(text, shown)
             except RetroblogError as exc:
                 raise PluginError(str(exc)) from None
             if result.text is None:
                 continue
             # the copy's front matter may have more lines: messages must name the author's lines
-            self.line_shift[file.src_uri] = result.text.count("\n") - file.content_string.count("\n")
+            self.line_shift[file.src_uri] = result.text.count("\n") - text.count("\n")
             copy = Path(self._posts_tmp.name, file.src_uri)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(result.text, encoding="utf-8")
             file.abs_src_path = str(copy)
             if not result.changes:
                 continue  # only the canonical `date: {created: ...}` form, which the feeds read
-            log.warning(
+            # INFO, not WARNING: the post builds, also with --strict (where a warning would stop the build)
+            log.info(
                 "%s: read leniently (%s); to convert it for good, move it out of docs/ and run "
                 "'retroblog import FILE --to %s'",
                 shown,
@@ -238,7 +240,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         return output
 
     @event_priority(100)  # before any other plugin reads the built pages
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.extension is not None:
             for path in dict.fromkeys(self.unfinished):
                 text = Path(path).read_text(encoding="utf-8")
@@ -248,6 +250,15 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             self.blocks.store.prune()  # entries of changed data and removed blocks
         if not self.is_serve:
             self._close_worker()
+
+    @event_priority(-100)  # after mkdocs-rss-plugin (0) has written the feeds
+    def _on_post_build_feeds(self, *, config: MkDocsConfig) -> None:
+        from retroblog.posts.feeds import complete_enclosures
+
+        for problem in complete_enclosures(Path(config.site_dir), config.site_url or ""):
+            log.warning(problem)
+
+    on_post_build = CombinedEvent(_on_post_build, _on_post_build_feeds)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled and self.settings and self.settings.data_dir.is_dir():
