@@ -10,6 +10,7 @@ build and come back as ``Pending`` results that the caller resolves later.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import html
 import importlib.util
@@ -268,7 +269,7 @@ class Blocks:
         width = _size(options, "width", DEFAULT_WIDTH)
         height = _size(options, "height", DEFAULT_HEIGHT)
         dataset = self.dataset(options)
-        filters = Filters.from_options(options, "")
+        filters = _known_names(dataset, Filters.from_options(options, ""))
         ctx = ChartContext(dataset, self.stats(dataset, filters), filters, options, width, height)
         if kind == "type":
             name = options["type"]
@@ -502,7 +503,7 @@ class Blocks:
         dataset = self.dataset(options)
         if dataset.private and key.startswith(("by_repo", "repos")):
             raise ConfigError(f"{key!r} would publish repository names of the private dataset {dataset.name!r}")
-        stats = self.stats(dataset, Filters.from_options(options, ""))
+        stats = self.stats(dataset, _known_names(dataset, Filters.from_options(options, "")))
         return format_value(lookup(stats.to_dict(), key))
 
     def _stats_table(self, options: Mapping[str, Any]) -> str:
@@ -592,6 +593,32 @@ def _size(options: Mapping[str, Any], key: str, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 4000:
         raise ConfigError(f"'{key}' must be a number of pixels from 50 to 4000, got {value!r}")
     return value
+
+
+def _known_names(dataset: Dataset, filters: Filters) -> Filters:
+    """``filters``, if every repository and label it names is in the dataset; else an error naming the
+    closest ones (none for a private dataset, whose names are never shown)."""
+    for option, wanted, column, noun in (
+        ("repo", filters.repos, "repo", "repositories"),
+        ("label", filters.labels, "labels", "labels"),
+    ):
+        if not wanted:
+            continue
+        values = dataset.frame[column]
+        known = set((values.explode() if column == "labels" else values).drop_nulls().to_list())
+        missing = [name for name in wanted if name not in known]
+        if not missing:
+            continue
+        where = f"{option} {missing[0]!r} is not in the dataset {dataset.name!r}"
+        if dataset.private:
+            raise ConfigError(f"{where} (it is private: its {noun} are not listed)")
+        if not known:
+            raise ConfigError(f"{where}, which has no {noun}")
+        if len(known) <= 5:
+            raise ConfigError(f"{where}; its {noun}: {', '.join(sorted(known))}")
+        closest = difflib.get_close_matches(missing[0], sorted(known), n=5, cutoff=0)
+        raise ConfigError(f"{where}; the closest of its {len(known):,} {noun}: {', '.join(closest)}")
+    return filters
 
 
 def _title_text(title: Any) -> str | None:

@@ -74,7 +74,14 @@ def namespace_ids(svg: str, prefix: str) -> str:
 
 
 def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool) -> str:
-    """The ``<figure>`` for a chart: static SVG, hidden data table, caption, spec for the browser."""
+    """The ``<figure>`` for a chart: static SVG, hidden data table, caption, spec for the browser.
+
+    The caption's words are in its ``data-caption`` attribute, shown by CSS (``::before``), not in
+    the figcaption's text: mkdocs-material's read time and search index read page text (the figure's
+    ``data-search-exclude`` covers search only), and a chart's figures must count for neither. Assistive
+    technology gets the same words from the figure's ``aria-label`` (title and description) and the
+    SVG's (description), and the figures themselves from the hidden data table.
+    """
     label = f"{chart.title}. {chart.description}"
     svg = namespace_ids(svg, chart_id)
     svg = svg.replace(

@@ -57,6 +57,11 @@ class Filters:
         start = _date_option(options.get("from"), "from", where)
         end = _date_option(options.get("to"), "to", where)
         year = options.get("year")
+        if year is not None and (start or end):
+            raise ConfigError(
+                f"{_at(where)}'year' cannot be combined with 'from' or 'to': give 'year: {year}' alone, "
+                "or 'from' and 'to' (such as from: 2021-03 and to: 2021-06)"
+            )
         if year is not None:
             if (
                 isinstance(year, bool)
@@ -65,8 +70,7 @@ class Filters:
             ):
                 raise ConfigError(f"{_at(where)}'year' must be a year such as 2021, got {year!r}")
             y = int(year)
-            start = max(start or dt.date(y, 1, 1), dt.date(y, 1, 1))
-            end = min(end or dt.date(y, 12, 31), dt.date(y, 12, 31))
+            start, end = dt.date(y, 1, 1), dt.date(y, 12, 31)
         if start and end and start > end:
             raise ConfigError(f"{_at(where)}'from' ({start}) is after 'to' ({end})")
         return cls(

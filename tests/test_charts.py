@@ -162,10 +162,58 @@ def test_code_blocks_are_left_alone(site):
         ("```chart\ntype: prs-per-repo\ntop: 0\n```", "post.md:3: chart block: option 'top' must be a whole number"),
         ("```chart\naltair: charts:boom\n```", "post.md:3: chart block: charts:boom failed: ZeroDivisionError"),
         ("Text :stat[nope] here", "post.md:3: stat 'nope': unknown stat 'nope'"),
+        # sizes and switches
+        ("```chart\ntype: prs-per-year\nwidth: 10\n```", "post.md:3: chart block: 'width' must be a number of pixels"),
+        ("```chart\ntype: prs-per-year\nheight: tall\n```", "post.md:3: chart block: 'height' must be a number of"),
+        ("```chart\ntype: prs-per-year\nwidth: true\n```", "post.md:3: chart block: 'width' must be a number of"),
+        ("```chart\ntype: calendar\ninteractive: maybe\n```", "post.md:3: chart block: 'interactive' must be true or"),
+        # what to draw
+        ("```chart\ntitle: x\n```", "post.md:3: chart block: a chart needs exactly one of 'type'"),
+        ("```chart\ntype: cumulative\nspec: a.json\n```", "post.md:3: chart block: a chart needs exactly one of"),
+        ("```chart\nspec: nope.vl.json\n```", "post.md:3: chart block: spec file 'nope.vl.json' not found"),
+        ("```chart\nspec: bad.vl.json\n```", "post.md:3: chart block: spec file 'bad.vl.json' is not valid JSON/YAML"),
+        ("```chart\naltair: nowhere:f\n```", "post.md:3: chart block: chart module 'nowhere' not found"),
+        ("```chart\naltair: charts\n```", "post.md:3: chart block: 'altair' must be module:function"),
+        ("```chart\naltair: charts:missing\n```", "post.md:3: chart block: charts has no function 'missing'"),
+        ("```chart\naltair: broken:f\n```", "post.md:3: chart block: chart module 'broken' failed to import: Syntax"),
+        (
+            "```chart\naltair: charts:not_a_chart\n```",
+            "post.md:3: chart block: charts:not_a_chart must return an Altair chart, got dict",
+        ),
+        ("```chart\ntype: career-timeline\n```", "post.md:3: chart block: no career file: expected "),
+        # filters
+        (
+            "```chart\ntype: prs-per-year\nyear: 2021\nfrom: 2021-03\n```",
+            "post.md:3: chart block: 'year' cannot be combined with 'from' or 'to'",
+        ),
+        ("```chart\ntype: prs-per-year\nrepo: c\n```", "post.md:3: chart block: repo 'c' is not in the dataset 'work'"),
+        ("```chart\ntype: prs-per-year\nlabel: bug\n```", "post.md:3: chart block: label 'bug' is not in the dataset"),
+        (
+            "```chart\ntype: prs-per-year\nfrom: 2021-05\nto: 2021-04\n```",
+            "post.md:3: chart block: 'from' (2021-05-01)",
+        ),
+        # stats blocks and inline stats
+        ("```stats\nstats: [total_prs, nope]\n```", "post.md:3: stats block: unknown stat 'nope': stats has no 'nope'"),
+        (
+            "```stats\ncolour: red\n```",
+            "post.md:3: stats block: unknown option(s) colour; expected dataset, from, label",
+        ),
+        ("```stats\nstats: total_prs\n```", "post.md:3: stats block: 'stats' must be a list of stat names"),
+        ("```stats\nstats: [by_year]\n```", "post.md:3: stats block: stat 'by_year' is a table, not a number"),
+        ("- :stat[total_prs]{year}", "post.md:3: stat 'total_prs': expected key=value, got 'year'"),
+        ("Text :stat[total_prs]{colour=red}", "post.md:3: stat 'total_prs': unknown option(s) colour; expected"),
+        ('Text :stat[total_prs]{repo="a}', "post.md:3: stat 'total_prs': cannot read options 'repo=\"a'"),
+        (
+            "Text :stat[total_prs]{repo=nope}",
+            "post.md:3: stat 'total_prs': repo 'nope' is not in the dataset 'work'; its",
+        ),
+        ("Text :stat[by_month.2021-13]", "post.md:3: stat 'by_month.2021-13': unknown stat 'by_month.2021-13'"),
     ],
 )
 def test_errors_name_page_and_line(site, block, message):
-    (site / "charts.py").write_text("def boom(frame):\n    return 1 / 0\n")
+    (site / "charts.py").write_text("def boom(frame):\n    return 1 / 0\n\n\ndef not_a_chart(frame):\n    return {}\n")
+    (site / "broken.py").write_text("def f(:\n")
+    (site / "bad.vl.json").write_text("{")
     ext = RetroblogExtension(root=str(site))
     ext.page, ext.line_offset = "post.md", 2
     with pytest.raises(RetroblogError) as info:
@@ -232,6 +280,15 @@ def test_cache_renders_each_chart_once_and_follows_data(site, tmp_path):
     (site / "data" / "work.csv").write_text(CSV.replace(",11,", ",1100,"))
     markdown.markdown(text, extensions=[RetroblogExtension(settings=fresh.settings, blocks=fresh)])
     assert fresh.cache.rendered == 1
+
+
+def test_the_caption_is_in_the_accessible_name_not_in_the_page_text(site):
+    out = convert(site, "```chart\ntype: size-buckets\n```\n")
+    caption = attr(out, "data-caption")
+    assert caption.startswith("Histogram of merged PRs by lines inserted.")
+    assert re.search(r"<figcaption [^>]*></figcaption>", out)  # no text: read time and search skip it
+    assert attr(out, "aria-label") == f"PRs by size (lines inserted). {caption}"
+    assert f'<svg role="img" aria-label="{html.escape(caption, quote=True)}"' in out
 
 
 def test_charts_add_nothing_to_read_time(site):
@@ -545,3 +602,75 @@ def test_series_1_is_the_sites_accent_colour_and_text_its_font(tmp_path):
     assert re.search(r"(^|})body\{[^}]*--md-text-font-family:var\(--md-text-font, ?_\)", material)
     assert '[fill="#010101"]' in page and 'font-family="sans-serif"' in page  # the SVG's own, overridden
     assert inline[".retroblog-chart svg text"] == "font-family:var(--md-text-font-family,sans-serif)"
+
+
+TWO_CSV = "merged_at,additions,repo,labels\n" + "".join(
+    f"2021-{m:02d}-{d:02d}T09:00:00Z,{m * d},{'xy'[d % 2]},{'bug;ui' if d % 3 == 0 else 'docs'}\n"
+    for m in range(1, 5)
+    for d in range(1, 2 + m * 2)
+)
+
+
+@pytest.fixture
+def two_site(tmp_path: Path) -> Path:
+    """Two datasets: ``work`` (labels, two repos) and ``home`` (three PRs)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(TWO_CSV)
+    (tmp_path / "data" / "home.csv").write_text("merged_at,additions\n2020-05-01,1\n2020-05-02,2\n2022-01-01,3\n")
+    return tmp_path
+
+
+def _values(out: str, *keys: str) -> list[tuple]:
+    return [tuple(row[k] for k in keys) for row in json.loads(attr(out, "data-retroblog-spec"))["data"]["values"]]
+
+
+def _work_rows() -> list[list[str]]:
+    return [line.split(",") for line in TWO_CSV.splitlines()[1:]]
+
+
+def test_chart_options_choose_the_prs_and_the_look(two_site):
+    home = convert(two_site, "```chart\ntype: prs-per-year\ndataset: home\n```\n")
+    assert _values(home, "year", "prs") == [("2020", 2), ("2021", 0), ("2022", 1)]
+    with pytest.raises(RetroblogError, match=r"name a dataset with 'dataset:'; this site has 2 \(home, work\)"):
+        convert(two_site, "```chart\ntype: prs-per-year\n```\n")
+    months = Counter(r[0][:7] for r in _work_rows())
+    spring = convert(two_site, "```chart\ntype: prs-per-month\ndataset: work\nfrom: 2021-02\nto: 2021-03-31\n```\n")
+    assert _values(spring, "month", "prs") == [("Feb", months["2021-02"]), ("Mar", months["2021-03"])]
+    assert "from 2021-02-01 to 2021-03-31" in attr(spring, "aria-label")
+    bugs = sum(bool({"bug", "ui"} & set(r[3].split(";"))) for r in _work_rows())
+    labelled = convert(two_site, "```chart\ntype: prs-per-year\ndataset: work\nlabel: [bug, ui]\n```\n")
+    assert _values(labelled, "prs") == [(bugs,)] and "labelled bug, ui" in attr(labelled, "aria-label")
+    in_x = convert(two_site, "```chart\ntype: prs-per-repo\ndataset: work\nrepo: x\ntop: 1\n```\n")
+    assert _values(in_x, "repo", "prs") == [("x", sum(r[2] == "x" for r in _work_rows()))]
+    described = convert(
+        two_site,
+        "```chart\ntype: cumulative\ndataset: work\ntitle: Mine\ndescription: Four months, one line.\n```\n",
+    )
+    assert attr(described, "aria-label") == "Mine. Four months, one line."
+    assert attr(described, "data-caption") == "Four months, one line."
+    assert json.loads(attr(described, "data-retroblog-spec"))["description"] == "Four months, one line."
+    for width, height in ((400, 300), (900, 120)):
+        sized = convert(
+            two_site, f"```chart\ntype: inserts-deletes\ndataset: work\nwidth: {width}\nheight: {height}\n```\n"
+        )
+        assert drawn(sized)[1] == (width, height)
+    calendar_height = drawn(convert(two_site, "```chart\ntype: calendar\ndataset: work\nheight: 400\n```\n"))[1][1]
+    assert calendar_height == 160  # at most 160 pixels, as documented
+
+
+def test_a_wrong_stat_option_shows_on_the_page_escaped_under_serve(two_site):
+    (two_site / "data" / "work.csv").write_text(TWO_CSV.replace(",x,", ",<b>x</b>,"))
+    out = convert(two_site, "Text :stat[total_prs]{dataset=work repo=nope}.\n", on_error="show")
+    assert '<span class="retroblog-error" role="alert">' in out
+    assert (
+        "repo &#x27;nope&#x27; is not in the dataset &#x27;work&#x27;; its repositories: &lt;b&gt;x&lt;/b&gt;, y" in out
+    )
+    assert "<b>" not in out
+
+
+def test_an_unknown_filter_name_of_a_private_dataset_lists_no_names(two_site):
+    settings = Settings.from_options({"datasets": {"work": {"private": True}}}, two_site)
+    with pytest.raises(RetroblogError) as info:
+        markdown.markdown(":stat[total_prs]{dataset=work repo=z}", extensions=[RetroblogExtension(settings=settings)])
+    assert "repo 'z' is not in the dataset 'work' (it is private: its repositories are not listed)" in str(info.value)
+    assert "'x'" not in str(info.value) and " x" not in str(info.value).split("listed")[1]

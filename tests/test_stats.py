@@ -133,7 +133,6 @@ def test_percentiles_busiest_streak_repos(dataset):
         ({"to": "2021-01-01"}, 1),
         ({"year": 2021}, 6),
         ({"year": 2020}, 0),
-        ({"year": "2021", "from": "2021-04-01"}, 2),
     ],
 )
 def test_filters(dataset, options, count):
@@ -149,6 +148,8 @@ def test_filters(dataset, options, count):
             "'from' \\(2021-05-01\\) is after 'to' \\(2021-04-01\\)",
         ),
         ({"year": "last"}, "'year' must be a year"),
+        ({"year": "2021", "from": "2021-04-01"}, "'year' cannot be combined with 'from' or 'to'"),
+        ({"year": 2021, "to": "2021-06"}, "'year' cannot be combined with 'from' or 'to'"),
         ({"repo": 5}, "'repo' must be a name or a list of names"),
     ],
 )
