@@ -148,4 +148,12 @@ def test_download_images_copies_remote_images_and_keeps_links_that_fail(tmp_path
     # Failed downloads: the post keeps the remote link, and the report says why.
     assert f"![html]({base}/page.png)" in text and f"![gone]({base}/gone.png)" in text
     assert not (tmp_path / "out/posts/pictures/page.png").exists()
-    assert "not an image (text/html)" in result.output and "404" in result.output
+    source = "src/_posts/2022-01-01-pictures.md"
+    assert (
+        f"  problem: {source}:7: image {base}/page.png: download failed (not an image (text/html)); "
+        "the remote link is kept\n" in result.output
+    )
+    assert (
+        f"  problem: {source}:9: image {base}/gone.png: download failed (HTTP 404 Not Found); the remote link is kept\n"
+        in result.output
+    )
