@@ -180,3 +180,14 @@ def test_lenient_names_the_line_of_a_byte_that_is_not_utf8(data: bytes, message:
 
 def test_lenient_decodes_utf8_with_a_bom() -> None:
     assert decode("\ufeff---\ntitle: Café\n".encode(), "p.md") == "---\ntitle: Café\n"
+
+
+def test_lenient_gives_a_very_long_title_a_slug_a_file_name_can_hold() -> None:
+    title = " ".join(f"word{i}" for i in range(60))
+    result = normalise(f"---\ntitle: {title}\ndate: 2022-01-01\n---\n\nBody\n", "x.md")
+    assert result.text is not None
+    slug = yaml.safe_load(result.text.split("---\n")[1])["slug"]
+    assert len(slug) <= 80 and title.replace(" ", "-").startswith(slug + "-")  # whole words, cut at a hyphen
+    assert result.changes == (f"a title of {len(title)} characters → slug '{slug}' (file names have a limit)",)
+    short = normalise("---\ntitle: A short title\ndate: 2022-01-01\n---\n\nBody\n", "x.md")
+    assert short.text is not None and "slug" not in short.text  # Material makes the slug of a short title
