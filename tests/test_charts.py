@@ -7,9 +7,14 @@ import datetime as dt
 import html
 import json
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future
 from html.parser import HTMLParser
 from pathlib import Path
@@ -404,11 +409,22 @@ def test_prefetch_skips_blocks_it_cannot_read(site):
 
 
 @pytest.mark.slow
-def test_strict_build_with_an_impossible_date_names_page_and_line(tmp_path):
-    done = mkdocs_build(mkdocs_site(tmp_path, {"blog/post.md": "---\ntitle: x\n---\n\n" + BROKEN_DATE}))
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (BROKEN_DATE, "blog/post.md:11: chart block: invalid YAML: '2021-13-01' is not a valid date"),
+        (  # computed in the worker process: its error comes back with the page and line
+            BROKEN_DATE.replace("from: 2021-13-01", "top: 3"),
+            "blog/post.md:9: chart block: unknown option(s) top; expected",
+        ),
+        ("# Post\n\nIn :stat[total_prs]{repo=nope} PRs.\n", "blog/post.md:7: stat 'total_prs': repo 'nope' is not in"),
+    ],
+)
+def test_a_strict_build_with_a_broken_block_names_page_and_line(tmp_path, text, message):
+    done = mkdocs_build(mkdocs_site(tmp_path, {"blog/post.md": "---\ntitle: x\n---\n\n" + text}))
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert "blog/post.md:11: chart block: invalid YAML: '2021-13-01' is not a valid date" in output
+    assert message in output
     assert "Traceback" not in output
 
 
@@ -674,3 +690,65 @@ def test_an_unknown_filter_name_of_a_private_dataset_lists_no_names(two_site):
         markdown.markdown(":stat[total_prs]{dataset=work repo=z}", extensions=[RetroblogExtension(settings=settings)])
     assert "repo 'z' is not in the dataset 'work' (it is private: its repositories are not listed)" in str(info.value)
     assert "'x'" not in str(info.value) and " x" not in str(info.value).split("listed")[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, condition: Callable[[str], bool], server: subprocess.Popen, timeout: float = 120) -> str:
+    """The page at ``url`` once ``condition`` holds for it (the server must stay up meanwhile)."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "mkdocs serve stopped"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                text = response.read().decode("utf-8")
+        except OSError:
+            text = ""
+        if text and condition(text):
+            return text
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {url}; last page: {text[-2000:]}")
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_shows_a_broken_block_then_the_chart_and_follows_the_data(tmp_path):
+    post = "# Post\n\nI merged :stat[total_prs] PRs.\n\n```chart\ntype: prs-per-year\nfrom: 2021-13-01\n```\n"
+    site = mkdocs_site(tmp_path, {"post.md": post})
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 - closed in finally
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/post/"
+    try:
+        broken = _wait_for(url, lambda page: "retroblog-error" in page, server)
+        assert "post.md:7: chart block: invalid YAML: &#x27;2021-13-01&#x27; is not a valid date" in broken
+        assert '<span class="retroblog-stat">18</span>' in broken  # the rest of the page is there
+        (site / "docs" / "post.md").write_text(post.replace("2021-13-01", "2021-03-01"))
+        fixed = _wait_for(url, lambda page: '<figure class="retroblog-chart"' in page, server)
+        assert "retroblog-error" not in fixed
+        with (site / "data" / "work.csv").open("a") as handle:
+            handle.write("2021-07-01T10:00:00Z,5,1,0,a\n")
+        _wait_for(url, lambda page: '<span class="retroblog-stat">19</span>' in page, server)
+        assert server.poll() is None
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert "post.md:7: chart block: invalid YAML" in output
+    assert "Traceback" not in output, output[-3000:]
