@@ -720,7 +720,7 @@ def test_mkdocs_serve_shows_a_broken_block_then_the_chart_and_follows_the_data(t
     post = "# Post\n\nI merged :stat[total_prs] PRs.\n\n```chart\ntype: prs-per-year\nfrom: 2021-13-01\n```\n"
     site = mkdocs_site(tmp_path, {"post.md": post})
     port = _free_port()
-    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115 - closed in finally
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")  # closed in finally
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=site,
