@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import html
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
+from retroblog.charts import CHARTS
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 
@@ -159,3 +167,136 @@ def test_same_inputs_build_byte_identical_html(tmp_path):
     # Warm (every block from the cache, no worker) and cold give the same bytes, search index included.
     assert _build(first, "site-warm").returncode == 0
     assert _differing(first / "site", first / "site-warm", (".html", ".svg", ".js", ".css", ".json", ".xml")) == []
+
+
+# -- every chart of the example post agrees with `retroblog stats` ------------------------------------
+
+POST = REPO / "docs" / "blog" / "posts" / "my-three-years-at-northwind.md"
+
+
+def _stats_json(filters: dict) -> dict:
+    """``retroblog stats example --json`` with a chart's filters, run as a user would."""
+    args = []
+    if "year" in filters:
+        args += ["--from", str(filters["year"]), "--to", str(filters["year"])]
+    for option in ("from", "to"):
+        if option in filters:
+            args += [f"--{option}", str(filters[option])]
+    for option in ("repo", "label"):
+        values = filters.get(option, [])
+        for value in [values] if isinstance(values, str) else values:
+            args += [f"--{option}", value]
+    done = subprocess.run(
+        [sys.executable, "-m", "retroblog", "stats", "example", "--json", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def _chart_blocks() -> list[dict]:
+    text = POST.read_text(encoding="utf-8")
+    return [yaml.safe_load(body) for body in re.findall(r"^```chart\n(.*?)^```$", text, re.S | re.M)]
+
+
+def _specs(site: Path) -> list[dict]:
+    post = next(site.rglob("my-three-years-at-northwind/index.html")).read_text(encoding="utf-8")
+    return [json.loads(html.unescape(s)) for s in re.findall(r'data-retroblog-spec="([^"]*)"', post)]
+
+
+def _month_of(year: int, name: str) -> str:
+    return f"{year}-{list(calendar.month_abbr).index(name):02d}"
+
+
+def _expected_rows(kind: str, options: dict, figures: dict) -> list[dict]:
+    """What each chart type must embed, from the stats JSON alone."""
+    months = figures["periods"]["month"]
+    if kind == "prs-per-year":
+        return [{"year": y, "prs": n} for y, n in figures["by_year"].items()]
+    if kind == "prs-per-month":
+        year = options.get("year")
+        return [
+            {"month": dt.date(year, int(k[5:]), 1).strftime("%b") if year else k, "prs": n}
+            for k, n in figures["by_month"].items()
+        ]
+    if kind == "prs-per-quarter":
+        return [{"quarter": k[5:] if options.get("year") else k, "prs": n} for k, n in figures["by_quarter"].items()]
+    if kind == "size-buckets":
+        return [{"bucket": k, "prs": n} for k, n in figures["size_buckets"].items()]
+    if kind == "inserts-deletes":
+        inserted = [{"month": m["period"], "kind": "Inserted", "lines": m["additions"]} for m in months]
+        return inserted + [{"month": m["period"], "kind": "Deleted", "lines": -m["deletions"]} for m in months]
+    if kind == "cumulative":
+        running = itertools.accumulate(m["prs"] for m in months)
+        return [{"month": m["period"], "prs": m["prs"], "total": t} for m, t in zip(months, running, strict=True)]
+    if kind == "prs-per-repo":
+        return [{"repo": r, "prs": n} for r, n in list(figures["by_repo"].items())[: options.get("top", 10)]]
+    if kind == "comments-per-pr":
+        assert figures["unknown"]["comments"] == figures["unknown"]["review_comments"] == 0
+        return [
+            {
+                "month": m["period"],
+                "per_pr": round((m["comments"] + m["review_comments"]) / m["prs"], 2),
+                "prs": m["prs"],
+            }
+            for m in months
+            if m["prs"]
+        ]
+    raise AssertionError(f"no expectation for chart type {kind!r}: add one")
+
+
+def _check_calendar(rows: list[dict], figures: dict) -> None:
+    """Days: their sums per ISO week and per weekday are the stats' weeks and weekdays."""
+    weeks: Counter[str] = Counter()
+    weekdays: Counter[str] = Counter()
+    for row in rows:
+        year, week, _ = dt.date.fromisoformat(row["week"]).isocalendar()
+        weeks[f"{year}-W{week:02d}"] += row["prs"]
+        weekdays[row["weekday"]] += row["prs"]
+    assert weeks == {k: n for k, n in figures["by_week"].items() if n}
+    assert weekdays == {k: n for k, n in figures["by_weekday"].items() if n}
+    assert len({(r["week"], r["weekday"]) for r in rows}) == len(rows)  # one row a day
+
+
+@pytest.mark.slow
+def test_every_chart_of_the_example_post_agrees_with_retroblog_stats(example_site, example_figures):
+    blocks, specs = _chart_blocks(), _specs(example_site)
+    assert len(specs) == len(blocks) and {b["type"] for b in blocks} >= set(CHARTS)  # every built-in chart
+    by_filters: dict[str, dict] = {}
+    for block, spec in zip(blocks, specs, strict=True):
+        filters = {k: v for k, v in block.items() if k in ("year", "from", "to", "repo", "label")}
+        key = json.dumps(filters, sort_keys=True)
+        if key not in by_filters:
+            by_filters[key] = _stats_json(filters) if filters else example_figures
+        figures = by_filters[key]
+        rows = spec["data"]["values"]
+        if block["type"] == "calendar":
+            _check_calendar(rows, figures)
+        else:
+            assert rows == _expected_rows(block["type"], block, figures), block
+
+
+@pytest.mark.slow
+def test_every_inline_number_of_the_example_post_is_the_stats_figure(example_site, example_figures):
+    text = POST.read_text(encoding="utf-8")
+    post = next(example_site.rglob("my-three-years-at-northwind/index.html")).read_text(encoding="utf-8")
+    article = post[post.index("<article") :]
+    shown = [html.unescape(v) for v in re.findall(r'<span class="retroblog-stat">([^<]*)</span>', article)]
+    keys = re.findall(r":stat\[([^\]]+)\](\{[^}]*\})?", text)
+    assert len(shown) == len(keys) > 10
+    for (key, options), value in zip(keys, shown, strict=True):
+        figures = example_figures
+        if options:
+            filters = dict(part.split("=", 1) for part in options.strip("{}").split() if part != "dataset=example")
+            figures = _stats_json(filters)
+        expected = figures
+        for part in key.split(".", 1):
+            expected = expected[part]
+        if isinstance(expected, dict):  # busiest month: its period and count
+            assert value.startswith(str(expected.get("period", expected.get("weeks")))), (key, value)
+        elif isinstance(expected, int):
+            assert value == f"{expected:,}", key
+        else:
+            assert value == str(expected), key
