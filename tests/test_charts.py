@@ -767,3 +767,131 @@ def test_mkdocs_serve_shows_a_broken_block_then_the_chart_and_follows_the_data(t
         log.close()
     assert "post.md:7: chart block: invalid YAML" in output
     assert "Traceback" not in output, output[-3000:]
+
+
+HOSTILE_CHARTS = """
+import altair as alt
+import polars as pl
+
+
+def per_repo(prs):
+    repos = prs.group_by("repo").agg(pl.len().alias("prs")).sort("repo")
+    return alt.Chart(repos).mark_bar().encode(x=alt.X("repo:N", title="Repository"), y="prs:Q")
+"""
+SVG_ELEMENTS = {"svg", "g", "path", "rect", "text", "line", "defs", "clippath", "circle", "tspan", "title", "style"}
+TABLE_ELEMENTS = {"table", "caption", "thead", "tbody", "tr", "th", "td"}
+URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "srcset"}
+
+
+class Audit(HTMLParser):
+    """Every element of a page that did not come from the site's own templates, and the page's text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self._script: list[str] | None = None
+        self._style: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        values = {k: v or "" for k, v in attrs}
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            plain = re.sub(r"[\x00-\x20]", "", value).lower()
+            if name in URL_ATTRIBUTES and plain.startswith(("javascript:", "vbscript:", "data:text/html")):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+        tags = [t for t, _ in self.stack]
+        if "foreignobject" in tags and tag not in TABLE_ELEMENTS:
+            self.problems.append(f"<{tag}> inside a foreignObject")
+        elif "svg" in tags and "foreignobject" not in tags and tag not in SVG_ELEMENTS | {"foreignobject"}:
+            self.problems.append(f"<{tag}> inside an SVG")
+        if tag == "foreignobject" and "retroblog-table" not in dict(self.stack).get("svg", {}).get("class", ""):
+            self.problems.append("a foreignObject outside the data table")
+        if tag == "script":
+            source = values.get("src", "")
+            if source and not re.match(r"^(/|(\.\./)*)assets/(javascripts|retroblog)/[\w.-]+\.js$", source):
+                self.problems.append(f"<script src={source!r}>")
+            self._script = [] if not source else None
+        if tag == "style" and "svg" in tags:
+            self._style = []
+        if tag not in ("path", "rect", "line", "circle", "meta", "link", "br", "img", "input", "hr", "stop"):
+            self.stack.append((tag, values))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.stack and self.stack[-1][0] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            body = "".join(self._script)
+            if any(mark in body for mark in ("alert(", "<b>", "onerror", "javascript:")):
+                self.problems.append(f"an inline script with data in it: {body[:200]!r}")
+            self._script = None
+        if tag == "style" and self._style is not None:
+            self.styles.append("".join(self._style))
+            self._style = None
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+        elif self._style is not None:
+            self._style.append(data)
+        else:
+            self.text.append(data)
+
+
+@pytest.mark.slow
+def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, samples):
+    blocks = "\n\n".join(f"```chart\ntype: {name}\n```" for name in sorted([*CHARTS, "career-timeline"]))
+    post = (
+        f"# Hostile\n\nMerged :stat[total_prs] PRs, :stat[by_repo.web] in web; busiest :stat[busiest_month].\n\n"
+        f"{blocks}\n\n```chart\naltair: charts:per_repo\n```\n\n```stats\ntitle: Figures\n```\n"
+    )
+    site = mkdocs_site(tmp_path, {"post.md": post}, csv="")
+    (site / "data" / "work.csv").unlink()
+    shutil.copy2(samples / "hostile" / "prs-hostile.json", site / "data" / "hostile.json")
+    shutil.copy2(REPO / "data" / "career.yml", site / "data" / "career.yml")
+    (site / "charts.py").write_text(HOSTILE_CHARTS)
+    done = mkdocs_build(site)
+    assert done.returncode == 0, done.stderr
+    pages = sorted((site / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        audit = Audit()
+        audit.feed(page.read_text(encoding="utf-8"))
+        assert audit.problems == [], page
+        assert all(style == PALETTE_CSS for style in audit.styles), page  # the SVGs' only style is ours
+    audit = Audit()
+    text = (site / "site" / "post" / "index.html").read_text(encoding="utf-8")
+    audit.feed(text)
+    assert text.count('<figure class="retroblog-chart"') == len(CHARTS) + 2
+    words = "".join(audit.text)
+    assert "<b>web</b>" in words  # the hostile repository name, as text: axis labels and data tables
+    assert "alert(5)" not in text  # titles and URLs never reach a page
+    specs = [json.loads(html.unescape(s)) for s in re.findall(r'data-retroblog-spec="([^"]*)"', text)]
+    assert any("<b>web</b>" in json.dumps(spec, ensure_ascii=False) for spec in specs)  # in an attribute, escaped
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>x</p><script>alert(1)</script>",
+        '<script src="https://evil.example/x.js"></script>',
+        "<img src=x onerror=alert(2)>",
+        '<a href=" javascript:alert(5)">x</a>',
+        "<svg><g><foreignObject><div>x</div></foreignObject></g></svg>",
+        '<svg class="retroblog-table"><foreignObject><table><tr><td><b>web</b></td></tr></table></foreignObject></svg>',
+        "<svg><g><b>web</b></g></svg>",
+    ],
+)
+def test_the_audit_finds_markup_that_came_from_data(page):
+    audit = Audit()
+    audit.feed(page)
+    assert audit.problems
