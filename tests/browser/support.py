@@ -1,4 +1,5 @@
-"""Browser-test plumbing: a static HTTP server, page recorders, the Chromium launcher."""
+"""Browser-test plumbing: a static HTTP server, page recorders, the Chromium launcher, and what a test does
+with the charts of a page: wait for them, check them, hover them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 ASSETS = REPO / "retroblog" / "assets"
@@ -101,3 +104,133 @@ def install_assets(root: Path) -> Path:
 
 def launch(p: Any) -> Any:
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# -- Charts on a page ----------------------------------------------------------------------------------
+
+CHART = ".retroblog-chart"
+INTERACTIVE_ATTR = 'data-retroblog-interactive="true"'
+INTERACTIVE = f".retroblog-chart[{INTERACTIVE_ATTR}]"
+STATIC_ONLY = '.retroblog-chart[data-retroblog-interactive="false"]'
+READY = '.retroblog-chart[data-retroblog-ready="true"]'
+TOOLTIP = "#vg-tooltip-element.visible"
+STATIC_MARKS = ".retroblog-static svg g.role-mark:not(.mark-text) path"
+"""The drawn marks of a build-time SVG (bars, points, lines, arcs), not its text."""
+
+# Points to hover in a figure's interactive view: for each element that Vega bound to a scene item with
+# a tooltip (its SVG renderer sets el.__data__), a point where that element is under the mouse (and still
+# is a pixel away in every direction, so no rounding lands beside it), and the values its tooltip shows.
+# Text marks last; with ``every`` false, only the first few.
+TOOLTIP_TARGETS = """
+([figure, every]) => {
+  figure.scrollIntoView({block: 'center', behavior: 'instant'});
+  const marks = [...figure.querySelectorAll('.retroblog-view svg.marks .role-mark *')]
+    .filter(el => el.__data__ && el.__data__.tooltip != null);
+  marks.sort((a, b) => (a.__data__.mark.marktype === 'text') - (b.__data__.mark.marktype === 'text'));
+  const under = (el, x, y) => [[0, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]]
+    .every(([dx, dy]) => document.elementFromPoint(x + dx, y + dy) === el);
+  const found = [];
+  for (const el of marks) {
+    const box = el.getBoundingClientRect();
+    const points = [[box.x + box.width / 2, box.y + box.height / 2]];
+    if (el.getTotalLength) {
+      const length = el.getTotalLength(), ctm = el.getScreenCTM();
+      for (const f of [0.5, 0.25, 0.75, 0.05, 0.95]) {
+        const q = el.getPointAtLength(length * f).matrixTransform(ctm);
+        points.push([q.x, q.y]);
+      }
+    }
+    const hit = points.find(([x, y]) => under(el, x, y));
+    if (!hit) continue;
+    found.push({x: hit[0], y: hit[1], values: Object.values(el.__data__.tooltip).map(String)});
+    if (!every && found.length === 3) break;
+  }
+  return found;
+}
+"""
+
+
+def wait_for_charts(page: Any) -> int:
+    """Wait until every interactive chart of the page is rendered; return how many there are.
+
+    (After an instant navigation the URL changes before the content is swapped.)"""
+    page.wait_for_selector(CHART, state="attached", timeout=30_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('{READY}').length === document.querySelectorAll('{INTERACTIVE}').length",
+        timeout=30_000,
+    )
+    return int(page.locator(INTERACTIVE).count())
+
+
+def assert_all_working(page: Any, count: int) -> None:
+    """``count`` interactive views, each drawn with marks and shown in place of its static SVG."""
+    state = page.evaluate(
+        f"""(() => {{
+          const figures = [...document.querySelectorAll('{INTERACTIVE}')];
+          return {{
+            views: window.__retroblog.views.size,
+            withMarks: figures.filter(f => f.querySelector('.retroblog-view svg.marks .role-mark')).length,
+            staticShown: figures.filter(f => f.querySelector('.retroblog-static').offsetParent !== null).length,
+            viewsShown: figures.filter(f => f.querySelector('.retroblog-view').offsetParent !== null).length,
+          }};
+        }})()"""
+    )
+    assert state == {"views": count, "withMarks": count, "staticShown": 0, "viewsShown": count}
+
+
+def hide_tooltip(page: Any) -> None:
+    page.mouse.move(1, 1)
+    page.locator(TOOLTIP).wait_for(state="hidden", timeout=5_000)
+
+
+def tooltip_targets(figure: Any, *, every: bool = False) -> list[dict[str, Any]]:
+    """Points of ``figure``'s interactive view whose hover shows a tooltip, and the values it shows."""
+    return list(figure.evaluate(f"(figure) => ({TOOLTIP_TARGETS})([figure, {str(every).lower()}])"))
+
+
+def hover(page: Any, target: dict[str, Any]) -> str:
+    """Hover ``target`` and return the tooltip's text, checked to show the target's values."""
+    hide_tooltip(page)
+    page.mouse.move(target["x"], target["y"])
+    tooltip = page.locator(TOOLTIP)
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = str(tooltip.inner_text())
+    missing = [value for value in target["values"] if value not in text]
+    assert not missing, f"the tooltip {text!r} does not show {missing}"
+    return text
+
+
+def hover_any(page: Any, figure: Any, where: str) -> str:
+    """Hover the marks of ``figure`` until one shows its tooltip; return the tooltip's text."""
+    name = f"{where}: chart {figure.get_attribute('id')}"
+    targets = tooltip_targets(figure)
+    assert targets, f"{name} has no mark with a tooltip to hover"
+    for target in targets:
+        try:
+            return hover(page, target)
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"{name}: no tooltip on hovering {len(targets)} of its marks")
+
+
+def check_charts(page: Any, where: str) -> tuple[int, int]:
+    """Every chart of the page works: each interactive one rendered, with a tooltip on hover; each
+    static-only one (``interactive: false``) keeps its SVG and shows no tooltip. Returns both counts."""
+    count = wait_for_charts(page)
+    assert_all_working(page, count)
+    for index in range(count):
+        figure = page.locator(INTERACTIVE).nth(index)
+        assert hover_any(page, figure, where).strip(), f"{where}: chart {figure.get_attribute('id')}: empty tooltip"
+    static_only = page.locator(STATIC_ONLY)
+    for index in range(static_only.count()):
+        figure = static_only.nth(index)
+        assert figure.locator(".retroblog-view").count() == 0 and figure.get_attribute("data-retroblog-ready") is None
+        mark = figure.locator(STATIC_MARKS).first
+        mark.scroll_into_view_if_needed()
+        hide_tooltip(page)
+        mark.hover()
+        page.wait_for_timeout(300)
+        assert page.locator(TOOLTIP).count() == 0, f"{where}: a tooltip on a static-only chart"
+        assert figure.locator(".retroblog-static svg").is_visible()
+    hide_tooltip(page)
+    return count, static_only.count()
