@@ -16,7 +16,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 ASSETS = REPO / "retroblog" / "assets"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "tests" / "_artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
