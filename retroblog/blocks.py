@@ -31,7 +31,7 @@ from retroblog.render import SvgCache, spec_json
 from retroblog.settings import Settings
 from retroblog.syntax import BlockError, Job, parse_inline_options, parse_options, scan
 
-__all__ = ["BlockError", "Blocks", "Job", "Pending", "parse_inline_options"]
+__all__ = ["BlockError", "Blocks", "Job", "Pending", "Ready", "parse_inline_options"]
 
 if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block that needs them
     from retroblog.career import Career
@@ -98,6 +98,18 @@ class Pending:
         if text is None:  # the worker failed in an unexpected way: compute here, with a real traceback
             text = self.blocks._computed(self.key, "chart", {}, None)
         return text.replace(CHART_ID, self.chart_id)
+
+
+class Ready(Pending):
+    """A chart already made, held back like a ``Pending`` one until the page is written."""
+
+    def __init__(self, text: str, interactive: bool) -> None:
+        self.text, self.interactive = text, interactive
+        self.future: Future[Any] = Future()
+        self.future.set_result(("ok", text))
+
+    def html(self) -> str:
+        return self.text
 
 
 @dataclass

@@ -20,7 +20,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.blocks import Blocks, Pending, chart_id
+from retroblog.blocks import Blocks, Pending, Ready, chart_id
 from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
 from retroblog.render import SvgCache, error_box
@@ -72,6 +72,9 @@ class RetroblogExtension(Extension):
         self.page_date: dt.date | None = None
         """The date of the post being converted (the MkDocs plugin sets it): a ``career`` note's default."""
         self.charts_on_page = 0
+        self.hold_charts = False
+        """Make every chart a placeholder that ``resolve`` fills once the page is rendered (the MkDocs
+        plugin: the search index and the blog's read time then parse no chart SVG)."""
         self.pending: dict[str, tuple[Pending, str, int]] = {}
         """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
         self.origins: dict[tuple[str, str], tuple[str, int]] = {}
@@ -219,6 +222,8 @@ class RetroblogPreprocessor(Preprocessor):
             self.ext.charts_on_page += 1
             the_id = chart_id(options, self.ext.page, self.ext.charts_on_page, self.document)
             result = blocks.chart_html(options, the_id)
+            if self.ext.hold_charts and not isinstance(result, Pending):
+                result = Ready(result, options.get("interactive", True) is not False)
             return self.ext.defer(result, page, line) if isinstance(result, Pending) else result
         except BlockError as exc:
             return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page)

@@ -125,6 +125,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             error_class=PluginError,
             on_error="show" if self.is_serve else "raise",
         )
+        self.extension.hold_charts = True  # on_post_page puts every chart in its page
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(f"{ASSETS}/retroblog.css")
         return config
@@ -226,8 +227,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.extension is None:
             return None
-        # Charts computed in the worker take their place now (the search index and read time saw
-        # placeholders that, like the charts, hold no text); blog index pages get the script too.
+        # Charts take their place now: the search index and the read time saw placeholders that, like
+        # the charts, hold no text, but cost nothing to parse; blog index pages get the script too.
         # A chart still being computed stays a placeholder in the written page, which on_post_build
         # completes: the build goes on meanwhile instead of waiting page by page.
         output = self.extension.resolve(output, wait=False)

@@ -99,3 +99,39 @@ def test_charts_start_computing_at_on_config_and_a_warm_build_starts_no_worker(s
     done = build(site)
     assert done.returncode == 0, done.stderr
     assert _after_on_config(site)["jobs"] == 0 and _after_on_config(site)["worker"] is False
+
+
+def test_held_charts_are_placeholders_until_resolved(site):
+    settings = Settings.from_options({}, site)
+    ext = RetroblogExtension(blocks=Blocks(settings, SvgCache()), settings=settings)
+    ext.hold_charts = True
+    text = f"Before\n\n{CHART}\n```chart\ntype: size-buckets\ninteractive: false\n```\n"
+    held = markdown.markdown(text, extensions=[ext])
+    assert "<svg" not in held and "<figure" not in held
+    assert 'data-retroblog-interactive="true"' in held and 'data-retroblog-interactive="false"' in held
+    assert ext.resolve(held, wait=False) == markdown.markdown(text, extensions=[RetroblogExtension(root=str(site))])
+
+
+HOOK = """
+from pathlib import Path
+SEEN = Path(__file__).with_name("seen.txt")
+def on_page_context(context, page, config, nav):
+    with SEEN.open("a") as out:
+        out.write(page.content + "\\n")
+"""
+
+
+@pytest.mark.slow
+def test_search_and_read_time_see_no_chart_svg_but_the_written_page_has_the_chart(site):
+    write_blog(site, {"post.md": POST})
+    (site / "hook.py").write_text(HOOK)
+    with (site / "mkdocs.yml").open("a") as config:
+        config.write("hooks: [hook.py]\n")
+    for _ in range(2):  # cold (the worker's chart), then warm (the cached chart)
+        (site / "seen.txt").unlink(missing_ok=True)
+        done = build(site)
+        assert done.returncode == 0, done.stderr
+        seen = (site / "seen.txt").read_text()  # page.content as the search plugin reads it
+        assert "retroblog-pending" in seen and "<svg" not in seen
+        written = (site / "site" / "blog" / "2022" / "01" / "01" / "a-post" / "index.html").read_text()
+        assert written.count('<figure class="retroblog-chart"') == 1 and "retroblog-pending" not in written
