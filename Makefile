@@ -62,8 +62,13 @@ example-posts: $(VENV)/.synced
 	$(BIN)/retroblog import examples/imports/jekyll examples/imports/hashnode examples/imports/medium \
 		--to docs/blog/posts --author jdoe --force
 
-deploy: build
-	$(BIN)/mkdocs gh-deploy --force --no-history
+# Publish to GitHub Pages, built --strict for the published address (canonical links, sitemap, feeds):
+# SITE_URL if set, else the Pages address of the git remote $(REMOTE) (retroblog pages-url).
+REMOTE ?= origin
+deploy: $(VENV)/.synced
+	SITE_URL="$$($(BIN)/retroblog pages-url $(REMOTE))" && export SITE_URL && \
+	echo "Publishing to $$SITE_URL" && \
+	$(BIN)/mkdocs gh-deploy --strict --force --no-history --remote-name $(REMOTE)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -18,16 +18,19 @@ import json
 import random
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import yaml
 
-from retroblog import __version__
+from retroblog import __version__, publish
 from retroblog.errors import RetroblogError
 from retroblog.fsutil import atomic_write
 
@@ -174,8 +177,10 @@ def render(
     title: str = DEFAULT_TITLE,
     author: str = DEFAULT_AUTHOR,
     python: str | None = None,
+    requirement: Requirement | None = None,
 ) -> list[SiteFile]:
-    """Every file of a new site, in path order. ``python`` is the interpreter that ``make`` should use."""
+    """Every file of a new site, in path order. ``python`` is the interpreter that ``make`` should use;
+    ``requirement`` is requirements.txt's line for retroblog (``retroblog_requirement()`` if not given)."""
     title = one_line(title, "--title")
     author = one_line(author, "--author")
     values = {"site_name": title, "title": title, "author": author}
@@ -189,7 +194,7 @@ def render(
         raise AssertionError("mkdocs.yml: site_name did not survive the round trip")
     out[PurePosixPath("docs/blog/.authors.yml")] = authors_file(author).encode("utf-8")
     out[PurePosixPath(DATASET)] = sample_dataset().encode("utf-8")
-    out[PurePosixPath("requirements.txt")] = requirements().encode("utf-8")
+    out[PurePosixPath("requirements.txt")] = requirements(requirement).encode("utf-8")
     makefile_local = local_mk(python)
     if makefile_local is not None:
         out[PurePosixPath("local.mk")] = makefile_local.encode("utf-8")
@@ -217,50 +222,122 @@ def local_mk(python: str | None) -> str | None:
         return None
     return (
         "# The Python that ran `retroblog new` (it has retroblog and MkDocs). Not committed: it names a\n"
-        "# path on this machine. The Makefile falls back to .venv/ (make install), then python3.\n"
+        "# path on this machine. Without it (or with .venv/) the Makefile uses .venv/, made from requirements.txt.\n"
         f"RETROBLOG_PYTHON := {python}\n"
     )
 
 
-def requirements() -> str:
-    """``requirements.txt``: retroblog at this version and its dependencies at the installed versions."""
-    lines = [
-        "# What the site needs: retroblog (it brings MkDocs and Material for MkDocs), at the version that",
-        "# created the site, and its dependencies at the versions installed then, so that GitHub Actions builds",
-        "# what you previewed. Install retroblog from elsewhere (a wheel, a Git URL) by replacing its line.",
-        _retroblog_requirement(),
-    ]
+PYPI_RELEASE = "https://pypi.org/pypi/retroblog/{version}/json"
+"""PyPI's JSON API for one release: 200 if it exists, 404 if not."""
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """requirements.txt's line for retroblog, and why another machine may not install it so, if it may not."""
+
+    line: str
+    problem: str | None = None
+    """What stands in the way (``retroblog new`` prints it, requirements.txt keeps it above the line)."""
+    fix: str | None = None
+    """What to do about it."""
+
+    @property
+    def warning(self) -> str | None:
+        return None if self.problem is None else " ".join(filter(None, (self.problem + ".", self.fix)))
+
+
+def on_pypi(version: str) -> bool | None:
+    """Whether PyPI has retroblog ``version``; None if PyPI cannot be asked (offline, an error)."""
+    import urllib.error
+    import urllib.request
+
     try:
-        declared = importlib.metadata.requires("retroblog") or []
-    except importlib.metadata.PackageNotFoundError:
-        declared = []
-    for requirement in declared:
-        if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
-            continue
-        name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
-        try:
-            lines.append(f"{name}=={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            lines.append(requirement)
-    return "\n".join(lines) + "\n"
+        with urllib.request.urlopen(PYPI_RELEASE.format(version=version), timeout=5) as response:
+            return bool(response.status == 200)
+    except urllib.error.HTTPError as error:
+        return False if error.code == 404 else None
+    except (OSError, ValueError):
+        return None
 
 
-def _retroblog_requirement() -> str:
-    """``retroblog @ URL`` when this retroblog was installed from a Git repository or a remote archive
-    (PEP 610's direct_url.json), which a CI machine can install too; else ``retroblog==VERSION``."""
+def _direct_url() -> dict[str, Any]:
+    """PEP 610's direct_url.json of the installed retroblog: where it was installed from, if not an index."""
     try:
         text = importlib.metadata.distribution("retroblog").read_text("direct_url.json")
         origin = json.loads(text) if text else {}
     except (importlib.metadata.PackageNotFoundError, ValueError):
         origin = {}
+    return origin if isinstance(origin, dict) else {}
+
+
+def retroblog_requirement() -> Requirement:
+    """How a new site installs this retroblog on another machine (GitHub Actions, a fresh clone).
+
+    A Git install (PEP 610's direct_url.json) gives ``retroblog @ git+URL@COMMIT``, a remote archive its
+    URL; a local folder (an editable install of a checkout) gives its git remote's public address at the
+    checkout's commit. Otherwise the version is pinned if PyPI has it, and the warning says what to write
+    when it does not.
+    """
+    origin = _direct_url()
     url = str(origin.get("url", ""))
     vcs = origin.get("vcs_info")
     if url.startswith(("https://", "http://")) and isinstance(vcs, dict) and vcs.get("vcs") == "git":
         commit = vcs.get("commit_id")
-        return f"retroblog @ git+{url}@{commit}" if commit else f"retroblog @ git+{url}"
-    if url.startswith(("https://", "http://")) and not vcs:
-        return f"retroblog @ {url}"
-    return f"retroblog=={__version__}"
+        return Requirement(f"retroblog @ git+{url}@{commit}" if commit else f"retroblog @ git+{url}")
+    if url.startswith(("https://", "http://")) and not vcs and "dir_info" not in origin:
+        return Requirement(f"retroblog @ {url}")
+    source = Path(url2pathname(urlsplit(url).path)) if url.startswith("file://") else None
+    found = publish.checkout(source) if source is not None else None
+    if found is not None:
+        line = f"retroblog @ git+{found.url}@{found.commit}"
+        problems = []
+        if not found.pushed:
+            problems.append(f"commit {found.commit[:12]} is on no branch of {found.url} yet")
+        if found.dirty:
+            problems.append(f"{source} has changes that commit {found.commit[:12]} does not have")
+        if not problems:
+            return Requirement(line)
+        return Requirement(line, "; ".join(problems), "Push (and commit) them before GitHub Actions builds the site.")
+    pin = f"retroblog=={__version__}"
+    available = on_pypi(__version__)
+    if available:
+        return Requirement(pin)
+    where = f"from {source}, which has no git remote with a public address" if source else "from a package index"
+    return Requirement(
+        pin,
+        f"retroblog {__version__} {'is not on PyPI' if available is False else 'could not be looked up on PyPI'}"
+        f" and was installed {where}, so another machine (GitHub Actions, a fresh clone) cannot install it",
+        f"Replace the line '{pin}' in requirements.txt with where retroblog can be installed from, such as "
+        "'retroblog @ git+https://github.com/OWNER/retroblog@COMMIT' or the URL of a wheel.",
+    )
+
+
+def requirements(requirement: Requirement | None = None) -> str:
+    """``requirements.txt``: retroblog (``retroblog_requirement()`` unless given) and its dependencies at
+    the installed versions."""
+    requirement = requirement or retroblog_requirement()
+    lines = [
+        "# What the site needs: retroblog (it brings MkDocs and Material for MkDocs), from where the one that",
+        "# created the site came, and its dependencies at the versions installed then, so that GitHub Actions",
+        "# and `make` on another machine build what you previewed.",
+    ]
+    if requirement.warning:
+        note = f"NOTE: {requirement.warning}"
+        lines += textwrap.wrap(note, 100, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    lines.append(requirement.line)
+    try:
+        declared = importlib.metadata.requires("retroblog") or []
+    except importlib.metadata.PackageNotFoundError:
+        declared = []
+    for name in declared:
+        if ";" in name and "extra" in name.split(";", 1)[1]:
+            continue
+        name = re.split(r"[\s<>=!~;\[(]", name, maxsplit=1)[0]
+        try:
+            lines.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            lines.append(name)
+    return "\n".join(lines) + "\n"
 
 
 # -- The sample dataset --------------------------------------------------------------------------------

@@ -28,14 +28,17 @@ from retroblog.dataset import load_dataset
 from retroblog.scaffold import (
     DATASET,
     POST,
+    Requirement,
     html_text,
     markdown_text,
     one_line,
     read_config,
     render,
+    requirements,
     sample_dataset,
     sample_rows,
 )
+from retroblog.scaffold import on_pypi as real_on_pypi
 from retroblog.stats import compute
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
@@ -230,8 +233,9 @@ def test_escaped_markdown_renders_as_the_same_text(text):
 # -- Requirements and workflows ------------------------------------------------------------------------
 
 
-def test_requirements_pin_retroblog_and_the_installed_dependencies(tmp_path):
-    text = next(f.content for f in render() if str(f.path) == "requirements.txt").decode("utf-8")
+def test_requirements_pin_retroblog_and_the_installed_dependencies():
+    text = requirements(Requirement(f"retroblog=={__version__}"))
+    assert "NOTE" not in text
     pins = dict(line.split("==") for line in text.splitlines() if line and not line.startswith("#"))
     assert pins.pop("retroblog") == __version__
     declared = {
@@ -277,7 +281,10 @@ def test_repo_workflow_installs_through_the_makefile_and_publishes_to_pages():
     assert "pip install" in plan and "uv sync --frozen" in plan
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^build: .*\n\t\$\(BIN\)/mkdocs build --strict$", makefile, re.M)
-    assert re.search(r"^deploy: build\n\t\$\(BIN\)/mkdocs gh-deploy --force", makefile, re.M)
+    deploy = subprocess.run(
+        ["make", "-n", "-o", ".venv/.synced", "deploy"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "retroblog pages-url origin" in deploy and "mkdocs gh-deploy --strict" in deploy
 
 
 def test_scaffold_workflow_installs_the_requirements_and_builds_strict(tmp_path):
@@ -389,63 +396,181 @@ def test_hostile_title_and_author_stay_text_in_the_built_site(built):
     assert "&lt;script&gt;alert(2)&lt;/script&gt; O'Brien" in home  # the author, escaped once, shown as text
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("make") and shutil.which("git")), reason="needs make and git")
-def test_make_deploy_pushes_the_built_site_to_gh_pages(tmp_path):
-    site, remote = tmp_path / "site-src", tmp_path / "pages.git"
-    assert new(site).exit_code == 0
-    env = {
-        **_env(),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-
-    def git(*args: str, cwd: Path = site) -> str:
-        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
-
-    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
-    git("init", "-q", "-b", "main")
-    git("add", ".")
-    git("commit", "-q", "-m", "A new site")
-    git("remote", "add", "pages", str(remote))
-    deploy = subprocess.run(["make", "deploy", "REMOTE=pages"], cwd=site, env=env, capture_output=True, text=True)
-    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
-    published = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
-    assert "index.html" in published and ".nojekyll" in published
-    assert any(p.endswith("two-years-in-pull-requests/index.html") for p in published)
-    assert git("status", "--porcelain") == ""  # site/, .cache/ and local.mk are ignored
+# -- Where requirements.txt installs retroblog from ---------------------------------------------------
 
 
 class _Installed:
     requires: list[str] | None = None  # what importlib.metadata.requires() reads
 
-    def __init__(self, direct_url: str | None) -> None:
-        self.direct_url = direct_url
+    def __init__(self, direct_url: dict[str, Any] | None) -> None:
+        self.direct_url = None if direct_url is None else json.dumps(direct_url)
 
     def read_text(self, name: str) -> str | None:
         return self.direct_url if name == "direct_url.json" else None
 
 
+@pytest.fixture
+def installed(monkeypatch):
+    """``installed(direct_url, on_pypi=...)``: retroblog as if installed so (PEP 610), PyPI as if it said."""
+    from retroblog import scaffold
+
+    def install(direct_url: dict[str, Any] | None, on_pypi: bool | None = False) -> Requirement:
+        monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: _Installed(direct_url))
+        monkeypatch.setattr(scaffold, "on_pypi", lambda version: on_pypi)
+        return scaffold.retroblog_requirement()
+
+    return install
+
+
+def _git(folder: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_ALLOW_PROTOCOL": "file"}
+    done = subprocess.run(["git", "-C", str(folder), *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    """A git checkout of "retroblog" with one commit, which an editable install would point at."""
+    folder = tmp_path / "retroblog-src"
+    folder.mkdir()
+    _git(folder, "init", "-q", "-b", "main")
+    (folder / "pyproject.toml").write_text("[project]\nname = 'retroblog'\n", encoding="utf-8")
+    _git(folder, "add", ".")
+    _git(folder, "commit", "-q", "-m", "retroblog")
+    return folder
+
+
+def _editable(folder: Path) -> dict[str, Any]:
+    return {"url": folder.as_uri(), "dir_info": {"editable": True}}
+
+
 @pytest.mark.parametrize(
     ("direct_url", "expected"),
     [
-        (None, f"retroblog=={__version__}"),
-        (json.dumps({"url": "file:///home/me/retroblog", "dir_info": {"editable": True}}), f"retroblog=={__version__}"),
         (
-            json.dumps({"url": "https://github.com/me/retroblog", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}),
+            {"url": "https://github.com/me/retroblog", "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
             "retroblog @ git+https://github.com/me/retroblog@abc123",
         ),
         (
-            json.dumps({"url": "https://example.org/retroblog-0.1.0-py3-none-any.whl", "archive_info": {}}),
+            {"url": "https://example.org/retroblog-0.1.0-py3-none-any.whl", "archive_info": {}},
             "retroblog @ https://example.org/retroblog-0.1.0-py3-none-any.whl",
         ),
     ],
 )
-def test_requirements_install_retroblog_from_where_it_came(monkeypatch, direct_url, expected):
-    """A CI machine can install a Git or URL install again; a local or PyPI one is pinned by version."""
+def test_a_git_or_url_install_is_installed_again_from_there(installed, direct_url, expected):
+    requirement = installed(direct_url)
+    assert (requirement.line, requirement.warning) == (expected, None)
+    assert expected in requirements(requirement).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("remote", "public"),
+    [
+        ("git@github.com:jane/retroblog.git", "https://github.com/jane/retroblog.git"),
+        ("https://jane:s3cret-token@github.com/jane/retroblog.git", "https://github.com/jane/retroblog.git"),
+        ("ssh://git@gitlab.example.org:2222/tools/retroblog", "https://gitlab.example.org/tools/retroblog"),
+    ],
+)
+def test_an_editable_checkout_is_installed_from_its_remote_at_its_commit(installed, source, remote, public):
+    _git(source, "remote", "add", "origin", remote)
+    commit = _git(source, "rev-parse", "HEAD")
+    _git(source, "update-ref", "refs/remotes/origin/main", commit)  # as if pushed and fetched
+    requirement = installed(_editable(source))
+    assert requirement == Requirement(f"retroblog @ git+{public}@{commit}")
+    assert "s3cret" not in requirements(requirement)
+
+
+def test_an_unpushed_or_changed_checkout_is_written_with_a_warning(installed, source):
+    _git(source, "remote", "add", "origin", "https://github.com/jane/retroblog.git")
+    commit = _git(source, "rev-parse", "HEAD")
+    requirement = installed(_editable(source))
+    assert requirement.line == f"retroblog @ git+https://github.com/jane/retroblog.git@{commit}"
+    assert requirement.warning and f"commit {commit[:12]} is on no branch of" in requirement.warning
+    (source / "pyproject.toml").write_text("changed\n", encoding="utf-8")
+    _git(source, "update-ref", "refs/remotes/origin/main", commit)
+    warning = installed(_editable(source)).warning
+    assert warning and "has changes that commit" in warning and "no branch" not in warning
+
+
+@pytest.mark.parametrize("remote", [None, "/srv/git/retroblog.git"])
+def test_a_checkout_without_a_public_remote_is_pinned_only_if_pypi_has_it(installed, source, remote):
+    if remote:
+        _git(source, "remote", "add", "origin", remote)
+    assert installed(_editable(source), on_pypi=True) == Requirement(f"retroblog=={__version__}")
+    missing = installed(_editable(source), on_pypi=False)
+    assert missing.line == f"retroblog=={__version__}"
+    assert missing.warning and f"retroblog {__version__} is not on PyPI" in missing.warning
+    assert str(source) in missing.warning and "Replace the line" in missing.warning
+    offline = installed(None, on_pypi=None)
+    assert offline.warning and "could not be looked up on PyPI" in offline.warning
+    assert installed(None, on_pypi=True) == Requirement(f"retroblog=={__version__}")  # an index install
+
+
+def test_new_prints_the_warning_and_notes_it_in_requirements(installed, source, tmp_path):
+    requirement = installed(_editable(source), on_pypi=False)
+    result = new(tmp_path / "site")
+    assert result.exit_code == 0
+    assert f"Warning: requirements.txt: {requirement.warning}" in result.output
+    text = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
+    notes = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    assert " ".join(notes).endswith("NOTE: " + requirement.warning)
+    assert f"retroblog=={__version__}" in text.splitlines()
+    installed({"url": "https://github.com/me/retroblog", "vcs_info": {"vcs": "git", "commit_id": "abc"}})
+    quiet = new(tmp_path / "other")
+    assert quiet.exit_code == 0 and "Warning" not in quiet.output
+
+
+def test_on_pypi_asks_pypi_for_the_release(monkeypatch):
+    """Against a local stand-in for PyPI's JSON API: 200, 404, and no answer."""
+    import http.server
+    import threading
+
     from retroblog import scaffold
 
-    monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: _Installed(direct_url))
-    assert expected in scaffold.requirements().splitlines()
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/pypi/retroblog/1.0/json" else 404)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        monkeypatch.setattr(scaffold, "PYPI_RELEASE", base + "/pypi/retroblog/{version}/json")
+        assert real_on_pypi("1.0") is True
+        assert real_on_pypi("0.1.0") is False
+    finally:
+        server.shutdown()
+        server.server_close()
+    monkeypatch.setattr(scaffold, "PYPI_RELEASE", base + "/pypi/retroblog/{version}/json")  # nobody listens
+    assert real_on_pypi("1.0") is None
+
+
+# -- The scaffold's Makefile ---------------------------------------------------------------------------
+
+
+def _make_plan(site: Path, target: str) -> str:
+    """What ``make TARGET`` would run in ``site`` (make -n: print, run nothing)."""
+    env = {k: v for k, v in _env().items() if k not in ("PYTHON", "MAKEFLAGS", "MFLAGS")}
+    return subprocess.run(["make", "-n", target], cwd=site, env=env, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+def test_make_creates_the_venv_from_requirements_on_a_fresh_clone(tmp_path):
+    site = tmp_path / "site"
+    assert new(site).exit_code == 0
+    local = site / "local.mk"
+    assert local.is_file()
+    for target in ("serve", "build", "deploy"):  # this machine: the Python that ran retroblog new
+        plan = _make_plan(site, target)
+        assert "-m venv" not in plan and "pip install" not in plan, plan
+        assert f"{sys.executable} -m mkdocs" in plan
+    local.unlink()  # a fresh clone: local.mk is not committed
+    for target in ("serve", "build", "deploy"):
+        plan = _make_plan(site, target).splitlines()
+        assert plan[:2] == ["python3 -m venv .venv", ".venv/bin/python -m pip install -r requirements.txt"], plan
+        assert ".venv/bin/python -m mkdocs" in "\n".join(plan[2:]), plan

@@ -25,6 +25,7 @@ def _register() -> None:
     main.add_command(__import__("retroblog.cli.collect", fromlist=["collect"]).collect)
     main.add_command(__import__("retroblog.cli.posts", fromlist=["import_posts"]).import_posts)
     main.add_command(__import__("retroblog.cli.new", fromlist=["new"]).new)
+    main.add_command(__import__("retroblog.cli.new", fromlist=["pages_url"]).pages_url)
 
 
 _register()

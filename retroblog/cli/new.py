@@ -1,15 +1,28 @@
-"""``retroblog new``: scaffold a site (the logic is ``retroblog.scaffold``)."""
+"""``retroblog new``: scaffold a site (the logic is ``retroblog.scaffold``); ``retroblog pages-url``: the
+address ``make deploy`` publishes it at (``retroblog.publish``)."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
 
 import click
 
+from retroblog import publish
 from retroblog.cli._common import user_errors
-from retroblog.scaffold import DATASET, DEFAULT_AUTHOR, DEFAULT_TITLE, POST, PlannedFile, plan, render, write
+from retroblog.scaffold import (
+    DATASET,
+    DEFAULT_AUTHOR,
+    DEFAULT_TITLE,
+    POST,
+    PlannedFile,
+    plan,
+    render,
+    retroblog_requirement,
+    write,
+)
 
 _VERBS = {
     False: {"create": "created", "replace": "replaced", "unchanged": "unchanged"},
@@ -48,7 +61,9 @@ def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) ->
     an existing DIR that is not empty is left alone unless --force is given.
     """
     with user_errors():
-        site = plan(directory, render(title=title, author=author, python=sys.executable), force=force)
+        requirement = retroblog_requirement()
+        files = render(title=title, author=author, python=sys.executable, requirement=requirement)
+        site = plan(directory, files, force=force)
 
         def report(planned: PlannedFile) -> None:
             click.echo(f"  {_VERBS[dry_run][planned.action]:<13} {planned.file.path}")
@@ -68,3 +83,21 @@ def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) ->
     if not site.python_recorded:
         click.echo("                     # in a shell where the Python with retroblog is python3 (or: PYTHON=...)")
     click.echo(f"\nThen replace {DATASET} with your pull requests (retroblog collect --help) and edit {POST}.")
+    if requirement.warning:
+        click.echo(f"\nWarning: requirements.txt: {requirement.warning}", err=True)
+
+
+@click.command("pages-url")
+@click.argument("remote", default="origin")
+def pages_url(remote: str) -> None:
+    """Print the address GitHub Pages publishes this site at, for `make deploy` (the site_url of the
+    build it pushes).
+
+    The address comes from the git remote REMOTE (default: origin) of the current folder: a repository
+    github.com/OWNER/REPO is published at https://OWNER.github.io/REPO/ (OWNER/OWNER.github.io at
+    https://OWNER.github.io/), or at the domain in docs/CNAME. SITE_URL, when set, is printed instead.
+    Another host fails with a message asking for SITE_URL.
+    """
+    given = os.environ.get("SITE_URL", "").strip()
+    with user_errors():
+        click.echo(given or publish.remote_pages_url(Path.cwd(), remote))
