@@ -102,6 +102,14 @@ def test_every_hostile_name_shows_as_text(hovered: Any) -> None:
     for name, prs in REPOS.items():
         assert f"{name}: {prs}" in caption, name
         assert name in table, name
+    # Axis labels: whole in the build-time SVG; in the interactive view Vega may cut a long one short (…).
+    static_labels = repos.locator(".retroblog-static .role-axis-label text").all_text_contents()
+    view_labels = repos.locator(".retroblog-view .role-axis-label text").all_text_contents()
+    for name in REPOS:
+        assert name in static_labels, name
+        assert name in view_labels or any(
+            label.endswith("…") and name.startswith(label[:-1]) for label in view_labels
+        ), name
     assert LABEL in (page.locator(INTERACTIVE).nth(1).get_attribute("aria-label") or "")
     figures = page.locator(".retroblog-stats").inner_text()
     for name in ("<img src=x onerror=alert(7)>", '" onmouseover="alert(13)', "javascript:alert(15)"):
