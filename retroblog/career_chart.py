@@ -16,7 +16,7 @@ from typing import Any
 
 import altair as alt
 
-from retroblog.career import Career, Role, month_year
+from retroblog.career import Career, Role, long_date, month_year
 from retroblog.charts import Chart, finish
 from retroblog.theme import SERIES
 
@@ -59,7 +59,9 @@ def career_timeline(
         alt.Tooltip("role:N", title="Role"),
         alt.Tooltip("team:N", title="Team"),
         alt.Tooltip("employer:N", title="Employer"),
-        alt.Tooltip("start:N", title="From"),
+        # "from" and "to" are dates in words: "start" (a temporal field, parsed by the x encoding)
+        # would show in a tooltip as its epoch milliseconds
+        alt.Tooltip("from:N", title="From"),
         alt.Tooltip("to:N", title="To"),
         alt.Tooltip("promotion:N", title="Promotion"),
     ]
@@ -102,7 +104,7 @@ def career_timeline(
         ("role", "Role"),
         ("team", "Team"),
         ("employer", "Employer"),
-        ("start", "From"),
+        ("from", "From"),
         ("to", "To"),
         ("promotion", "Promotion"),
     ]
@@ -128,7 +130,8 @@ def _rows(career: Career, stop: dt.date) -> list[dict[str, Any]]:
                 "start": role.start.isoformat(),
                 "end": end.isoformat(),
                 "bar_end": (end + dt.timedelta(days=1)).isoformat(),
-                "to": role.end.isoformat() if role.end else f"ongoing (as of {end.isoformat()})",
+                "from": long_date(role.start),
+                "to": long_date(role.end) if role.end else f"ongoing (as of {long_date(end)})",
                 "promotion": "yes" if role.promotion else "no",
             }
         )

@@ -104,6 +104,31 @@ def test_one_bar_per_role_with_its_dates_from_the_file() -> None:
     assert [h for _, h in chart.columns] == ["Role", "Team", "Employer", "From", "To", "Promotion"]
 
 
+def test_tooltips_show_dates_in_words_not_timestamps() -> None:
+    """Vega-Lite parses a field the x axis uses as temporal, so a tooltip of it as text shows epoch ms."""
+
+    def words(day: dt.date) -> str:
+        return f"{day.day} {day:%B} {day.year}"
+
+    chart = timeline(load_career(EXAMPLE))
+    hostile = timeline(_career_from(HOSTILE), dt.date(2024, 5, 1))  # its last role is ongoing
+    assert hostile.rows[-1]["to"] == "ongoing (as of 1 May 2024)"
+    for layer in chart.spec["layer"] + hostile.spec["layer"]:
+        encoding = layer["encoding"]
+        temporal = {encoding[c]["field"] for c in ("x", "x2") if c in encoding}
+        for tip in encoding["tooltip"]:
+            if tip["field"] in temporal:  # allowed only as a formatted date
+                assert tip["type"] == "temporal" and "%" in tip.get("format", ""), tip
+        fields = {tip["title"]: tip["field"] for tip in encoding["tooltip"]}
+        for row in layer["data"]["values"]:
+            assert row[fields["From"]] == words(dt.date.fromisoformat(row["start"]))
+            ongoing = row[fields["To"]].startswith("ongoing (as of ")
+            end = dt.date.fromisoformat(row["end"])
+            assert row[fields["To"]] == (f"ongoing (as of {words(end)})" if ongoing else words(end))
+    first = expected_roles(EXAMPLE)[0]
+    assert layers(chart)["bar"]["data"]["values"][0][fields["From"]] == words(dt.date.fromisoformat(first[3]))
+
+
 def test_the_spec_is_valid_vega_lite_themed_like_the_built_in_charts() -> None:
     from retroblog.charts import theme_config
 
@@ -133,7 +158,7 @@ def test_an_ongoing_role_ends_on_until_or_the_last_known_date_never_today() -> N
     career = _career_from(HOSTILE)
     assert career.roles[-1].end is None
     given = layers(timeline(career, dt.date(2024, 5, 1)))["bar"]["data"]["values"][-1]
-    assert (given["start"], given["end"], given["to"]) == ("2020-02-03", "2024-05-01", "ongoing (as of 2024-05-01)")
+    assert (given["start"], given["end"], given["to"]) == ("2020-02-03", "2024-05-01", "ongoing (as of 1 May 2024)")
     assert last_known_date(career) == dt.date(2020, 2, 3)  # the last date the file states: that start
     without = layers(timeline(career))["bar"]["data"]["values"][-1]
     assert without["end"] == "2020-02-03" and without["bar_end"] == "2020-02-04"  # a one-day bar, not today
