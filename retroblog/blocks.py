@@ -146,6 +146,7 @@ class Blocks:
             self._configs = self.settings.registry.configs()
         inputs: list[Any]
         if job.kind == "chart" and options.get("type") == CAREER_CHART:
+            _check_career_options(options)  # a wrong option first: it is the block's, the file is the site's
             inputs = [["career", file_digest(self.career_path())]]
             inputs += [[c.name, file_digest(c.path), c.timezone] for c in self._configs.values()]
         else:
@@ -327,12 +328,7 @@ class Blocks:
     def _career_chart(self, options: Mapping[str, Any]) -> Chart:
         from retroblog.career_chart import career_timeline
 
-        unknown = set(options) - CAREER_CHART_KEYS
-        if unknown:
-            raise ConfigError(
-                f"unknown option(s) {', '.join(sorted(unknown))} for {CAREER_CHART} (it reads data/career.yml, "
-                f"not a dataset); expected {', '.join(sorted(CAREER_CHART_KEYS))}"
-            )
+        _check_career_options(options)
         registry = self.settings.registry
         # Ongoing roles end at the last merged PR of the site's datasets: never today's date.
         lasts = [registry.get(name).frame["merged_at"].max() for name in registry.names()]
@@ -591,6 +587,15 @@ def format_value(value: Any) -> str:
 
 def _metrics(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "period"}
+
+
+def _check_career_options(options: Mapping[str, Any]) -> None:
+    unknown = set(options) - CAREER_CHART_KEYS
+    if unknown:
+        raise ConfigError(
+            f"unknown option(s) {', '.join(sorted(unknown))} for {CAREER_CHART} (it reads data/career.yml, "
+            f"not a dataset); expected {', '.join(sorted(CAREER_CHART_KEYS))}"
+        )
 
 
 def _interactive(options: Mapping[str, Any]) -> bool:

@@ -81,6 +81,15 @@ def test_missing_career_file_is_named(site):
         convert(site, "```career\ndate: 2021-05-01\n```\n")
 
 
+def test_an_unknown_career_timeline_option_is_reported_before_a_missing_career_file(site):
+    (site / "data" / "career.yml").unlink()
+    with pytest.raises(RetroblogError) as caught:
+        convert(site, "```chart\ntype: career-timeline\ncolour: red\n```\n")
+    assert str(caught.value).startswith("career.md:1: chart block: unknown option(s) colour for career-timeline")
+    with pytest.raises(RetroblogError, match=r"chart block: no career file: expected .*data/career\.yml"):
+        convert(site, "```chart\ntype: career-timeline\n```\n")  # the options are right: the file is named
+
+
 def test_career_note_and_table(site):
     career = load_career(site / "data" / "career.yml")
     out = convert(site, "```career\ndate: 2020-11-09\n```\n")
