@@ -9,6 +9,7 @@ static SVG follows the light and dark schemes without a rebuild.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,6 +157,22 @@ def _month_axis(rows: list[dict[str, Any]]) -> alt.X:
     return alt.X("month:O", title="Month", sort=_in_order(rows, "month"), axis=alt.Axis(labelAngle=-45))
 
 
+TICK_SPACING = 40
+"""Pixels per tick Vega-Lite asks for by default (``tickCount: ceil(height / 40)``)."""
+
+
+def _count_axis(span: int, pixels: int) -> alt.Axis:
+    """The axis of a count (PRs, lines) that spans ``span`` units on ``pixels``: whole-number ticks only.
+
+    Vega takes a tick count only as a hint, ``tickMinStep`` too (a span of 2 still gets ticks 0.5
+    apart), so a span smaller than the default count asks for one tick per unit; a larger span keeps
+    Vega-Lite's default, whose nice steps are whole numbers.
+    """
+    if span < math.ceil(pixels / TICK_SPACING):
+        return alt.Axis(tickMinStep=1, tickCount=max(span, 1), format=",d")
+    return alt.Axis(tickMinStep=1, format=",d")
+
+
 def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str, title: str) -> Chart:
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X(
@@ -164,7 +181,7 @@ def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str,
             sort=_in_order(rows, key),
             axis=alt.Axis(labelAngle=0 if len(rows) <= 12 else -45),
         ),
-        y=alt.Y("prs:Q", title="PRs merged"),
+        y=alt.Y("prs:Q", title="PRs merged", axis=_count_axis(max((r["prs"] for r in rows), default=0), ctx.height)),
         tooltip=[alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
     )
     layered = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2) + base.mark_text(
@@ -238,12 +255,14 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
     long = [{"month": r["month"], "kind": "Inserted", "lines": r["additions"]} for r in rows] + [
         {"month": r["month"], "kind": "Deleted", "lines": -r["deletions"]} for r in rows
     ]
+    # inserted lines above zero, deleted below: the axis spans the largest of each
+    span = max((r["additions"] for r in rows), default=0) + max((r["deletions"] for r in rows), default=0)
     bars = (
         alt.Chart(alt.Data(values=long))
         .mark_bar()
         .encode(
             x=_month_axis(rows),
-            y=alt.Y("lines:Q", title="Lines (deleted below zero)"),
+            y=alt.Y("lines:Q", title="Lines (deleted below zero)", axis=_count_axis(span, ctx.height)),
             color=alt.Color(
                 "kind:N",
                 title=None,
@@ -300,7 +319,7 @@ def cumulative(ctx: ChartContext) -> Chart:
         rows.append({"month": r["period"], "prs": r["prs"], "total": total})
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=_month_axis(rows),
-        y=alt.Y("total:Q", title="PRs merged so far"),
+        y=alt.Y("total:Q", title="PRs merged so far", axis=_count_axis(total, ctx.height)),
         tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("total:Q", title="PRs so far")],
     )
     plot = base.mark_area(opacity=0.25, line={"color": SERIES[0]}) + base.mark_point(filled=True, size=18)
@@ -390,7 +409,7 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
         ]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("repo:N", title=None, sort=[r["repo"] for r in rows]),
-        x=alt.X("prs:Q", title="PRs merged"),
+        x=alt.X("prs:Q", title="PRs merged", axis=_count_axis(max((r["prs"] for r in rows), default=0), ctx.width)),
         tooltip=[alt.Tooltip("repo:N", title="Repository"), alt.Tooltip("prs:Q", title="PRs")],
     )
     plot = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2) + base.mark_text(

@@ -366,6 +366,34 @@ def test_calendar_has_every_week_and_weekday_in_order_and_whole_numbers(year_sit
     assert len(set(legend)) == len(legend) and int(legend[-1]) <= most
 
 
+THREE_PRS = (
+    "merged_at,additions,deletions,comments,repo\n"
+    "2021-03-01T10:00:00Z,1,1,1,a\n2021-03-05T10:00:00Z,2,0,0,b\n2022-06-01T10:00:00Z,3,2,2,a\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "axis", "largest", "smallest"),
+    [
+        ("prs-per-year", "y", 2, 0),  # 2 in 2021
+        ("prs-per-month", "y", 2, 0),  # 2 in 2021-03
+        ("size-buckets", "y", 3, 0),  # all three in <10
+        ("prs-per-repo", "x", 2, 0),  # 2 in a
+        ("cumulative", "y", 3, 0),
+        ("inserts-deletes", "y", 3, -2),  # 3 inserted in 2022-06 (and 2021-03), 2 deleted in 2022-06
+    ],
+)
+@pytest.mark.parametrize("height", [240, 1200])
+def test_count_axes_tick_whole_numbers_only(tmp_path, name, axis, largest, smallest, height):
+    """Vega ticks a count of 2 at 0, 0.5, 1 ... unless told; a count is never half a PR."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(THREE_PRS)
+    out = convert(tmp_path, f"```chart\ntype: {name}\nheight: {height}\n```\n")
+    labels = axis_labels(out, axis)
+    values = [int(label.replace("\u2212", "-")) for label in labels]  # fails on "0.5"
+    assert sorted(values) == list(range(smallest, largest + 1)), labels  # each whole number once
+
+
 def test_donut_labels_stay_inside_the_chart(year_site):
     for height in (160, 240, 260, 400):
         out = convert(year_site, f"```chart\ntype: prs-per-quarter\nyear: 2021\nheight: {height}\n```\n")
