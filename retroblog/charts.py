@@ -21,6 +21,7 @@ from retroblog.dataset import Dataset
 from retroblog.errors import ConfigError
 from retroblog.stats import WEEKDAYS, Filters, Stats
 from retroblog.theme import SERIES
+from retroblog.words import count
 
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHT = 240
@@ -440,7 +441,15 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
         .agg(pl.col("c").mean().round(2).alias("per_pr"), pl.len().alias("prs"))
         .sort("month")
     )
-    rows = [{"month": m, "per_pr": float(v), "prs": n} for m, v, n in monthly.iter_rows()]
+    known = {m: (float(v), n) for m, v, n in monthly.iter_rows()}
+    # Every month from the first merge to the last: one without PRs (or without known comments) has no
+    # value, so it has no point and the line breaks there instead of bridging the gap.
+    rows = [
+        {"month": m, "per_pr": known[m][0] if m in known else None, "prs": known[m][1] if m in known else 0}
+        for m in dict.fromkeys([*(r["period"] for r in ctx.stats.periods["month"]), *known])
+    ]
+    rows.sort(key=lambda r: r["month"])
+    measured = [r for r in rows if r["per_pr"] is not None]
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=_month_axis(rows),
         y=alt.Y("per_pr:Q", title="Comments per PR"),
@@ -450,14 +459,20 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
             alt.Tooltip("prs:Q", title="PRs"),
         ],
     )
-    plot = base.mark_line(interpolate="monotone") + base.mark_point(filled=True, size=18)
-    overall = (sum(r["per_pr"] * r["prs"] for r in rows) / sum(r["prs"] for r in rows)) if rows else 0
+    line = base.mark_line(interpolate="monotone", invalid="break-paths-show-domains")
+    plot = line + base.mark_point(filled=True, size=18)
+    overall = (sum(r["per_pr"] * r["prs"] for r in measured) / sum(r["prs"] for r in measured)) if measured else 0
     title = str(ctx.options.get("title") or "Comments per PR over time")
     description = str(
         ctx.options.get("description")
         or (
             f"Line chart of the average number of comments (conversation and review) per merged PR per month"
-            f"{ctx.scope()}: {overall:.1f} per PR overall over {len(rows)} months."
+            f"{ctx.scope()}: {overall:.1f} per PR overall over {count(len(measured), 'month')}"
+            + (
+                f"; no value for {count(len(rows) - len(measured), 'month')} (no PRs or no known comments)."
+                if len(measured) < len(rows)
+                else "."
+            )
         )
     )
     spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)

@@ -394,6 +394,33 @@ def test_count_axes_tick_whole_numbers_only(tmp_path, name, axis, largest, small
     assert sorted(values) == list(range(smallest, largest + 1)), labels  # each whole number once
 
 
+def test_comments_per_pr_breaks_its_line_at_a_month_without_prs(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(
+        "merged_at,comments,review_comments\n"
+        "2021-01-10T10:00:00Z,1,0\n2021-01-20T10:00:00Z,2,1\n"  # 2 PRs, (1 + 3) / 2 = 2 a PR
+        "2021-03-10T10:00:00Z,3,1\n"  # none in February
+        "2021-04-10T10:00:00Z,0,1\n"
+    )
+    out = convert(tmp_path, "```chart\ntype: comments-per-pr\n```\n")
+    assert axis_labels(out, "x") == ["2021-01", "2021-02", "2021-03", "2021-04"]  # the gap has its place
+    spec = json.loads(attr(out, "data-retroblog-spec"))
+    values = spec["data"]["values"] if "data" in spec else spec["layer"][0]["data"]["values"]
+    assert [(v["month"], v["per_pr"]) for v in values] == [
+        ("2021-01", 2.0),
+        ("2021-02", None),
+        ("2021-03", 4.0),
+        ("2021-04", 1.0),
+    ]
+    marks = drawn(out)[0]
+    points = [m for m in marks if m.attrs.get("aria-roledescription") == "point"]
+    assert len(points) == 3  # none for February
+    (line,) = [m for m in marks if m.attrs.get("aria-roledescription") == "line mark"]
+    pieces = re.findall(r"M[^M]*", line.attrs["d"])
+    assert len(pieces) == 2, line.attrs["d"]  # January alone, then March to April: no bridge over February
+    assert "no value for 1 month" in attr(out, "aria-label")
+
+
 def test_donut_labels_stay_inside_the_chart(year_site):
     for height in (160, 240, 260, 400):
         out = convert(year_site, f"```chart\ntype: prs-per-quarter\nyear: 2021\nheight: {height}\n```\n")
