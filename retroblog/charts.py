@@ -450,17 +450,25 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
     ]
     rows.sort(key=lambda r: r["month"])
     measured = [r for r in rows if r["per_pr"] is not None]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=_month_axis(rows),
-        y=alt.Y("per_pr:Q", title="Comments per PR"),
-        tooltip=[
-            alt.Tooltip("month:O", title="Month"),
-            alt.Tooltip("per_pr:Q", title="Comments per PR"),
-            alt.Tooltip("prs:Q", title="PRs"),
-        ],
-    )
+    tooltip = [
+        alt.Tooltip("month:O", title="Month"),
+        alt.Tooltip("per_pr:Q", title="Comments per PR"),
+        alt.Tooltip("prs:Q", title="PRs"),
+    ]
+    data = alt.Data(values=rows)
+    base = alt.Chart(data).encode(x=_month_axis(rows), y=alt.Y("per_pr:Q", title="Comments per PR"))
     line = base.mark_line(interpolate="monotone", invalid="break-paths-show-domains")
-    plot = line + base.mark_point(filled=True, size=18)
+    points = base.mark_point(filled=True, size=18).encode(tooltip=tooltip)
+    # A line is one path, and its tooltip would be its first month's wherever it is hovered: instead an
+    # invisible full-height band per month with a value, on top, shows that month's numbers anywhere
+    # above or below its point, on the line too.
+    bands = (
+        alt.Chart(data)
+        .transform_filter("isValid(datum.per_pr)")
+        .mark_rect(opacity=0)
+        .encode(x=_month_axis(rows), tooltip=tooltip)
+    )
+    plot = line + points + bands
     overall = (sum(r["per_pr"] * r["prs"] for r in measured) / sum(r["prs"] for r in measured)) if measured else 0
     title = str(ctx.options.get("title") or "Comments per PR over time")
     description = str(

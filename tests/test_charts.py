@@ -421,6 +421,42 @@ def test_comments_per_pr_breaks_its_line_at_a_month_without_prs(tmp_path):
     assert "no value for 1 month" in attr(out, "aria-label")
 
 
+def test_comments_per_pr_tooltips_cover_the_line(tmp_path):
+    """A line is one path whose tooltip is its first month's: a band per month on top carries the tooltip."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(
+        "merged_at,comments\n2021-01-10T10:00:00Z,1\n2021-03-10T10:00:00Z,3\n2021-04-10T10:00:00Z,0\n"
+    )
+    out = convert(tmp_path, "```chart\ntype: comments-per-pr\n```\n")
+    layers = json.loads(attr(out, "data-retroblog-spec"))["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["line", "point", "rect"]  # the bands last: on top
+    bands = layers[-1]
+    assert "y" not in bands["encoding"]  # full height
+    assert [t["title"] for t in bands["encoding"]["tooltip"]] == ["Month", "Comments per PR", "PRs"]
+    marks = drawn(out)[0]
+    rects = [m for m in marks if m.attrs.get("aria-roledescription") == "rect mark"]
+    points = [m for m in marks if m.attrs.get("aria-roledescription") == "point"]
+    (line,) = [m for m in marks if m.attrs.get("aria-roledescription") == "line mark"]
+    assert len(rects) == len(points) == 3  # February has no PRs: no point, no band
+
+    def box(rect):
+        width, height = (float(v) for v in re.findall(r"[hv](-?[\d.]+)", rect.attrs["d"])[:2])
+        return rect.x, rect.y, rect.x + width, rect.y + height
+
+    def under(x, y):
+        return [r for r in rects if box(r)[0] <= x <= box(r)[2] and box(r)[1] <= y <= box(r)[3]]
+
+    for point in points:  # each point is inside the band of its month, which shows the same words
+        assert [r.text for r in under(point.x, point.y)] == [point.text]
+        assert "Month: 2021-" in point.text and "PRs: 1" in point.text
+    numbers = [float(v) for v in re.findall(r"-?[\d.]+", line.attrs["d"])]
+    dx, dy = line.x - numbers[0], line.y - numbers[1]
+    vertices = list(zip(numbers[::2], numbers[1::2], strict=True))
+    assert len(vertices) == 3
+    for x, y in vertices:  # every vertex of the line is under a band
+        assert len(under(dx + x, dy + y)) == 1, (x, y)
+
+
 def test_donut_labels_stay_inside_the_chart(year_site):
     for height in (160, 240, 260, 400):
         out = convert(year_site, f"```chart\ntype: prs-per-quarter\nyear: 2021\nheight: {height}\n```\n")
