@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -86,3 +87,30 @@ def test_unknown_dataset_name_lists_known_ones(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["stats", "home"])
     assert result.exit_code == 1
     assert result.output == "Error: unknown dataset 'home'; known datasets: work\n"
+
+
+def test_numbers_and_units_agree_in_cli_text(write, capsys):
+    # one PR: a streak of 1 week; PRs in two weeks running (Monday 2021-03-01, then 2021-03-08): 2 weeks
+    one = run("stats", str(write("one.csv", "merged_at\n2021-03-03T10:00:00Z\n")))
+    assert one.exit_code == 0, one.output
+    assert "1 week (2021-W09 to 2021-W09)" in one.stdout and "1 weeks" not in one.stdout
+    two = run("stats", str(write("two.csv", "merged_at\n2021-03-03T10:00:00Z\n2021-03-09T10:00:00Z\n")))
+    assert "2 weeks (2021-W09 to 2021-W10)" in two.stdout
+    none = run("stats", str(write("none.csv", "merged_at\n2021-03-03T10:00:00Z\n")), "--from", "2022")
+    assert none.exit_code == 0, none.output
+    assert "0 weeks" in none.stdout and "None to None" not in none.stdout
+
+    from retroblog.cli.collect import _report
+    from retroblog.collect.merge import WriteResult
+
+    _report(WriteResult(Path("prs.csv"), 1, 1, 1, created=True), "found it", dry_run=False)
+    _report(WriteResult(Path("prs.csv"), 2, 1, 1), "found 2 PRs", dry_run=False)
+    err = capsys.readouterr().err
+    assert "wrote 1 PR to prs.csv" in err and "added 1 new PR to prs.csv" in err and "PRs to" not in err
+
+
+def test_count_words():
+    from retroblog.words import count
+
+    assert [count(n, "week") for n in (0, 1, 2, 1234)] == ["0 weeks", "1 week", "2 weeks", "1,234 weeks"]
+    assert [count(n, "try", "tries") for n in (1, 6)] == ["1 try", "6 tries"]

@@ -30,6 +30,7 @@ from retroblog.cli._common import UserError, user_errors
 from retroblog.collect.base import CollectError, DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
+from retroblog.words import count
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,12 +144,12 @@ def _report(result: WriteResult, what: str, dry_run: bool) -> None:
     verb = "would add" if dry_run else "added"
     if result.created:
         action = "would write" if dry_run else "wrote"
-        console.print(f"{what}; {action} {result.added:,} PRs to {result.path}", highlight=False, soft_wrap=True)
+        console.print(f"{what}; {action} {count(result.added, 'PR')} to {result.path}", highlight=False, soft_wrap=True)
         return
     if result.added == 0:
         message = f"{what}; no new PRs, {result.path} left as it was"
     else:
-        message = f"{what}; {verb} {result.added:,} new PRs to {result.path}"
+        message = f"{what}; {verb} {count(result.added, 'new PR')} to {result.path}"
     if result.already_present:
         message += f" ({result.already_present:,} already there)"
     console.print(message, highlight=False, soft_wrap=True)
@@ -229,7 +230,7 @@ def git_command(
         if not found.rows:
             raise CollectError(_nothing_in_git(found, authors, len(repos)))
         result = output.write(found.rows)
-    what = f"found {len(found.rows):,} PRs in {found.commits_scanned:,} main-line commits"
+    what = f"found {count(len(found.rows), 'PR')} in {count(found.commits_scanned, 'main-line commit')}"
     output.report(result, what)
 
 
@@ -237,8 +238,8 @@ def _nothing_in_git(found: Any, authors: Sequence[str], repos: int) -> str:
     ids = ", ".join(authors)
     where = "the repository" if repos == 1 else f"the {repos} repositories"
     message = (
-        f"no merged PRs by {ids} in {where} ({found.commits_scanned:,} main-line commits, "
-        f"{found.pr_merges:,} PR merges in the date range)"
+        f"no merged PRs by {ids} in {where} ({count(found.commits_scanned, 'main-line commit')}, "
+        f"{count(found.pr_merges, 'PR merge')} in the date range)"
     )
     if found.other_authors:
         top = ", ".join(f"{who} ({n})" for who, n in found.other_authors.most_common(5))
@@ -309,7 +310,7 @@ def github_command(
             )
         result = output.write(found.rows)
     resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    output.report(result, f"found {len(found.rows):,} PRs on {where.host}{resumed}")
+    output.report(result, f"found {count(len(found.rows), 'PR')} on {where.host}{resumed}")
 
 
 def _repo_path_option(func: F) -> F:
@@ -355,7 +356,7 @@ def gitlab_command(
         if not found.rows:
             raise CollectError(f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates")
         result = output.write(found.rows)
-    output.report(result, f"found {len(found.rows):,} merge requests on {web}")
+    output.report(result, f"found {count(len(found.rows), 'merge request')} on {web}")
 
 
 @collect.command("azure")
@@ -396,4 +397,4 @@ def azure_command(
                 "check --creator (the email you sign in with) and the dates"
             )
         result = output.write(found.rows)
-    output.report(result, f"found {len(found.rows):,} pull requests in {org}/{project}")
+    output.report(result, f"found {count(len(found.rows), 'pull request')} in {org}/{project}")

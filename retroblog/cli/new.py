@@ -23,6 +23,7 @@ from retroblog.scaffold import (
     retroblog_requirement,
     write,
 )
+from retroblog.words import count
 
 _VERBS = {
     False: {"create": "created", "replace": "replaced", "unchanged": "unchanged"},
@@ -77,7 +78,7 @@ def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) ->
         click.echo(f"dry run: nothing written to {directory}")
         return
     written = site.count("create") + site.count("replace")
-    click.echo(f"\nA new retroblog site in {directory} ({written} files written). Next steps:\n")
+    click.echo(f"\nA new retroblog site in {directory} ({count(written, 'file')} written). Next steps:\n")
     click.echo(f"  cd {shlex.quote(str(directory))}")
     click.echo("  make serve          # preview on http://127.0.0.1:8000")
     if not site.python_recorded:

@@ -9,6 +9,7 @@ import click
 
 from retroblog.cli._common import UserError, user_errors
 from retroblog.posts.importer import FORMATS, ImportOptions, run_import, summary
+from retroblog.words import count
 
 
 @click.command("import")
@@ -79,4 +80,4 @@ def import_posts(
     click.echo(summary(reports) + (" (dry run: nothing written)" if dry_run else ""))
     failed = [r for r in reports if r.status in ("failed", "exists")]
     if failed:
-        raise UserError(f"{len(failed)} of {len(reports)} files not imported; see the problems above")
+        raise UserError(f"{len(failed)} of {count(len(reports), 'file')} not imported; see the problems above")

@@ -15,6 +15,7 @@ from retroblog.errors import ConfigError
 from retroblog.loaders import SUFFIXES
 from retroblog.settings import read_site_settings
 from retroblog.stats import DEFAULT_EDGES, Filters, Stats, compute
+from retroblog.words import count
 
 
 def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -> tuple[Dataset, tuple[int, ...]]:
@@ -104,7 +105,10 @@ def _print_tables(result: Stats) -> None:
         best = result.busiest[key]
         summary.add_row(f"busiest {key}", f"{best['period']} ({best['prs']})" if best else "-")
     streak = result.longest_streak
-    summary.add_row("longest weekly streak", f"{streak['weeks']} weeks ({streak['start']} to {streak['end']})")
+    weeks = count(streak["weeks"], "week")
+    summary.add_row(
+        "longest weekly streak", f"{weeks} ({streak['start']} to {streak['end']})" if streak["start"] else weeks
+    )
     console.print(summary)
     years = Table(title="per year")
     for column in ("year", "PRs", "additions", "deletions", "comments"):
@@ -121,6 +125,6 @@ def _print_tables(result: Stats) -> None:
     buckets = Table(title="size buckets (additions)")
     buckets.add_column("bucket")
     buckets.add_column("PRs", justify="right")
-    for name, count in result.size_buckets.items():
-        buckets.add_row(name, f"{count:,}")
+    for name, prs in result.size_buckets.items():
+        buckets.add_row(name, f"{prs:,}")
     console.print(buckets)

@@ -48,6 +48,7 @@ from retroblog.collect.base import (
     iso,
     new_row,
 )
+from retroblog.words import count
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "package-lock.json",
@@ -584,7 +585,7 @@ def _collect_repo(
         c = cand.counts
         note = None
         if c.excluded_files:
-            note = f"{c.excluded_files} excluded file(s) not counted"
+            note = f"{count(c.excluded_files, 'excluded file')} not counted"
         result.rows.append(
             new_row(
                 merged_at=iso(dt.datetime.fromisoformat(cand.committed)),

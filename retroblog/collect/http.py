@@ -26,6 +26,7 @@ from http.client import HTTPException
 from typing import Any
 
 from retroblog.collect.base import AuthError, CollectError, NullProgress, Progress
+from retroblog.words import count
 
 USER_AGENT = "retroblog-collect (+https://pypi.org/project/retroblog/)"
 
@@ -139,7 +140,7 @@ class HttpClient:
         if seconds > self.max_wait:
             resume = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.clock() + seconds))
             raise CollectError(
-                f"{self.service}: {reason}; it resets at {resume}, in {seconds / 60:.0f} minutes. "
+                f"{self.service}: {reason}; it resets at {resume}, in {count(round(seconds / 60), 'minute')}. "
                 "Run the same command again then: it resumes where it stopped"
             )
         self.progress.waiting(seconds, reason)
@@ -158,7 +159,8 @@ class HttpClient:
                 failures += 1
                 if failures > self.max_retries:
                     raise CollectError(
-                        f"{self.service}: cannot reach {_display(url)} ({exc}) after {failures} tries; "
+                        f"{self.service}: cannot reach {_display(url)} ({exc}) after "
+                        f"{count(failures, 'try', 'tries')}; "
                         "check --host and your network, then run again"
                     ) from None
                 self.wait(min(2.0 ** (failures - 1), 60.0), f"{self.service} unreachable ({exc})")
@@ -172,7 +174,8 @@ class HttpClient:
                 blind_waits += not told
                 if rate_waits > self.max_rate_waits:
                     raise CollectError(
-                        f"{self.service}: still rate limited after {self.max_rate_waits} waits; run again later "
+                        f"{self.service}: still rate limited after {count(self.max_rate_waits, 'wait')}; "
+                        "run again later "
                         "(the run resumes where it stopped)"
                     )
                 kind = "secondary rate limit" if status == 403 and "secondary" in message.casefold() else "rate limit"
@@ -182,7 +185,7 @@ class HttpClient:
                 failures += 1
                 if failures > self.max_retries:
                     raise CollectError(
-                        f"{self.service}: HTTP {status} from {_display(url)} after {failures} tries"
+                        f"{self.service}: HTTP {status} from {_display(url)} after {count(failures, 'try', 'tries')}"
                         f"{': ' + message if message else ''}; the server is having trouble, run again later "
                         "(the run resumes where it stopped)"
                     )

@@ -83,7 +83,7 @@ def test_binary_data_saved_as_md_is_refused(tmp_path: Path, data: bytes, line: i
         f"  problem: src/2022-01-01-binary.md:{line}: contains the control character {character}: binary data "
         "(an image? a program?), not a post\n"
         "1 failed\n"
-        "Error: 1 of 1 files not imported; see the problems above\n"
+        "Error: 1 of 1 file not imported; see the problems above\n"
     )
     assert not (tmp_path / "out").exists()
 

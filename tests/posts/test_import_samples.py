@@ -63,7 +63,7 @@ def test_bad_samples_are_refused_with_file_and_line(samples: Path, tmp_path: Pat
         f"src/{sample} (unknown): failed\n"
         f"  problem: {message}\n"
         "1 failed\n"
-        "Error: 1 of 1 files not imported; see the problems above\n"
+        "Error: 1 of 1 file not imported; see the problems above\n"
     )
     assert not (tmp_path / "out").exists()
 
