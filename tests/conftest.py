@@ -16,6 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Under `make test` (the README's command, and CI's) make hands its level and flags to everything it
+# starts; a `make` the tests run would then print "Entering directory" lines and take the outer flags.
+for _name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(autouse=True, scope="session")
