@@ -54,7 +54,7 @@ def _parse_options(source: str) -> dict[str, Any]:
     if not source.strip():
         return {}
     try:
-        for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        for event in yaml.parse(source, Loader=yaml.SafeLoader) if "*" in source else ():
             if isinstance(event, yaml.AliasEvent):  # `*name`: options never need one, and aliases can
                 # multiply a few lines into millions of values
                 line = event.start_mark.line + 1 if event.start_mark else 0
