@@ -300,3 +300,15 @@ def test_every_inline_number_of_the_example_post_is_the_stats_figure(example_sit
             assert value == f"{expected:,}", key
         else:
             assert value == str(expected), key
+
+
+def test_the_chart_script_loads_only_on_pages_with_an_interactive_chart(example_site):
+    pages = sorted(example_site.rglob("*.html"))
+    with_chart = [p for p in pages if 'data-retroblog-interactive="true"' in p.read_text(encoding="utf-8")]
+    assert len(with_chart) >= 4  # the post, the charts page, the career page, the hostile-data page
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        scripts = re.findall(r'<script src="([^"]*)"', text)
+        ours = [src for src in scripts if src.endswith("assets/retroblog/retroblog.js")]
+        assert len(ours) == (1 if page in with_chart else 0), page.relative_to(example_site)
+        assert not any(src.endswith("vega.js") for src in scripts)  # retroblog.js loads it when needed
