@@ -254,10 +254,11 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
 
     @event_priority(-100)  # after mkdocs-rss-plugin (0) has written the feeds
     def _on_post_build_feeds(self, *, config: MkDocsConfig) -> None:
-        from retroblog.posts.feeds import complete_enclosures
+        from retroblog.posts.feeds import complete_channel_images, complete_enclosures
 
         for problem in complete_enclosures(Path(config.site_dir), config.site_url or ""):
             log.warning(problem)
+        complete_channel_images(Path(config.site_dir), config.site_url or "", config.theme.get("favicon"))
 
     on_post_build = CombinedEvent(_on_post_build, _on_post_build_feeds)
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -312,3 +313,18 @@ def test_the_chart_script_loads_only_on_pages_with_an_interactive_chart(example_
         ours = [src for src in scripts if src.endswith("assets/retroblog/retroblog.js")]
         assert len(ours) == (1 if page in with_chart else 0), page.relative_to(example_site)
         assert not any(src.endswith("vega.js") for src in scripts)  # retroblog.js loads it when needed
+
+
+def test_the_feeds_name_the_sites_icon_and_every_enclosure_its_size(example_site):
+    favicon = example_site / "assets" / "images" / "favicon.png"
+    assert favicon.is_file()
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        channel = ET.parse(example_site / name).getroot().find("channel")
+        assert channel is not None
+        url = channel.findtext("image/url")
+        assert url is not None and url.endswith("/assets/images/favicon.png") and url.startswith("http")
+        for enclosure in channel.iter("enclosure"):
+            assert int(enclosure.get("length", "")) > 0
+    for name in ("feed_json_created.json", "feed_json_updated.json"):
+        feed = json.loads((example_site / name).read_text(encoding="utf-8"))
+        assert feed["icon"].endswith("/assets/images/favicon.png")

@@ -11,6 +11,7 @@ the enclosure's URL names in the built site.
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import partial
 from pathlib import Path
@@ -76,3 +77,31 @@ def _local_file(url: str, site: ParseResult, site_dir: Path) -> Path | None:
     if not relative or ".." in Path(relative).parts:
         return None
     return site_dir / relative
+
+
+_RSS_IMAGE = re.compile(r"[ \t]*<image>\s*<url>None</url>.*?</image>[ \t]*\n?", re.DOTALL)
+_JSON_ICON = re.compile(r'^([ \t]*)"icon": null,?[ \t]*\n', re.MULTILINE)
+
+
+def complete_channel_images(site_dir: Path, site_url: str, favicon: str | None) -> int:
+    """Give each feed the site's icon where mkdocs-rss-plugin writes none (``<url>None</url>`` in RSS,
+    ``"icon": null`` in JSON Feed, both invalid), or leave the optional element out when the built
+    site has no favicon. Returns how many feeds were changed."""
+    icon = None
+    if favicon and (site_dir / favicon).is_file():
+        icon = site_url.rstrip("/") + "/" + favicon.lstrip("/")
+    changed = 0
+    for feed in sorted([*site_dir.glob("*.xml"), *site_dir.glob("*.json")]):
+        text = feed.read_text(encoding="utf-8")
+        if feed.suffix == ".xml":
+            fixed = _RSS_IMAGE.sub(lambda m: _rss_image(m[0], icon), text)
+        else:
+            fixed = _JSON_ICON.sub(lambda m: f'{m[1]}"icon": {json.dumps(icon)},\n' if icon else "", text)
+        if fixed != text:
+            atomic_write(feed, fixed, overwrite=True)
+            changed += 1
+    return changed
+
+
+def _rss_image(block: str, icon: str | None) -> str:
+    return block.replace("<url>None</url>", f"<url>{html.escape(icon)}</url>", 1) if icon else ""
