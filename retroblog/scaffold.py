@@ -183,7 +183,7 @@ def render(
     ``requirement`` is requirements.txt's line for retroblog (``retroblog_requirement()`` if not given)."""
     title = one_line(title, "--title")
     author = one_line(author, "--author")
-    values = {"site_name": title, "title": title, "author": author}
+    values = {"site_name": title, "title": title, "author": author, "site_description": f"{title}, by {author}"}
     out: dict[PurePosixPath, bytes] = {}
     for path, raw in _walk(_templates(), PurePosixPath()):
         if b"@@" in raw:

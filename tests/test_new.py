@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,8 @@ def test_new_writes_the_site_and_says_what_next(tmp_path):
     assert "navigation.instant" in config["theme"]["features"]
     assert [p["toggle"]["name"] for p in config["theme"]["palette"]] == ["Switch to dark mode", "Switch to light mode"]
     plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
-    assert plugins == ["search", "blog", "tags", "retroblog"]
-    assert config["plugins"][3] == {"retroblog": {"data_dir": "data", "timezone": "UTC"}}
+    assert plugins == ["search", "blog", "tags", "rss", "retroblog"]
+    assert config["plugins"][4] == {"retroblog": {"data_dir": "data", "timezone": "UTC"}}
     authors = yaml.safe_load((site / "docs/blog/.authors.yml").read_text(encoding="utf-8"))
     assert authors["authors"]["me"]["name"] == "Jane Doe"
     assert "- me" in (site / POST).read_text(encoding="utf-8")
@@ -374,6 +375,23 @@ def test_scaffold_builds_with_charts_and_the_datasets_numbers(built):
         else:
             assert float(text.replace(",", "")) == value, key
     assert f'<span class="retroblog-stat">{figures["total_prs"]}</span> pull requests' in post
+
+
+@pytest.mark.slow
+def test_scaffold_publishes_rss_and_json_feeds_of_its_first_post(built):
+    text = (built / POST).read_text(encoding="utf-8")
+    post = yaml.safe_load(text.split("---")[1])
+    post["title"] = next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        channel = ET.parse(built / "site" / name).getroot().find("channel")
+        assert channel is not None
+        titles = [item.findtext("title") for item in channel.iter("item")]
+        assert titles == [post["title"]], name
+        assert channel.findtext("image/url", "").endswith("/assets/images/favicon.png")
+    feed = json.loads((built / "site" / "feed_json_created.json").read_text(encoding="utf-8"))
+    assert [item["title"] for item in feed["items"]] == [post["title"]]
+    assert feed["items"][0]["content_html"] == post["description"]
+    assert feed["items"][0]["url"].endswith("/two-years-in-pull-requests/")
 
 
 @pytest.mark.slow
