@@ -24,6 +24,52 @@ _EMBED = re.compile(r"^\{%-?\s*(embed|link|github|youtube|twitter|codepen|gist|s
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _IAL = re.compile(r"^\{:\s*[^}]*\}\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """The ``[start, end)`` character ranges of ``text`` that are code, where nothing is markup.
+
+    Fenced blocks (backtick or tilde fences, from the opening fence to its closing one, or to the end) and
+    inline code spans (matched within a paragraph, as in CommonMark).
+    """
+    ranges: list[tuple[int, int]] = []
+    fence: tuple[str, int, int] | None = None  # the fence's character, its length, where it starts
+    paragraph: int | None = None
+    offset = 0
+
+    def spans(start: int, end: int) -> None:
+        ranges.extend((start + m.start(), start + m.end()) for m in _CODE_SPAN.finditer(text[start:end]))
+
+    for line in text.split("\n"):
+        end = offset + len(line) + 1
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match[1][0] == fence[0] and len(match[1]) >= fence[1] and not line.strip().strip(fence[0]):
+                ranges.append((fence[2], end))
+                fence = None
+        elif match:
+            if paragraph is not None:
+                spans(paragraph, offset)
+                paragraph = None
+            fence = (match[1][0], len(match[1]), offset)
+        elif not line.strip():
+            if paragraph is not None:
+                spans(paragraph, offset)
+                paragraph = None
+        elif paragraph is None:
+            paragraph = offset
+        offset = end
+    if fence is not None:
+        ranges.append((fence[2], len(text)))
+    elif paragraph is not None:
+        spans(paragraph, len(text))
+    return ranges
+
+
+def in_code(ranges: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` is inside one of ``ranges`` (``code_ranges``)."""
+    return any(start <= position < end for start, end in ranges)
 
 
 def as_list(value: Any, *, key: str, path: str, line: int, report: Report, split: str = "auto") -> list[str]:

@@ -9,6 +9,7 @@ would be written byte for byte as it is counts as ``unchanged``), every write is
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import urllib.error
 import urllib.request
@@ -19,11 +20,12 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import yaml
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from retroblog.errors import PostError, RetroblogError
 from retroblog.fsutil import atomic_write
 from retroblog.posts import devto, hashnode, jekyll
-from retroblog.posts.common import NEUTRALISED, neutralise_fields
+from retroblog.posts.common import NEUTRALISED, code_ranges, in_code, neutralise_fields
 from retroblog.posts.dates import PostDate
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.medium import convert_html
@@ -37,7 +39,11 @@ MAX_DOWNLOAD = 20 * 1024 * 1024
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 """Control characters no text post has (NUL, ESC, ...): tab, line breaks and form feed are text."""
 _IMAGE = re.compile(r"(!\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
-_HTML_IMG = re.compile(r"(<img\b[^>]*?\bsrc=\")([^\"]+)(\")", re.IGNORECASE)
+_HTML_IMG = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+_HTML_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>|<!--.*?-->", re.DOTALL)
+_HTML_BLOCKS = frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr"}
+"""Python-Markdown's block-level elements: Markdown inside one is raw HTML (``hr`` has no content)."""
 
 
 @dataclass(frozen=True)
@@ -259,15 +265,9 @@ class _Images:
         bare = url[1:-1] if url.startswith("<") and url.endswith(">") else url
         if bare in self.done:
             return self.done[bare]
-        if (
-            not bare
-            or bare.startswith(("data:", "#", "mailto:"))
-            or (re.match(r"^[a-z][a-z0-9+.-]*:", bare) and not _is_remote(bare))
-        ):
+        if not self.handles(bare):
             return url
         if _is_remote(bare):
-            if not self.options.download_images:
-                return url
             parsed = urlparse(bare if not bare.startswith("//") else "https:" + bare)
             digest = hashlib.sha256(bare.encode()).hexdigest()[:8]
             name = _safe_name(PurePosixPath(parsed.path).name, f"image-{digest}")
@@ -302,6 +302,75 @@ class _Images:
         relative = f"{self.post.slug}/{target}"
         self.done[bare] = relative
         return relative
+
+    def handles(self, url: str) -> bool:
+        """Whether ``url`` is an image that is copied (or downloaded) next to the post."""
+        if (
+            not url
+            or url.startswith(("data:", "#", "mailto:"))
+            or (re.match(r"^[a-z][a-z0-9+.-]*:", url) and not _is_remote(url))
+        ):
+            return False
+        return self.options.download_images or not _is_remote(url)
+
+    def html(self, body: str) -> str:
+        """``body`` with each ``<img>`` whose file is copied made a Markdown image.
+
+        MkDocs makes the links of Markdown relative to the page it builds, never those of raw HTML, so a
+        copied file's path in an ``<img>`` would be looked for under the post's page. The tag becomes
+        ``![alt](path "title")``; its other attributes (width, align, ...) are dropped and reported. An
+        ``<img>`` inside a block-level HTML element (where Markdown is not read) keeps its link, reported;
+        one in code is text.
+        """
+        code = code_ranges(body)
+        opened: list[str] = []
+        out: list[str] = []
+        last = 0
+        for tag in _HTML_TAG.finditer(body):
+            if in_code(code, tag.start()) or tag[2] is None:
+                continue
+            name = tag[2].lower()
+            if name in _HTML_BLOCKS and not tag[3]:
+                if not tag[1]:
+                    opened.append(name)
+                elif name in opened:
+                    del opened[len(opened) - 1 - opened[::-1].index(name) :]
+                continue
+            if name != "img" or (image := _HTML_IMG.match(body, tag.start())) is None:
+                continue
+            attrs = {
+                m[1].lower(): html.unescape(m[2] or m[3] or m[4] or "") for m in _HTML_ATTR.finditer(image["attrs"])
+            }
+            src = attrs.get("src", "").strip()
+            if not self.handles(src):
+                continue
+            where = self._where(src)
+            if opened:
+                self.plan.report.add(
+                    "kept" if _is_remote(src) else "problem",
+                    f"{where}: image {src} is inside <{opened[-1]}> (raw HTML, where MkDocs does not rewrite "
+                    f"links): not {'downloaded' if _is_remote(src) else 'copied'}; the link is kept as it is",
+                )
+                continue
+            local = self.rewrite(src, "image")
+            if local == src:
+                continue
+            title = attrs.get("title", "")
+            dropped = [k for k in attrs if k not in ("src", "alt", "title") or (k == "title" and '"' in title)]
+            alt = re.sub(r"\s+", " ", attrs.get("alt", "")).strip()
+            alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+            title = f' "{title}"' if title and '"' not in title else ""
+            out += [body[last : image.start()], f"![{alt}]({local}{title})"]
+            last = image.end()
+            self.plan.report.add(
+                "mapped",
+                f"{where}: <img> → a Markdown image (MkDocs rewrites the links of Markdown, not of raw HTML)",
+            )
+            if dropped:
+                self.plan.report.add(
+                    "dropped", f"{where}: <img> attributes {', '.join(dropped)} (a Markdown image has none)"
+                )
+        return "".join([*out, body[last:]])
 
     def _where(self, url: str) -> str:
         """``source:line`` of the first place the source names ``url``."""
@@ -345,7 +414,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
     if post.image:
         post.image = images.cover(post.image)
     post.body = _IMAGE.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
-    post.body = _HTML_IMG.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
+    post.body = images.html(post.body)
     name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
     target = options.to / name
     report.target = str(target)

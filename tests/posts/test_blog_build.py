@@ -12,9 +12,12 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from mkdocs.commands.build import build
@@ -233,6 +236,63 @@ def test_hostile_text_of_a_post_dropped_in_stays_text_in_pages_and_feeds(tmp_pat
     assert [item.findtext("title") for item in rss.iter("item")] == [SAFE_TITLE]
     assert [item.findtext("description") for item in rss.iter("item")] == ["x” onload=”alert(3)"]
     assert "&amp;lt;" not in (site / "site/feed_rss_created.xml").read_text(encoding="utf-8")
+
+
+class _Png(BaseHTTPRequestHandler):
+    """127.0.0.1: every path is a small PNG."""
+
+    PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.PNG)))
+        self.end_headers()
+        self.wfile.write(self.PNG)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_downloaded_html_images_are_found_on_the_built_page(tmp_path: Path) -> None:
+    """MkDocs rewrites the links of Markdown, not of raw HTML: a downloaded <img> becomes a Markdown image whose
+    built src is the copied file; one inside a block-level element (raw HTML) keeps its remote link, reported."""
+    site = _site(tmp_path)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Png)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    (site / "src").mkdir()
+    (site / "src/2022-04-04-img-post.md").write_text(
+        f'---\ntitle: Img post\n---\n\nIntro.\n\n<img src="{base}/a.png" alt="An [a]" width="300" align="left">\n\n'
+        f'![b]({base}/b.png)\n\n<figure><img src="{base}/c.png"></figure>\n\n```html\n<img src="{base}/d.png">\n```\n',
+        encoding="utf-8",
+    )
+    try:
+        result = run_import(site, "src", "--to", "docs/blog/posts", "--download-images")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    source = "src/2022-04-04-img-post.md"
+    assert (
+        f"  mapped: {source}:7: <img> → a Markdown image (MkDocs rewrites the links of Markdown, not of raw HTML)\n"
+        f"  dropped: {source}:7: <img> attributes width, align (a Markdown image has none)\n" in result.output
+    )
+    assert (
+        f"  kept: {source}:11: image {base}/c.png is inside <figure> (raw HTML, where MkDocs does not rewrite links): "
+        "not downloaded; the link is kept as it is\n" in result.output
+    )
+    _build(site, strict=True)
+    page = "blog/2022/04/04/img-post/"
+    html = (site / "site" / page / "index.html").read_text(encoding="utf-8")
+    sources = [a["src"] for tag, a in _live(html.split('<article class="md-content__inner', 1)[1]).tags if tag == "img"]
+    local = [urlparse(urljoin(f"http://127.0.0.1:8000/{page}", src)).path for src in sources[:2]]
+    assert local == ["/blog/img-post/a.png", "/blog/img-post/b.png"]
+    assert all((site / "site" / path.lstrip("/")).read_bytes() == _Png.PNG for path in local)
+    assert sources[2:] == [f"{base}/c.png"]  # in raw HTML: remote, and not downloaded
+    assert f"&lt;img src=&quot;{base}/d.png&quot;&gt;" in html  # in code: text, untouched
+    assert not (site / "docs/blog/posts/img-post/c.png").exists()
+    assert not (site / "docs/blog/posts/img-post/d.png").exists()
 
 
 def test_a_post_that_is_not_utf8_fails_with_file_line_and_advice(tmp_path: Path) -> None:
