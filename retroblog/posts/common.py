@@ -207,21 +207,29 @@ def text_value(value: Any, *, key: str, path: str, line: int) -> str:
 def excerpt(body: str, report: Report, separator: str | None = None, lead: str | None = None) -> str:
     """``body`` with mkdocs-material's ``<!-- more -->`` after the excerpt.
 
-    A source separator (Jekyll's ``<!--more-->`` or the post's ``excerpt_separator``) is rewritten.
+    A source separator (Jekyll's ``<!--more-->`` or the post's ``excerpt_separator``) is rewritten;
+    one in code (a fenced block or an inline code span) is the code's text and left alone.
     Without one, an excerpt written apart (``lead``: Jekyll's ``excerpt`` key) becomes the first
     paragraph, followed by the marker, so that the blog index shows it; else the marker goes after
-    the first paragraph, which is Jekyll's default excerpt.
+    the first paragraph, which is Jekyll's default excerpt. No marker is written with nothing after
+    it: the index shows such a post whole.
     """
-    if separator and separator.strip() and separator in body and not _MORE_ANY.search(separator):
-        report.add("mapped", f"excerpt_separator '{separator}' → '{MORE}'")
-        return body.replace(separator, f"\n{MORE}\n", 1).replace(separator, "")
-    found = list(_MORE_ANY.finditer(body))
+    code = code_ranges(body)
+    if separator and separator.strip() and not _MORE_ANY.search(separator):
+        places = [m.span() for m in re.finditer(re.escape(separator), body) if not in_code(code, m.start())]
+        if places:
+            report.add("mapped", f"excerpt_separator '{separator}' → '{MORE}'")
+            return _marked(body, places, f"excerpt_separator '{separator}'", report, around="\n")
+    found = [m for m in _MORE_ANY.finditer(body) if not in_code(code, m.start())]
     if found:
-        if found[0].group(0).strip() != MORE:
-            report.add("mapped", f"'{found[0].group(0).strip()}' → '{MORE}'")
-        head, tail = body[: found[0].start()], body[found[0].end() :]
-        return head + MORE + _MORE_ANY.sub("", tail)
+        marker = found[0].group(0).strip()
+        if marker != MORE:
+            report.add("mapped", f"'{marker}' → '{MORE}'")
+        return _marked(body, [m.span() for m in found], f"'{marker}'", report)
     if lead:
+        if not body.strip():
+            report.add("mapped", f"excerpt → the post's text (it has no other; no '{MORE}': nothing follows)")
+            return lead.strip() + "\n"
         report.add("mapped", f"excerpt → the first paragraph, then '{MORE}' (the blog index shows it)")
         return f"{lead.strip()}\n\n{MORE}\n\n{body.lstrip(chr(10))}"
     lines = body.split("\n")
@@ -233,10 +241,26 @@ def excerpt(body: str, report: Report, separator: str | None = None, lead: str |
         if _FENCE.match(lines[i]):
             in_fence = not in_fence
         if not in_fence and not lines[i].strip():
+            if not "\n".join(lines[i:]).strip():
+                break
             report.add("mapped", f"no excerpt marker: '{MORE}' added after the first paragraph")
             return "\n".join([*lines[:i], "", MORE, *lines[i:]])
-    report.add("mapped", f"no excerpt marker: '{MORE}' added after the only paragraph")
-    return body.rstrip("\n") + f"\n\n{MORE}\n"
+    report.add(
+        "mapped", "no excerpt marker: none added, as nothing follows the only paragraph (the index shows it all)"
+    )
+    return body
+
+
+def _marked(body: str, places: list[tuple[int, int]], what: str, report: Report, around: str = "") -> str:
+    """``body`` with the first of ``places`` made ``MORE`` and the others removed; no marker before nothing."""
+    head = body[: places[0][0]]
+    tail = "".join(
+        body[end : (places[i + 1][0] if i + 1 < len(places) else len(body))] for i, (_, end) in enumerate(places)
+    )
+    if not tail.strip():
+        report.add("dropped", f"{what}: nothing follows it, so no '{MORE}' (the index shows the whole post)")
+        return head
+    return f"{head}{around}{MORE}{around}{tail}"
 
 
 def strip_align(body: str, path: str, first_line: int, report: Report) -> str:
