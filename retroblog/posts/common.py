@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
+from retroblog.posts.dates import PostDate
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Report
 
@@ -81,10 +83,19 @@ def as_list(value: Any, *, key: str, path: str, line: int, report: Report, split
         return []
     if isinstance(value, list | tuple):
         items = []
+        typed: list[str] = []
         for item in value:
             if isinstance(item, dict | list | tuple) or item is None:
                 raise PostError(path, line, f"'{key}': expected names, found {item!r} in the list")
-            items.append(str(item).strip())
+            items.append(_name(item))
+            if not isinstance(item, str):
+                typed.append(items[-1])
+        if typed:
+            report.add(
+                "mapped",
+                f"{path}:{line}: '{key}': {', '.join(typed)} read by YAML as numbers, booleans or dates; "
+                f"written as the names {', '.join(repr(t) for t in typed)}",
+            )
         return _unique([i for i in items if i])
     if isinstance(value, str):
         mode = ("comma" if "," in value else "space") if split == "auto" else split
@@ -95,8 +106,57 @@ def as_list(value: Any, *, key: str, path: str, line: int, report: Report, split
             report.add("mapped", f"{key}: '{value}' split on {how} → {items}")
         return items
     if isinstance(value, int | float) and not isinstance(value, bool):
+        report.add("mapped", f"{path}:{line}: '{key}': {value} read by YAML as a number; written as the name '{value}'")
         return [str(value)]
     raise PostError(path, line, f"'{key}': expected a list or a text, found {value!r}")
+
+
+def _name(item: Any) -> str:
+    """A list item as a name, spelt as YAML spells it (``true``, not Python's ``True``)."""
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, dt.date):
+        return item.isoformat()
+    return str(item).strip()
+
+
+def _day(value: PostDate) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _before(first: PostDate, second: PostDate) -> bool:
+    """Whether ``first`` is earlier than ``second`` (by the day unless both are comparable times)."""
+    if (
+        isinstance(first, dt.datetime)
+        and isinstance(second, dt.datetime)
+        and (first.tzinfo is None) == (second.tzinfo is None)
+    ):
+        return first < second
+    return _day(first) < _day(second)
+
+
+def check_dates(
+    created: PostDate,
+    updated: PostDate | None,
+    *,
+    path: str,
+    line: int | None,
+    updated_key: str = "",
+    updated_line: int | None = None,
+    report: Report,
+) -> PostDate | None:
+    """``updated``, or None when it is earlier than ``created`` (reported); a date after today is reported."""
+    where = f"{path}:{line}" if line else path
+    if _day(created) > dt.date.today():
+        report.add("kept", f"{where}: date {created.isoformat()} is after today; the post is dated in the future")
+    if updated is not None and _before(updated, created):
+        report.add(
+            "dropped",
+            f"{path}:{updated_line}: {updated_key} {updated.isoformat()} is earlier than the date "
+            f"{created.isoformat()}; no date.updated is written (a post is not updated before it is created)",
+        )
+        return None
+    return updated
 
 
 def _unique(items: list[str]) -> list[str]:

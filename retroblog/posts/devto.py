@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
+from retroblog.posts.common import as_list, body_of, check_dates, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import file_name_date, parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -51,6 +51,17 @@ def convert(raw: RawPost, report: Report) -> Post:
     updated = None
     if "edited_at" in meta:
         updated = parse_date(meta.pop("edited_at"), path=path, line=raw.line_of("edited_at"), key="edited_at")
+    dated = next((k for k in ("published_at", "date") if k in raw.meta), None)
+    updated = check_dates(
+        created,
+        updated,
+        path=path,
+        line=raw.line_of(dated) if dated else None,
+        updated_key="edited_at",
+        updated_line=raw.line_of("edited_at"),
+        report=report,
+    )
+    if updated is not None:
         report.add("mapped", f"edited_at → date.updated: {updated.isoformat()}")
     slug = slugify(text_value(meta.pop("slug", None), key="slug", path=path, line=raw.line_of("slug")) or title)
     draft = meta.pop("published", True) is False

@@ -47,6 +47,8 @@ class RawPost:
     """The line of each top-level key."""
     repairs: tuple[str, ...] = ()
     """What the tolerant reading changed, each naming its line."""
+    duplicates: tuple[str, ...] = ()
+    """Top-level keys given more than once, each naming the line whose value is used."""
 
     def line_of(self, key: str) -> int:
         """The line of ``key`` in the file, or of the opening fence when the key is absent."""
@@ -92,7 +94,7 @@ def read_post(text: str, path: str = "<post>") -> RawPost:
         raise PostError(path, 1, "the front matter opened here with '---' is never closed by a '---' line")
     yaml_lines = lines[1:close]
     body = "\n".join(lines[close + 1 :])
-    meta, key_lines, repairs = _parse(yaml_lines, path)
+    meta, key_lines, repairs, duplicates = _parse(yaml_lines, path)
     return RawPost(
         path=path,
         meta=meta,
@@ -101,17 +103,20 @@ def read_post(text: str, path: str = "<post>") -> RawPost:
         has_front_matter=True,
         key_lines=key_lines,
         repairs=tuple(repairs),
+        duplicates=tuple(duplicates),
     )
 
 
-def _parse(yaml_lines: list[str], path: str) -> tuple[dict[str, Any], dict[str, int], list[str]]:
-    """Parse the YAML between the fences (file line = index + 2), repairing broken quoting."""
+def _parse(yaml_lines: list[str], path: str) -> tuple[dict[str, Any], dict[str, int], list[str], list[str]]:
+    """Parse the YAML between the fences (file line = index + 2), repairing broken quoting.
+
+    Returns the front matter, the line of each key, the repairs and the repeated keys."""
     current = list(yaml_lines)
     repairs: list[str] = []
     repaired: set[int] = set()
     for _ in range(_MAX_REPAIRS):
         try:
-            meta, key_lines = _load("\n".join(current) + "\n", path)
+            meta, key_lines, duplicates = _load("\n".join(current) + "\n", path)
         except PostError as exc:
             fixed = _repair(current, exc.line, path)
             if fixed is None or fixed[0] in repaired:
@@ -121,18 +126,18 @@ def _parse(yaml_lines: list[str], path: str) -> tuple[dict[str, Any], dict[str, 
             repairs.append(note)
             current[index] = _requote(current[index])
             continue
-        return meta, key_lines, repairs
-    meta, key_lines = _load("\n".join(current) + "\n", path)
-    return meta, key_lines, repairs
+        return meta, key_lines, repairs, duplicates
+    meta, key_lines, duplicates = _load("\n".join(current) + "\n", path)
+    return meta, key_lines, repairs, duplicates
 
 
-def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
+def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int], list[str]]:
     loader: _Loader | None = None
     try:
         loader = _Loader(source)
         node = loader.get_single_node()
         if node is None:
-            return {}, {}
+            return {}, {}, []
         if not isinstance(node, yaml.MappingNode):
             raise PostError(
                 path,
@@ -167,12 +172,20 @@ def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
         if loader is not None:
             loader.dispose()
     key_lines: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
     meta: dict[str, Any] = {}
     for key_node, _value in node.value:
         line = key_node.start_mark.line + 2
         if not isinstance(key_node, yaml.ScalarNode):
             raise PostError(path, line, "front matter keys must be names, not lists or mappings")
-        key_lines.setdefault(str(key_node.value), line)
+        key_lines[str(key_node.value)] = line  # YAML keeps a repeated key's last value: its line is that one's
+        seen.setdefault(str(key_node.value), []).append(line)
+    duplicates = [
+        f"{path}:{lines[-1]}: '{key}' is given {len(lines)} times (lines {', '.join(map(str, lines))}); "
+        f"the last one (line {lines[-1]}) is used, as YAML reads it"
+        for key, lines in seen.items()
+        if len(lines) > 1
+    ]
     for key, value in data.items():
         if not isinstance(key, str):
             name = key.isoformat() if isinstance(key, dt.date) else str(key)
@@ -182,7 +195,7 @@ def _load(source: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
                 f"front matter key {name!r} must be a name, not a number or date",
             )
         meta[key] = value
-    return meta, key_lines
+    return meta, key_lines, duplicates
 
 
 def _key_at(source: str, line: int) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
+from retroblog.posts.common import as_list, body_of, check_dates, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -47,6 +47,16 @@ def convert(raw: RawPost, report: Report) -> Post:
     updated = None
     if "updatedAt" in meta:
         updated = parse_date(meta.pop("updatedAt"), path=path, line=raw.line_of("updatedAt"), key="updatedAt")
+    updated = check_dates(
+        created,
+        updated,
+        path=path,
+        line=raw.line_of(key),
+        updated_key="updatedAt",
+        updated_line=raw.line_of("updatedAt"),
+        report=report,
+    )
+    if updated is not None:
         report.add("mapped", f"updatedAt → date.updated: {updated.isoformat()}")
 
     slug = slugify(text_value(meta.pop("slug", None), key="slug", path=path, line=raw.line_of("slug")) or title)

@@ -173,6 +173,8 @@ def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Po
     if kind != "hashnode":
         for note in raw.repairs:
             report.add("repaired", note)
+    for note in raw.duplicates:
+        report.add("dropped", note)
     return post
 
 
@@ -202,8 +204,10 @@ def _resolve_authors(
             report.add("dropped", f"author '{name}': not in {authors_file}; add them there to show them")
         elif match not in resolved:
             resolved.append(match)
-            if match != name:
-                report.add("mapped", f"author '{name}' → authors: {match}")
+            report.add(
+                "mapped",
+                f"author '{name}' → authors: {match}" + ("" if match != name else f" (an id in {authors_file})"),
+            )
     if not resolved and options.author:
         resolved = [options.author]
         report.add("mapped", f"--author → authors: {options.author}")

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, fixed_text, retroblog_keys, slugify, text_value
+from retroblog.posts.common import as_list, body_of, check_dates, fixed_text, retroblog_keys, slugify, text_value
 from retroblog.posts.dates import file_name_date, parse_date
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -76,6 +76,16 @@ def convert(raw: RawPost, report: Report) -> Post:
             line=raw.line_of("last_modified_at"),
             key="last_modified_at",
         )
+    updated = check_dates(
+        created,
+        updated,
+        path=path,
+        line=raw.line_of("date") if "date" in raw.meta else None,
+        updated_key="last_modified_at",
+        updated_line=raw.line_of("last_modified_at"),
+        report=report,
+    )
+    if updated is not None:
         report.add("mapped", f"last_modified_at → date.updated: {updated.isoformat()}")
 
     slug = slugify(from_name[1]) if from_name else slugify(title)

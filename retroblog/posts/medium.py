@@ -19,7 +19,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
-from retroblog.posts.common import excerpt, fixed_text, slugify
+from retroblog.posts.common import check_dates, excerpt, fixed_text, slugify
 from retroblog.posts.dates import PostDate, parse_date
 from retroblog.posts.model import Post, Report
 
@@ -252,6 +252,13 @@ def convert_html(text: str, path: str, report: Report, *, date: PostDate | None 
         report.add("mapped", f"no publication date; --date → date.created: {created.isoformat()}")
     else:
         raise PostError(path, 1, 'no <time class="dt-published"> (a draft?): pass --date YYYY-MM-DD')
+    check_dates(
+        created,
+        None,
+        path=path,
+        line=_line_of(text, "dt-published") if published is not None and published.attrs.get("datetime") else None,
+        report=report,
+    )
     if draft:
         report.add("mapped", "draft_ file → draft: true")
     canonical = root.find("a", "p-canonical")

@@ -15,7 +15,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
-from retroblog.posts.common import excerpt, fixed_text, slugify
+from retroblog.posts.common import check_dates, excerpt, fixed_text, slugify
 from retroblog.posts.dates import PostDate, file_name_date, parse_date
 from retroblog.posts.medium import escape
 from retroblog.posts.model import Post, Report
@@ -37,6 +37,7 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
     extra: dict[str, Any] = {"source": "text", "source_file": PurePath(path).name}
     readtime = None
     created: PostDate | None = None
+    date_line: int | None = None
     body_start = first + 1
     for index in range(first + 1, min(first + 4, len(lines))):
         match = _READ.match(lines[index].strip())
@@ -45,6 +46,7 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
             report.add("mapped", f"line {index + 1}: '{lines[index].strip()}' → readtime: {readtime}")
             if match["date"]:
                 created = parse_date(match["date"].strip(), path=path, line=index + 1)
+                date_line = index + 1
                 report.add("mapped", f"line {index + 1}: date → date.created: {created.isoformat()}")
             body_start = index + 1
             break
@@ -58,6 +60,7 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
             report.add("mapped", f"the file name's date → date.created: {created.isoformat()}")
         else:
             raise PostError(path, 1, "no date in the text or the file name: pass --date YYYY-MM-DD")
+    check_dates(created, None, path=path, line=date_line, report=report)
 
     blocks: list[str] = []
     paragraph: list[tuple[int, str]] = []

@@ -1,8 +1,12 @@
-"""Choices an import makes that were silent or wrong: excerpt markers in code or before nothing."""
+"""Choices an import makes that were silent or wrong: excerpt markers in code or before nothing, repeated
+front-matter keys, non-text tags, update dates before the post, future dates, author ids."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import pytest
 
 from tests.posts.helpers import run_import
 
@@ -55,3 +59,64 @@ def test_no_marker_is_added_when_nothing_follows(tmp_path: Path) -> None:
     assert "'<!--more-->': nothing follows it, so no '<!-- more -->'" in output
     lead, output = _import(tmp_path, "---\ntitle: Three\nexcerpt: Only this.\n---\n", name="2022-04-06-three.md")
     assert MORE not in lead and lead.endswith("---\n\nOnly this.\n")
+
+
+SOURCE = "src/_posts/2022-04-04-post.md"
+
+
+@pytest.mark.parametrize(
+    ("front", "written_part", "report_line"),
+    [
+        pytest.param(
+            "title: First\ndate: 2022-04-04\ntitle: Second\n",
+            "title: Second\n",
+            f"  dropped: {SOURCE}:4: 'title' is given 2 times (lines 2, 4); "
+            "the last one (line 4) is used, as YAML reads it",
+            id="a repeated key: the last one wins",
+        ),
+        pytest.param(
+            "title: Tags\ntags: [1, 2.5, true, python]\n",
+            "tags:\n- '1'\n- '2.5'\n- 'true'\n- python\n",
+            f"  mapped: {SOURCE}:3: 'tags': 1, 2.5, true read by YAML as numbers, booleans or dates; "
+            "written as the names '1', '2.5', 'true'",
+            id="non-text tags: spelt as YAML spells them",
+        ),
+        pytest.param(
+            "title: Old\ndate: 2022-04-04\nlast_modified_at: 2021-01-01\n",
+            "date:\n  created: 2022-04-04\nslug: post\n",
+            f"  dropped: {SOURCE}:4: last_modified_at 2021-01-01 is earlier than the date 2022-04-04; "
+            "no date.updated is written (a post is not updated before it is created)",
+            id="an update before the post: dropped",
+        ),
+    ],
+)
+def test_front_matter_choices_are_reported_with_their_line(
+    tmp_path: Path, front: str, written_part: str, report_line: str
+) -> None:
+    written, output = _import(tmp_path, f"---\n{front}---\n\nText.\n")
+    assert written_part in written
+    assert report_line + "\n" in output
+    assert "→ date.updated" not in output
+
+
+def test_a_date_after_today_is_reported(tmp_path: Path) -> None:
+    later = dt.date.today() + dt.timedelta(days=2)
+    written, output = _import(tmp_path, f"---\ntitle: Soon\ndate: {later}\n---\n\nA.\n", name=f"{later}-soon.md")
+    assert f"created: {later}\n" in written
+    assert f"  kept: src/_posts/{later}-soon.md:3: date {later} is after today; the post is dated in the future\n" in (
+        output
+    )
+    _, today = _import(
+        tmp_path, f"---\ntitle: Now\ndate: {dt.date.today()}\n---\n\nA.\n", name=f"{dt.date.today()}-now.md"
+    )
+    assert "after today" not in today
+
+
+def test_an_author_id_is_reported_as_the_author_name_is(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/.authors.yml").write_text("authors:\n  jdoe:\n    name: Jane Doe\n", encoding="utf-8")
+    written, output = _import(tmp_path, "---\ntitle: By id\nauthor: jdoe\n---\n\nA.\n")
+    assert "authors:\n- jdoe\n" in written
+    assert "  mapped: author 'jdoe' → authors: jdoe (an id in out/.authors.yml)\n" in output
+    _, named = _import(tmp_path, "---\ntitle: By name\nauthor: Jane Doe\n---\n\nA.\n", name="2022-04-05-named.md")
+    assert "  mapped: author 'Jane Doe' → authors: jdoe\n" in named
