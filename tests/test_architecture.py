@@ -59,3 +59,11 @@ def test_docs_list_every_column_alias():
     from retroblog.schema import alias_table
 
     assert alias_table() in (REPO / "docs" / "data-formats.md").read_text(encoding="utf-8")
+
+
+def test_the_importers_html_blocks_are_python_markdowns():
+    from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+    from retroblog.posts.importer import _HTML_BLOCKS
+
+    assert frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr"} == _HTML_BLOCKS
