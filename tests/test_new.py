@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from retroblog import __version__
 from retroblog.cli import main
 from retroblog.dataset import load_dataset
+from retroblog.plugin import RetroblogConfig
 from retroblog.scaffold import (
     DATASET,
     POST,
@@ -269,6 +270,12 @@ def _check_pages_workflow(flow: dict[str, Any]) -> list[dict[str, Any]]:
     assert flow["jobs"]["deploy"]["needs"] == "build"
     assert flow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy] == ["actions/deploy-pages"]
+    # retroblog's chart cache is kept between runs, restored before the build: a push that changes one
+    # post re-renders only its charts, not every chart of the site.
+    cache = build[uses.index("actions/cache")]
+    assert cache["with"]["path"] == RetroblogConfig.cache_dir.default
+    assert "hashFiles(" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    assert uses.index("actions/cache") < next(i for i, s in enumerate(build) if "build" in s.get("run", ""))
     return [s["run"] for s in build if "run" in s]
 
 
