@@ -379,6 +379,18 @@ class _Images:
             return False
         return self.options.download_images or not _is_remote(url)
 
+    def markdown(self, body: str) -> str:
+        """``body`` with each Markdown image's file copied (or downloaded) and its link made local; an
+        image in code is text, left as it is."""
+        code = code_ranges(body)
+
+        def local(match: re.Match[str]) -> str:
+            if in_code(code, match.start()):
+                return match[0]
+            return match[1] + self.rewrite(match[2], "image") + match[3]
+
+        return _IMAGE.sub(local, body)
+
     def html(self, body: str) -> str:
         """``body`` with each ``<img>`` whose file is copied made a Markdown image.
 
@@ -479,7 +491,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
     images = _Images(path, text, post, options, plan)
     if post.image:
         post.image = images.cover(post.image)
-    post.body = _IMAGE.sub(lambda m: m[1] + images.rewrite(m[2], "image") + m[3], post.body)
+    post.body = images.markdown(post.body)
     post.body = images.html(post.body)
     name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
     target = options.to / name

@@ -120,3 +120,18 @@ def test_an_author_id_is_reported_as_the_author_name_is(tmp_path: Path) -> None:
     assert "  mapped: author 'jdoe' → authors: jdoe (an id in out/.authors.yml)\n" in output
     _, named = _import(tmp_path, "---\ntitle: By name\nauthor: Jane Doe\n---\n\nA.\n", name="2022-04-05-named.md")
     assert "  mapped: author 'Jane Doe' → authors: jdoe\n" in named
+
+
+def test_an_image_in_code_is_text_not_a_file_to_copy(tmp_path: Path) -> None:
+    (tmp_path / "src/_posts").mkdir(parents=True)
+    (tmp_path / "src/_posts/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    text = (
+        "---\ntitle: Images\n---\n\nA chart:\n\n![A chart](chart.png)\n\nWrite it so:\n\n"
+        "```markdown\n![A chart](chart.png)\n```\n\nor `![x](chart.png)` inline.\n"
+    )
+    written, output = _import(tmp_path, text)
+    body = _body(written)
+    assert "![A chart](post/chart.png)" in body  # the image: copied next to the post
+    assert "```markdown\n![A chart](chart.png)\n```" in body and "`![x](chart.png)`" in body  # the samples
+    assert (tmp_path / "out/posts/post/chart.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert output.count("image chart.png → copied to") == 1
