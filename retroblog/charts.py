@@ -31,6 +31,9 @@ DONUT_LEGEND = 90
 """Pixels of a donut chart's width taken by its legend."""
 DONUT_LABEL_MARGIN = 10
 """Pixels between a donut's outer labels and the edge of its plot area."""
+MIN_PLOT_WIDTH = 120
+MIN_PLOT_HEIGHT = 60
+"""The smallest plot area, in pixels, a chart gets whatever ``width`` and ``height`` ask for."""
 
 
 @dataclass
@@ -174,6 +177,20 @@ def _count_axis(span: int, pixels: int) -> alt.Axis:
     return alt.Axis(tickMinStep=1, format=",d")
 
 
+def _room(ctx: ChartContext, chrome: tuple[int, int], height: int | None = None) -> dict[str, int]:
+    """The chart's width and height, grown so that the plot keeps ``MIN_PLOT_*`` pixels.
+
+    The size is the whole chart's (autosize ``fit``): title, legend and axes are drawn inside it, and
+    ``chrome`` is a generous guess of the pixels they take across and down. A small size would leave
+    no room for the plot (a 0-pixel plot, a title pushed above the SVG): the chart grows instead.
+    """
+    wanted = ctx.height if height is None else height
+    return {
+        "width": max(ctx.width, chrome[0] + MIN_PLOT_WIDTH),
+        "height": max(wanted, chrome[1] + MIN_PLOT_HEIGHT),
+    }
+
+
 def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str, title: str) -> Chart:
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X(
@@ -194,7 +211,9 @@ def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str,
     )
     title = str(ctx.options.get("title") or title)
     description = str(ctx.options.get("description") or description)
-    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    # title 30, axis title 20, labels (slanted when there are many) and their padding
+    chrome = (80, 60 + (55 if len(rows) > 12 else 20))
+    spec = finish(plot.properties(**_room(ctx, chrome)), ctx, title, description)
     return Chart(spec, title, description, [(key, heading), ("prs", "PRs")], rows)
 
 
@@ -235,7 +254,8 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     )
     # Radii in pixels of the plot area, which is the chart's size less the title (above) and the legend
     # (right): the labels outside the ring, half a line high, stay inside it, none clipped at the bottom.
-    room = min(ctx.width - DONUT_LEGEND, ctx.height - DONUT_TITLE) / 2
+    size = _room(ctx, (DONUT_LEGEND + 2 * (DONUT_LABEL_MARGIN + 14), DONUT_TITLE + 2 * (DONUT_LABEL_MARGIN + 14)))
+    room = min(size["width"] - DONUT_LEGEND, size["height"] - DONUT_TITLE) / 2
     label_radius = max(room - DONUT_LABEL_MARGIN, 12)
     outer = max(label_radius - 14, 8)
     donut = base.mark_arc(innerRadius=outer * 0.55, outerRadius=outer, stroke="transparent")
@@ -245,7 +265,7 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
         ctx.options.get("description")
         or f"Donut chart of merged PRs per quarter{ctx.scope()}. " + _series_words(rows, "quarter", "prs", "PRs")
     )
-    spec = finish((donut + labels).properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    spec = finish((donut + labels).properties(**size), ctx, title, description)
     return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows)
 
 
@@ -289,7 +309,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
             + (f"; the most change in {busiest['month']}." if busiest else ".")
         )
     )
-    spec = finish(bars.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    spec = finish(bars.properties(**_room(ctx, (90, 150))), ctx, title, description)
     return Chart(
         spec, title, description, [("month", "Month"), ("additions", "Inserted"), ("deletions", "Deleted")], rows
     )
@@ -330,7 +350,7 @@ def cumulative(ctx: ChartContext) -> Chart:
         ctx.options.get("description")
         or f"Cumulative line chart of merged PRs{ctx.scope()}, from {first} to {last}, reaching {total:,}."
     )
-    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    spec = finish(plot.properties(**_room(ctx, (80, 120))), ctx, title, description)
     return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows)
 
 
@@ -392,7 +412,7 @@ def calendar(ctx: ChartContext) -> Chart:
             )
         )
     )
-    spec = finish(heat.properties(width=ctx.width, height=min(ctx.height, 160)), ctx, title, description)
+    spec = finish(heat.properties(**_room(ctx, (60, 50), min(ctx.height, 160))), ctx, title, description)
     return Chart(spec, title, description, [("week", "Week of"), ("weekday", "Day"), ("prs", "PRs")], rows)
 
 
@@ -423,7 +443,9 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
         or f"Horizontal bar chart of merged PRs per repository{ctx.scope()}, largest first: {listed}."
     )
     height = max(ctx.height // 2, 22 * len(rows))
-    spec = finish(plot.properties(width=ctx.width, height=height), ctx, title, description)
+    # the repositories' names take about 7 pixels a character, left of the bars
+    longest = max((len(r["repo"]) for r in rows), default=0)
+    spec = finish(plot.properties(**_room(ctx, (7 * longest + 50, 60), height)), ctx, title, description)
     return Chart(spec, title, description, [("repo", "Repository"), ("prs", "PRs")], rows)
 
 
@@ -483,5 +505,5 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
             )
         )
     )
-    spec = finish(plot.properties(width=ctx.width, height=ctx.height), ctx, title, description)
+    spec = finish(plot.properties(**_room(ctx, (80, 120))), ctx, title, description)
     return Chart(spec, title, description, [("month", "Month"), ("per_pr", "Comments per PR"), ("prs", "PRs")], rows)

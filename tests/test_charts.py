@@ -771,7 +771,7 @@ def test_chart_options_choose_the_prs_and_the_look(two_site):
     assert attr(described, "aria-label") == "Mine. Four months, one line."
     assert attr(described, "data-caption") == "Four months, one line."
     assert json.loads(attr(described, "data-retroblog-spec"))["description"] == "Four months, one line."
-    for width, height in ((400, 300), (900, 120)):
+    for width, height in ((400, 300), (900, 260)):
         sized = convert(
             two_site, f"```chart\ntype: inserts-deletes\ndataset: work\nwidth: {width}\nheight: {height}\n```\n"
         )
@@ -986,3 +986,22 @@ def test_the_audit_finds_markup_that_came_from_data(page):
     audit = Audit()
     audit.feed(page)
     assert audit.problems
+
+
+_FRAME = re.compile(r'role-frame root.*?<path class="background"[^>]*d="M0,0h([\d.]+)v([\d.]+)')
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_the_smallest_size_still_has_a_plot_and_its_title(year_site, name):
+    """Title, legend and axes are inside a chart's size: at 50 x 50 they left a 0-pixel plot."""
+    out = convert(year_site, f"```chart\ntype: {name}\nwidth: 50\nheight: 50\n```\n")
+    svg = out[out.index("<svg") :]
+    frame = _FRAME.search(svg)
+    assert frame, svg[:500]
+    plot_width, plot_height = float(frame.group(1)), float(frame.group(2))
+    assert plot_width > 40 and plot_height > 40, (plot_width, plot_height)
+    items, (_, height) = drawn(out)
+    titles = [d for d in items if d.tag == "text" and "role-title-text" in d.roles]
+    assert titles and all(11 <= t.y <= height for t in titles), [
+        (t.text, t.y) for t in titles
+    ]  # baseline below a 14-px line
