@@ -240,15 +240,20 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     year = ctx.single_year()
     if year:
         rows = [{"quarter": r["quarter"][5:], "prs": r["prs"]} for r in rows]
-    colours = {r["quarter"]: SERIES[i % len(SERIES)] for i, r in enumerate(rows)}
+    # One colour per quarter of the year (Q1 to Q4), whichever year: over several years a colour per
+    # slice would come round again after four, Q1 of 2021 the colour of Q1 of 2020 by chance. The year
+    # is in the tooltip and the data table.
+    for r in rows:
+        r["q"] = r["quarter"][-2:]
+    quarters = ["Q1", "Q2", "Q3", "Q4"]
     base = alt.Chart(alt.Data(values=rows)).encode(
         theta=alt.Theta("prs:Q", stack=True),
         order=alt.Order("quarter:O"),
         color=alt.Color(
-            "quarter:N",
+            "q:N",
             title="Quarter",
-            sort=[r["quarter"] for r in rows],
-            scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            sort=quarters,
+            scale=alt.Scale(domain=quarters, range=list(SERIES[:4])),
         ),
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
     )
@@ -259,7 +264,10 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     label_radius = max(room - DONUT_LABEL_MARGIN, 12)
     outer = max(label_radius - 14, 8)
     donut = base.mark_arc(innerRadius=outer * 0.55, outerRadius=outer, stroke="transparent")
-    labels = base.mark_text(radius=label_radius, fontSize=11, color="currentColor").encode(text=alt.Text("prs:Q"))
+    # an empty quarter has no slice, and no label: its "0" would be drawn over its neighbour's
+    labels = base.mark_text(radius=label_radius, fontSize=11, color="currentColor").encode(
+        text=alt.condition("datum.prs > 0", alt.Text("prs:Q"), alt.value(""))
+    )
     title = str(ctx.options.get("title") or (f"PRs merged per quarter in {year}" if year else "PRs merged per quarter"))
     description = str(
         ctx.options.get("description")

@@ -29,7 +29,7 @@ from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render import SvgCache
 from retroblog.settings import Settings
-from retroblog.theme import PALETTE_CSS
+from retroblog.theme import PALETTE_CSS, SERIES
 from tests.conftest import REPO
 from tests.svgtext import axis_labels, drawn, legend_labels
 
@@ -1005,3 +1005,18 @@ def test_the_smallest_size_still_has_a_plot_and_its_title(year_site, name):
     assert titles and all(11 <= t.y <= height for t in titles), [
         (t.text, t.y) for t in titles
     ]  # baseline below a 14-px line
+
+
+def test_a_donut_over_years_colours_each_quarter_of_the_year_and_labels_no_empty_slice(tmp_path):
+    (tmp_path / "data").mkdir()
+    days = ["2020-05-04", "2020-06-01", "2020-06-08", "2021-01-04", "2021-08-02", "2021-08-03"]
+    (tmp_path / "data" / "work.csv").write_text("merged_at\n" + "".join(f"{d}T10:00:00Z\n" for d in days))
+    out = convert(tmp_path, "```chart\ntype: prs-per-quarter\n```\n")
+    assert legend_labels(out) == ["Q1", "Q2", "Q3", "Q4"]
+    slices = re.findall(r'<path[^>]*aria-label="[^"]*quarter: (\d{4})-Q(\d)[^"]*"[^>]*fill="([^"]+)"', out)
+    assert {(y, q) for y, q, _ in slices} >= {("2020", "2"), ("2021", "1"), ("2021", "3")}
+    for _, quarter, fill in slices:  # by quarter of the year, not by slice: the first slice is Q2
+        assert fill == SERIES[int(quarter) - 1]
+    found, _ = drawn(out)
+    labels = sorted(d.text for d in found if d.tag == "text" and "role-mark" in d.roles and d.text)
+    assert labels == ["1", "2", "3"]  # 2020-Q2: 3, 2021-Q1: 1, 2021-Q3: 2; the empty quarters have none
