@@ -362,6 +362,26 @@ def cumulative(ctx: ChartContext) -> Chart:
     return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows)
 
 
+DAY_NAMES = dict(
+    zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
+)
+"""Each weekday's full name, for the words of a description ("most on Tuesdays", not "Tues")."""
+
+
+def _whole_steps(largest: int, most: int = 5) -> list[int]:
+    """Whole numbers from 1 to ``largest``, at most about ``most`` of them, ``largest`` always last.
+
+    A legend's values given explicitly: Vega's own ticks for 1 to 2 are 1, 1.5, 2, and ``format: d``
+    writes them "1, 2, 2".
+    """
+    step = max(1, math.ceil(largest / most))
+    values = list(range(1, largest + 1, step))
+    if values[-1] != largest:
+        # the largest replaces a last step too close to it, else follows it
+        values = [*values[:-1], largest] if largest - values[-1] <= step / 2 else [*values, largest]
+    return values
+
+
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -395,7 +415,7 @@ def calendar(ctx: ChartContext) -> Chart:
                 "prs:Q",
                 title="PRs",
                 scale=alt.Scale(range=[0.25, 1]),
-                legend=alt.Legend(format="d", tickMinStep=1),
+                legend=alt.Legend(format="d", values=_whole_steps(max((r["prs"] for r in rows), default=1))),
             ),
             tooltip=[
                 alt.Tooltip("week:O", title="Week of"),
@@ -412,9 +432,9 @@ def calendar(ctx: ChartContext) -> Chart:
         ctx.options.get("description")
         or (
             f"Calendar heatmap of merged PRs{ctx.scope()}, one column per week and one row per weekday: "
-            f"{len(rows):,} days with merged PRs; most on {top_day}s"
+            f"{count(len(rows), 'day')} with merged PRs; most on {DAY_NAMES.get(top_day, top_day)}s"
             + (
-                f"; the busiest day was {busiest['week']} week's {busiest['weekday']} ({busiest['prs']})."
+                f"; the busiest day was {busiest['week']} week's {DAY_NAMES[busiest['weekday']]} ({busiest['prs']})."
                 if busiest
                 else "."
             )

@@ -1020,3 +1020,24 @@ def test_a_donut_over_years_colours_each_quarter_of_the_year_and_labels_no_empty
     found, _ = drawn(out)
     labels = sorted(d.text for d in found if d.tag == "text" and "role-mark" in d.roles and d.text)
     assert labels == ["1", "2", "3"]  # 2020-Q2: 3, 2021-Q1: 1, 2021-Q3: 2; the empty quarters have none
+
+
+@pytest.mark.parametrize("busiest", [2, 3, 12])
+def test_the_calendar_legend_counts_whole_prs_each_once(tmp_path, busiest):
+    """Vega ticks 1 to 2 at 1, 1.5, 2, which "d" wrote as "1, 2, 2"."""
+    (tmp_path / "data").mkdir()
+    rows = ["2021-03-01T10:00:00Z"] + [f"2021-03-03T{h:02d}:00:00Z" for h in range(busiest)]
+    (tmp_path / "data" / "work.csv").write_text("merged_at\n" + "\n".join(rows) + "\n")
+    labels = legend_labels(convert(tmp_path, "```chart\ntype: calendar\n```\n"))
+    values = [int(label) for label in labels]
+    assert len(set(values)) == len(values) and values == sorted(values), labels
+    assert values[0] == 1 and values[-1] == busiest, labels
+    assert len(values) <= 6, labels
+
+
+def test_the_calendar_description_counts_days_and_names_weekdays_in_full(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text("merged_at\n2021-03-02T10:00:00Z\n2021-03-02T11:00:00Z\n")  # a Tuesday
+    caption = attr(convert(tmp_path, "```chart\ntype: calendar\n```\n"), "data-caption")
+    assert "1 day with merged PRs; most on Tuesdays" in caption, caption
+    assert "week's Tuesday (2)" in caption, caption
