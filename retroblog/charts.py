@@ -243,19 +243,21 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     # One colour per quarter of the year (Q1 to Q4), whichever year: over several years a colour per
     # slice would come round again after four, Q1 of 2021 the colour of Q1 of 2020 by chance. The year
     # is in the tooltip and the data table.
-    for r in rows:
-        r["q"] = r["quarter"][-2:]
     quarters = ["Q1", "Q2", "Q3", "Q4"]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        theta=alt.Theta("prs:Q", stack=True),
-        order=alt.Order("quarter:O"),
-        color=alt.Color(
-            "q:N",
-            title="Quarter",
-            sort=quarters,
-            scale=alt.Scale(domain=quarters, range=list(SERIES[:4])),
-        ),
-        tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
+    base = (
+        alt.Chart(alt.Data(values=rows))
+        .transform_calculate(q="slice(datum.quarter, -2)")
+        .encode(
+            theta=alt.Theta("prs:Q", stack=True),
+            order=alt.Order("quarter:O"),
+            color=alt.Color(
+                "q:N",
+                title="Quarter",
+                sort=quarters,
+                scale=alt.Scale(domain=quarters, range=list(SERIES[:4])),
+            ),
+            tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
+        )
     )
     # Radii in pixels of the plot area, which is the chart's size less the title (above) and the legend
     # (right): the labels outside the ring, half a line high, stay inside it, none clipped at the bottom.
