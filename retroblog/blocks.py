@@ -289,10 +289,25 @@ class Blocks:
             if name not in CHARTS:
                 known = ", ".join(sorted([*CHARTS, CAREER_CHART]))
                 raise ConfigError(f"unknown chart type {name!r}; built-in types: {known}")
+            if ctx.stats.total_prs == 0:  # a chart of nothing: empty axes and captions without numbers
+                raise ConfigError(self._nothing_selected(dataset, filters))
             return CHARTS[str(name)](ctx), interactive
         if kind == "spec":
             return self._spec_chart(ctx, str(options["spec"])), interactive
         return self._altair_chart(ctx, str(options["altair"])), interactive
+
+    def _nothing_selected(self, dataset: Dataset, filters: Filters) -> str:
+        """Why a built-in chart has nothing to draw: its filters, and the dates the dataset covers."""
+        from retroblog.stats import Filters as AllPRs
+
+        whole = self.stats(dataset, AllPRs())
+        if whole.total_prs == 0:
+            return f"the dataset '{dataset.name}' has no PRs to chart"
+        return (
+            f"no PRs {filters.describe() or 'match the filters'} in the dataset '{dataset.name}', whose PRs "
+            f"were merged from {whole.first_merged} to {whole.last_merged}: widen 'from'/'to'/'year', "
+            "'repo' or 'label'"
+        )
 
     def chart_html(self, options: Mapping[str, Any], chart_id: str) -> str | Pending:
         """A chart's figure; with an executor, a ``Pending`` while the chart is still being computed."""

@@ -19,7 +19,7 @@ from typing import Any
 from retroblog import __version__
 from retroblog.fsutil import atomic_write
 
-FRAGMENT_VERSION = "13"
+FRAGMENT_VERSION = "14"
 """Bump when the HTML a block produces changes for the same inputs, to invalidate caches."""
 
 

@@ -1041,3 +1041,17 @@ def test_the_calendar_description_counts_days_and_names_weekdays_in_full(tmp_pat
     caption = attr(convert(tmp_path, "```chart\ntype: calendar\n```\n"), "data-caption")
     assert "1 day with merged PRs; most on Tuesdays" in caption, caption
     assert "week's Tuesday (2)" in caption, caption
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_a_built_in_chart_of_no_prs_is_an_error_naming_the_datasets_dates(site, name):
+    ext = RetroblogExtension(root=str(site))
+    ext.page, ext.line_offset = "post.md", 2
+    first, last = CSV.splitlines()[1][:10], CSV.splitlines()[-1][:10]
+    with pytest.raises(RetroblogError) as info:
+        markdown.markdown(f"Text\n\n```chart\ntype: {name}\nyear: 2018\n```\n", extensions=[ext])
+    assert str(info.value) == (
+        f"post.md:5: chart block: no PRs from 2018-01-01 to 2018-12-31 in the dataset 'work', whose PRs were "
+        f"merged from {first} to {last}: widen 'from'/'to'/'year', 'repo' or 'label'"
+    )
+    assert "<svg" in convert(site, f"```chart\ntype: {name}\nyear: 2021\n```\n")  # the same chart, with PRs
