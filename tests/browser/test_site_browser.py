@@ -82,6 +82,24 @@ def test_every_chart_on_every_page_renders_and_shows_its_tooltip(
     assert_clean(rec)
 
 
+CLIPPED_TEXT = """(figure) => {
+  const cut = [];
+  for (const text of figure.querySelectorAll(".retroblog-static svg text")) {
+    const r = text.getBoundingClientRect();
+    if (!r.width) continue;
+    for (let box = text.parentElement; box && box !== figure.parentElement; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+      const c = box.getBoundingClientRect();
+      if (r.left < c.left - 0.5 || r.right > c.right + 0.5 || r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5) {
+        cut.push(text.textContent);
+      }
+    }
+  }
+  return cut;
+}"""
+
+
 def test_without_javascript_every_chart_is_its_static_svg(new_page: Opener, site: str, chart_pages: list[str]) -> None:
     page, rec = new_page(java_script_enabled=False)
     for path in chart_pages:
@@ -97,6 +115,9 @@ def test_without_javascript_every_chart_is_its_static_svg(new_page: Opener, site
             box = svg.bounding_box()
             assert box is not None and box["width"] > 100 and box["height"] > 50, where
             assert figure.locator(STATIC_MARKS).count() > 0, f"{where}: the static SVG has no marks"
+            # The page's font is not the one vl-convert measured with: a label may come out wider than
+            # its place, and must then show in full, not be cut by a box around the chart.
+            assert figure.evaluate(CLIPPED_TEXT) == [], f"{where}: text cut off by its container"
             assert figure.locator(".retroblog-view").count() == 0, where
             # The data table is there for screen readers, visually hidden.
             table = figure.locator(".retroblog-table").bounding_box()
