@@ -123,6 +123,8 @@ class Blocks:
     defer: Executor | None = None
     """Where charts not yet cached are computed in parallel; None computes them at once."""
     _stats: dict[tuple[Any, ...], Stats] = field(default_factory=dict)
+    _names: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+    """The repositories and labels of each dataset version, by (name, fingerprint, column)."""
     _loaded: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     _futures: dict[str, Future[Any]] = field(default_factory=dict)
     _jobs: dict[str, Job] = field(default_factory=dict)
@@ -257,6 +259,36 @@ class Blocks:
             self._stats[key] = compute(dataset, filters, self.settings.size_buckets)
         return self._stats[key]
 
+    def _known_names(self, dataset: Dataset, filters: Filters) -> Filters:
+        """``filters``, if every repository and label it names is in the dataset; else an error naming the
+        closest ones (none for a private dataset, whose names are never shown)."""
+        for option, wanted, column, noun in (
+            ("repo", filters.repos, "repo", "repositories"),
+            ("label", filters.labels, "labels", "labels"),
+        ):
+            if not wanted:
+                continue
+            key = (dataset.name, dataset.fingerprint, column)
+            if key not in self._names:  # once per dataset, not once per block: the column may be long
+                values = dataset.frame[column]
+                self._names[key] = frozenset(
+                    (values.explode() if column == "labels" else values).drop_nulls().to_list()
+                )
+            known = self._names[key]
+            missing = [name for name in wanted if name not in known]
+            if not missing:
+                continue
+            where = f"{option} {missing[0]!r} is not in the dataset {dataset.name!r}"
+            if dataset.private:
+                raise ConfigError(f"{where} (it is private: its {noun} are not listed)")
+            if not known:
+                raise ConfigError(f"{where}, which has no {noun}")
+            if len(known) <= 5:
+                raise ConfigError(f"{where}; its {noun}: {', '.join(sorted(known))}")
+            closest = difflib.get_close_matches(missing[0], sorted(known), n=5, cutoff=0)
+            raise ConfigError(f"{where}; the closest of its {len(known):,} {noun}: {', '.join(closest)}")
+        return filters
+
     # -- charts ------------------------------------------------------------------------------------
 
     def chart(self, options: Mapping[str, Any]) -> tuple[Chart, bool]:
@@ -282,7 +314,7 @@ class Blocks:
         width = _size(options, "width", DEFAULT_WIDTH)
         height = _size(options, "height", DEFAULT_HEIGHT)
         dataset = self.dataset(options)
-        filters = _known_names(dataset, Filters.from_options(options, ""))
+        filters = self._known_names(dataset, Filters.from_options(options, ""))
         ctx = ChartContext(dataset, self.stats(dataset, filters), filters, options, width, height)
         if kind == "type":
             name = options["type"]
@@ -526,7 +558,7 @@ class Blocks:
         dataset = self.dataset(options)
         if dataset.private and key.startswith(("by_repo", "repos")):
             raise ConfigError(f"{key!r} would publish repository names of the private dataset {dataset.name!r}")
-        stats = self.stats(dataset, _known_names(dataset, Filters.from_options(options, "")))
+        stats = self.stats(dataset, self._known_names(dataset, Filters.from_options(options, "")))
         return format_value(lookup(stats.to_dict(), key))
 
     def _stats_table(self, options: Mapping[str, Any]) -> str:
@@ -625,32 +657,6 @@ def _size(options: Mapping[str, Any], key: str, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 4000:
         raise ConfigError(f"'{key}' must be a number of pixels from 50 to 4000, got {value!r}")
     return value
-
-
-def _known_names(dataset: Dataset, filters: Filters) -> Filters:
-    """``filters``, if every repository and label it names is in the dataset; else an error naming the
-    closest ones (none for a private dataset, whose names are never shown)."""
-    for option, wanted, column, noun in (
-        ("repo", filters.repos, "repo", "repositories"),
-        ("label", filters.labels, "labels", "labels"),
-    ):
-        if not wanted:
-            continue
-        values = dataset.frame[column]
-        known = set((values.explode() if column == "labels" else values).drop_nulls().to_list())
-        missing = [name for name in wanted if name not in known]
-        if not missing:
-            continue
-        where = f"{option} {missing[0]!r} is not in the dataset {dataset.name!r}"
-        if dataset.private:
-            raise ConfigError(f"{where} (it is private: its {noun} are not listed)")
-        if not known:
-            raise ConfigError(f"{where}, which has no {noun}")
-        if len(known) <= 5:
-            raise ConfigError(f"{where}; its {noun}: {', '.join(sorted(known))}")
-        closest = difflib.get_close_matches(missing[0], sorted(known), n=5, cutoff=0)
-        raise ConfigError(f"{where}; the closest of its {len(known):,} {noun}: {', '.join(closest)}")
-    return filters
 
 
 def _title_text(title: Any) -> str | None:
