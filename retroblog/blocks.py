@@ -341,16 +341,19 @@ class Blocks:
             "'repo' or 'label'"
         )
 
-    def chart_html(self, options: Mapping[str, Any], chart_id: str) -> str | Pending:
-        """A chart's figure; with an executor, a ``Pending`` while the chart is still being computed."""
+    def chart_html(self, options: Mapping[str, Any], chart_id: str, *, hold: bool = False) -> str | Pending:
+        """A chart's figure; with an executor, a ``Pending`` while the chart is still being computed;
+        with ``hold``, a ``Ready`` one when it is done (the caller puts every chart in place later)."""
         job = Job("chart", dict(options))
+        interactive = options.get("interactive", True) is not False
         if self.defer is not None:
             self.submit(job)
             key = self.key(job)
             future = self._futures.get(key) if key else None
             if key and future is not None and not future.done() and self.store.get(key) is None:
-                return Pending(self, key, future, chart_id, options.get("interactive", True) is not False)
-        return self.fragment(job).replace(CHART_ID, chart_id)
+                return Pending(self, key, future, chart_id, interactive)
+        text = self.fragment(job).replace(CHART_ID, chart_id)
+        return Ready(text, interactive) if hold else text
 
     # -- career (data/career.yml) ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.blocks import Blocks, Pending, Ready, chart_id
+from retroblog.blocks import Blocks, Pending, chart_id
 from retroblog.cache import FragmentStore
 from retroblog.errors import RetroblogError
 from retroblog.render import SvgCache, error_box
@@ -221,9 +221,7 @@ class RetroblogPreprocessor(Preprocessor):
                 return blocks.career_note(options, self.ext.page_date)
             self.ext.charts_on_page += 1
             the_id = chart_id(options, self.ext.page, self.ext.charts_on_page, self.document)
-            result = blocks.chart_html(options, the_id)
-            if self.ext.hold_charts and not isinstance(result, Pending):
-                result = Ready(result, options.get("interactive", True) is not False)
+            result = blocks.chart_html(options, the_id, hold=self.ext.hold_charts)
             return self.ext.defer(result, page, line) if isinstance(result, Pending) else result
         except BlockError as exc:
             return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page)
