@@ -25,7 +25,7 @@ _POST_URL = re.compile(r"\{%-?\s*post_url\s+(\d{4}-\d{2}-\d{2}-[\w.-]+?)\s*-?%\}
 _EMBED = re.compile(r"^\{%-?\s*(embed|link|github|youtube|twitter|codepen|gist|stackblitz)\s+(\S+)[^%]*-?%\}\s*$")
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _IAL = re.compile(r"^\{:\s*[^}]*\}\s*$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FENCE = mojibake.FENCE
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 
 

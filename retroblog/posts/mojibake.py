@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import ftfy
 
 _SUSPECT = re.compile(r"[\u00c2-\u00c5\u00e2\u00f0\u00c3\u00ef\u0080-\u009f]")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+"""The opening (or closing) line of a fenced code block; ``retroblog.posts.common`` uses it too."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def fix_lines(text: str, first_line: int = 1) -> tuple[str, list[Repair]]:
     repairs: list[Repair] = []
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=first_line):
-        marker = _FENCE.match(line)
+        marker = FENCE.match(line)
         if fence is None and marker:
             fence = marker.group(1)[0] * len(marker.group(1))
         elif fence is not None and line.strip().startswith(fence):
