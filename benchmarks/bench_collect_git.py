@@ -8,7 +8,7 @@ times, best of ``--repeat`` runs each:
   command the collector streams, output discarded;
 - ``git log`` history call: the diff-less whole-history call for attribution (run concurrently by
   the collector);
-- the collector (``retroblog.collect.git.collect_git``) end to end.
+- the collector (``retroblog.collect.git.collect.collect_git``) end to end.
 
 Goal (issue 5): the collector within 1.3x of the ``git log`` call. Run::
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build (or reuse) the repository here instead of a temp dir")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from retroblog.collect.git import _MAIN_FORMAT, _TOPO_FORMAT, DEFAULT_EXCLUDES, _config_args, collect_git
+    from retroblog.collect.git.collect import _MAIN_FORMAT, _TOPO_FORMAT, DEFAULT_EXCLUDES, _config_args, collect_git
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.keep or Path(tmp) / "repo"

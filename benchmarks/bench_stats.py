@@ -26,8 +26,8 @@ REPEATS = 3
 CHILD = """
 import sys, time, json
 t0 = time.perf_counter()
-from retroblog.dataset import load_dataset
-from retroblog.stats import compute
+from retroblog.data.dataset import load_dataset
+from retroblog.stats.compute import compute
 t1 = time.perf_counter()
 dataset = load_dataset(sys.argv[1])
 t2 = time.perf_counter()

@@ -20,12 +20,10 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.blocks import Blocks, Pending, chart_id
-from retroblog.cache import FragmentStore
-from retroblog.errors import RetroblogError
-from retroblog.render import SvgCache, error_box
-from retroblog.settings import KEYS, Settings
-from retroblog.syntax import (
+from retroblog.build.blocks import Blocks, Pending, chart_id
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import KEYS, Settings
+from retroblog.build.syntax import (
     CODE_SPAN,
     FENCE,
     INLINE,
@@ -35,6 +33,9 @@ from retroblog.syntax import (
     parse_inline_options,
     post_date,
 )
+from retroblog.errors import RetroblogError
+from retroblog.render.html import error_box
+from retroblog.render.svg import SvgCache
 
 log = logging.getLogger("mkdocs.plugins.retroblog")
 

@@ -8,7 +8,6 @@ under ``mkdocs serve``.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,16 +20,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from retroblog.blocks import Blocks
-from retroblog.cache import FragmentStore
+from retroblog.build.blocks import Blocks
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import Settings
+from retroblog.build.syntax import post_date, with_career_note
+from retroblog.build.worker import Prefetcher
 from retroblog.errors import RetroblogError
-from retroblog.fsutil import atomic_write
 from retroblog.markdown import RetroblogExtension
-from retroblog.prefetch import Prefetcher
-from retroblog.render import SvgCache, feed_excerpt
-from retroblog.settings import Settings
-from retroblog.syntax import post_date, with_career_note
-from retroblog.vendor import vega_bundle
+from retroblog.render.html import feed_excerpt
+from retroblog.render.svg import SvgCache
+from retroblog.render.vendor import BROWSER_FILES, asset, vega_bundle
+from retroblog.util.files import atomic_write
 
 log = get_plugin_logger(__name__)
 
@@ -139,22 +139,21 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             for file in files.documentation_pages():  # pages that on_config did not see (from other plugins)
                 if file.src_uri not in self.prefetched and _has_blocks(text := file.content_string):
                     self.blocks.prefetch(text)
-        package = resources.files("retroblog") / "assets"
-        for name in ("retroblog.js", "retroblog.css"):
-            files.append(File.generated(config, f"{ASSETS}/{name}", content=(package / name).read_bytes()))
+        for name in BROWSER_FILES:
+            files.append(File.generated(config, f"{ASSETS}/{name}", content=asset(name)))
         bundle = vega_bundle(self.settings.root / self.config.cache_dir)
         files.append(File.generated(config, f"{ASSETS}/vega.js", content=bundle))
         return files
 
     # -- Posts (issue 4): lenient front matter of posts copied in from Jekyll or Hashnode --------
     # Called from on_files, which runs at the default priority (0), before mkdocs-material's blog
-    # reads its posts (-50). The work is the pure ``retroblog.posts.lenient.normalise``; a rewritten
+    # reads its posts (-50). The work is the pure ``retroblog.posts.blog.lenient.normalise``; a rewritten
     # post is read by the blog from a temporary copy, and the source file is never changed.
     def _normalise_posts(self, files: Files, config: MkDocsConfig) -> None:
         """Normalise blog posts' dates, categories and tags; a notice once per file; fail on nonsense."""
         import tempfile
 
-        from retroblog.posts.lenient import decode, normalise, post_dirs
+        from retroblog.posts.blog.lenient import decode, normalise, post_dirs
 
         self.line_shift = {}
         dirs = post_dirs(config.plugins.items())
@@ -254,7 +253,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
 
     @event_priority(-100)  # after mkdocs-rss-plugin (0) has written the feeds
     def _on_post_build_feeds(self, *, config: MkDocsConfig) -> None:
-        from retroblog.posts.feeds import complete_channel_images, complete_enclosures
+        from retroblog.posts.blog.feeds import complete_channel_images, complete_enclosures
 
         for problem in complete_enclosures(Path(config.site_dir), config.site_url or ""):
             log.warning(problem)

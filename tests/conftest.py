@@ -26,7 +26,7 @@ for _name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
 def _never_ask_pypi() -> Iterator[None]:
     """``retroblog new`` asks PyPI whether it has this retroblog; the tests never do (tests/test_new.py
     asks a stand-in on 127.0.0.1). As if PyPI could not be reached."""
-    from retroblog import scaffold
+    from retroblog.site import scaffold
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scaffold, "on_pypi", lambda version: None)

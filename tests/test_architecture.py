@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,44 @@ from tests.htmlcheck import external_resources
 
 PACKAGE = REPO / "retroblog"
 
-RULES = {
-    "mkdocs": {"retroblog/plugin.py"},
-    "material": {"retroblog/plugin.py"},
-    "click": {"retroblog/cli"},
-    "markdown": {"retroblog/markdown.py", "retroblog/plugin.py", "retroblog/mdx"},
+BASE = {"retroblog", "errors", "util"}
+"""What every layer may import: the package itself (its version), the errors and the small helpers."""
+LAYERS: dict[str, set[str]] = {
+    # part of the package: the parts of retroblog it may import (one-way: dataset files -> records ->
+    # stats -> chart specs -> markup -> built blocks -> adapters)
+    "errors": set(),
+    "util": {"errors"},
+    "data": BASE,
+    "stats": BASE | {"data"},
+    "charts": BASE | {"data", "stats"},
+    "render": BASE | {"charts"},
+    "build": BASE | {"data", "stats", "charts", "render"},
+    "collect": BASE | {"data"},
+    "posts": BASE,
+    "site": BASE,
+    # the adapters
+    "markdown": BASE | {"build", "render"},
+    "plugin": BASE | {"build", "render", "markdown", "posts"},
+    "cli": BASE | {"data", "stats", "build", "collect", "posts", "site"},
+    "__main__": {"cli"},
+    "__init__": set(),
 }
+FRAMEWORKS: dict[str, set[str]] = {
+    # third-party package: the only parts of retroblog that may import it
+    "mkdocs": {"plugin"},
+    "material": {"plugin"},
+    "click": {"cli"},
+    "rich": {"cli"},
+    "markdown": {"markdown", "plugin"},
+    "altair": {"charts"},
+    "vl_convert": {"render", "build"},
+}
+
+
+def _part(path: Path) -> str:
+    """The layer a module of the package belongs to: its first folder, or its own name at the top."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
 
 
 def _imports(path: Path) -> set[str]:
@@ -25,20 +58,52 @@ def _imports(path: Path) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
     return names
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(REPO)))
-def test_frameworks_are_imported_only_by_their_adapter(path):
-    relative = str(path.relative_to(REPO))
-    for framework, allowed in RULES.items():
-        if framework in _imports(path):
-            assert any(relative == a or relative.startswith(a + "/") for a in allowed), (
-                f"{relative} imports {framework}; only {sorted(allowed)} may"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_part_of_the_package_has_a_row_in_the_layer_table():
+    assert {_part(path) for path in MODULES} == set(LAYERS)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(REPO)))
+def test_each_layer_imports_only_the_layers_below_it(path):
+    part = _part(path)
+    for name in _imports(path):
+        top, _, rest = name.partition(".")
+        if top == "retroblog":
+            target = rest.split(".")[0] or "retroblog"
+            assert target == part or target in LAYERS[part], (
+                f"{path.relative_to(REPO)} imports {name}; {part} may import only {sorted(LAYERS[part])}"
             )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(REPO)))
+def test_frameworks_are_imported_only_by_their_adapter(path):
+    part = _part(path)
+    for name in _imports(path):
+        top = name.split(".")[0]
+        if top in FRAMEWORKS:
+            assert part in FRAMEWORKS[top], (
+                f"{path.relative_to(REPO)} imports {top}; only {sorted(FRAMEWORKS[top])} may"
+            )
+
+
+def test_the_layer_check_finds_an_import_against_the_flow(tmp_path, monkeypatch):
+    """The check itself: a stats module that imports a chart module is caught."""
+    bad = PACKAGE / "stats" / "compute.py"
+    copy = tmp_path / "retroblog" / "stats" / "compute.py"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(bad.read_text(encoding="utf-8") + "\nfrom retroblog.charts.builtin import Chart\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "retroblog")
+    monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
+    with pytest.raises(AssertionError, match="stats may import only"):
+        test_each_layer_imports_only_the_layers_below_it(copy)
 
 
 def test_external_resource_check_finds_cdn_scripts_and_ignores_links():
@@ -56,7 +121,7 @@ def test_external_resource_check_finds_cdn_scripts_and_ignores_links():
 
 
 def test_docs_list_every_column_alias():
-    from retroblog.schema import alias_table
+    from retroblog.data.schema import alias_table
 
     assert alias_table() in (REPO / "docs" / "data-formats.md").read_text(encoding="utf-8")
 

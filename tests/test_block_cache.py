@@ -13,15 +13,15 @@ from pathlib import Path
 import markdown
 import pytest
 
-from retroblog import charts
-from retroblog.blocks import Blocks, Job
-from retroblog.cache import FragmentStore
-from retroblog.charts import CHARTS
+from retroblog.build.blocks import Blocks, Job
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import Settings
+from retroblog.build.worker import Prefetcher
+from retroblog.charts import builtin as charts
+from retroblog.charts.builtin import CHARTS
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
-from retroblog.prefetch import Prefetcher
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
+from retroblog.render.svg import SvgCache
 from tests.blogsite import build, write_blog
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.blocks import CAREER_CHART, Blocks
-from retroblog.charts import CHARTS
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
+from retroblog.build.blocks import CAREER_CHART, Blocks
+from retroblog.build.settings import Settings
+from retroblog.charts.builtin import CHARTS
+from retroblog.render.svg import SvgCache
 from tests.conftest import REPO
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "charts"

@@ -23,13 +23,13 @@ from pathlib import Path
 import markdown
 import pytest
 
-from retroblog.blocks import Blocks
-from retroblog.charts import CHARTS
+from retroblog.build.blocks import Blocks
+from retroblog.build.settings import Settings
+from retroblog.charts.builtin import CHARTS
+from retroblog.charts.theme import PALETTE_CSS, SERIES
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
-from retroblog.theme import PALETTE_CSS, SERIES
+from retroblog.render.svg import SvgCache
 from tests.conftest import REPO
 from tests.svgtext import axis_labels, drawn, legend_labels
 
@@ -669,7 +669,7 @@ def _css_rules(css: str) -> dict[str, str]:
 
 
 def test_the_svgs_inline_palette_is_retroblog_css_and_series_1_is_the_accent():
-    sheet = _css_rules((REPO / "retroblog" / "assets" / "retroblog.css").read_text(encoding="utf-8"))
+    sheet = _css_rules((REPO / "retroblog" / "render" / "assets" / "retroblog.css").read_text(encoding="utf-8"))
     inline = _css_rules(PALETTE_CSS)
     placeholders = {sel: body for sel, body in inline.items() if "[fill=" in sel or "[stroke=" in sel}
     assert len(placeholders) == 16  # 4 series x fill/stroke x light/dark

@@ -110,7 +110,7 @@ def test_numbers_and_units_agree_in_cli_text(write, capsys):
 
 
 def test_count_words():
-    from retroblog.words import count
+    from retroblog.util.words import count
 
     assert [count(n, "week") for n in (0, 1, 2, 1234)] == ["0 weeks", "1 week", "2 weeks", "1,234 weeks"]
     assert [count(n, "try", "tries") for n in (1, 6)] == ["1 try", "6 tries"]

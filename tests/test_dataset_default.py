@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.dataset import DatasetRegistry
+from retroblog.data.dataset import DatasetRegistry
 from retroblog.errors import ConfigError
 
 

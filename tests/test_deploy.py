@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from retroblog.cli import main
-from retroblog.publish import PublishError, https_url, pages_url
+from retroblog.site.publish import PublishError, https_url, pages_url
 from tests.conftest import REPO, copy_site_sources
 
 LOCAL_PREVIEW = "127.0.0.1:8000"

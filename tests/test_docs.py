@@ -15,14 +15,14 @@ import markdown
 import pytest
 import yaml
 
-from retroblog import blocks as blocks_module
-from retroblog.blocks import CHART_KEYS
-from retroblog.charts import CHARTS, OPTIONS
+from retroblog.build import blocks as blocks_module
+from retroblog.build.blocks import CHART_KEYS
+from retroblog.build.settings import read_site_settings
+from retroblog.charts.builtin import CHARTS, OPTIONS
 from retroblog.cli import main
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.plugin import RetroblogConfig
-from retroblog.settings import read_site_settings
 from tests.conftest import REPO, build_strict, copy_site_sources
 
 DOCS = REPO / "docs"

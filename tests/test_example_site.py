@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retroblog.charts import CHARTS
+from retroblog.charts.builtin import CHARTS
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
+from retroblog.data.loaders import LINE, read_raw
 from retroblog.errors import DatasetError
-from retroblog.loaders import LINE, read_raw
 
 ROWS = [
     {"merged_at": "2021-03-04T10:00:00Z", "additions": 10, "deletions": 2, "title": "One"},

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 
 from retroblog import __version__
 from retroblog.cli import main
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 from retroblog.plugin import RetroblogConfig
-from retroblog.scaffold import (
+from retroblog.site.scaffold import (
     DATASET,
     POST,
     Requirement,
@@ -40,8 +40,8 @@ from retroblog.scaffold import (
     sample_dataset,
     sample_rows,
 )
-from retroblog.scaffold import on_pypi as real_on_pypi
-from retroblog.stats import compute
+from retroblog.site.scaffold import on_pypi as real_on_pypi
+from retroblog.stats.compute import compute
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 
@@ -305,7 +305,7 @@ def test_scaffold_workflow_installs_the_requirements_and_builds_strict(tmp_path)
 
 
 def test_templates_are_package_data():
-    templates = REPO / "retroblog" / "templates" / "new"
+    templates = REPO / "retroblog" / "site" / "templates" / "new"
     assert templates.is_dir() and not list(templates.rglob("__pycache__"))
     names = [p.name for p in templates.rglob("*")]
     assert not [n for n in names if n.startswith(".")], "dotfiles are stored as dot-NAME"
@@ -437,7 +437,7 @@ class _Installed:
 @pytest.fixture
 def installed(monkeypatch):
     """``installed(direct_url, on_pypi=...)``: retroblog as if installed so (PEP 610), PyPI as if it said."""
-    from retroblog import scaffold
+    from retroblog.site import scaffold
 
     def install(direct_url: dict[str, Any] | None, on_pypi: bool | None = False) -> Requirement:
         monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: _Installed(direct_url))
@@ -551,7 +551,7 @@ def test_on_pypi_asks_pypi_for_the_release(monkeypatch):
     import http.server
     import threading
 
-    from retroblog import scaffold
+    from retroblog.site import scaffold
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 import markdown
 import pytest
 
-from retroblog.blocks import Blocks, Job
-from retroblog.cache import FragmentStore
+from retroblog.build.blocks import Blocks, Job
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import Settings
+from retroblog.build.worker import Prefetcher
 from retroblog.markdown import RetroblogExtension
-from retroblog.prefetch import Prefetcher
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
+from retroblog.render.svg import SvgCache
 from tests.blogsite import build, write_blog
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 from retroblog.errors import DatasetError
 
 NOTION = "notion/PR log 8c1f2e9a4b7d4c0e9f1a2b3c4d5e6f70_all.csv"

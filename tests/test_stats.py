@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 from retroblog.errors import ConfigError
-from retroblog.stats import Filters, bucket_labels, compute
+from retroblog.stats.compute import Filters, bucket_labels, compute
 
 # merged_at (UTC)        Berlin local            ISO week  add   del  comments repo labels
 # 2020-12-31T23:30Z   -> 2021-01-01 Fri 00:30    2020-W53     5    1   2        a    bug

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
+from retroblog.data.schema import ALIASES, FIELDS, canonical_name, header_key
 from retroblog.errors import MAX_REPORTED, DatasetError
-from retroblog.schema import ALIASES, FIELDS, canonical_name, header_key
 
 
 @pytest.mark.parametrize(

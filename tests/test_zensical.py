@@ -14,18 +14,17 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from retroblog.blocks import Blocks
-from retroblog.cache import FragmentStore
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
-from retroblog.stats import compute
-from retroblog.syntax import INLINE, parse_inline_options
-from retroblog.vendor import vega_bundle
+from retroblog.build.blocks import Blocks
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import Settings
+from retroblog.build.syntax import INLINE, parse_inline_options
+from retroblog.render.svg import SvgCache
+from retroblog.render.vendor import BROWSER_FILES, asset, vega_bundle
+from retroblog.stats.compute import compute
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 
@@ -53,8 +52,8 @@ def _project(root: Path) -> Path:
     shutil.copy2(POST, page)  # front matter and all: Zensical reads it and hands the extension the rest
     assets = root / "docs" / "assets" / "retroblog"
     assets.mkdir(parents=True)
-    for name in ("retroblog.js", "retroblog.css"):
-        (assets / name).write_bytes((resources.files("retroblog") / "assets" / name).read_bytes())
+    for name in BROWSER_FILES:
+        (assets / name).write_bytes(asset(name))
     (assets / "vega.js").write_bytes(vega_bundle())
     options = "\n".join(f"{key} = {_toml(value)}" for key, value in OPTIONS.items())
     (root / "zensical.toml").write_text(

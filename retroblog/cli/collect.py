@@ -30,7 +30,7 @@ from retroblog.cli._common import UserError, user_errors
 from retroblog.collect.base import CollectError, DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
-from retroblog.words import count
+from retroblog.util.words import count
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -212,7 +212,7 @@ def git_command(
     output: Output,
 ) -> None:
     """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
-    from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
+    from retroblog.collect.git.collect import DEFAULT_EXCLUDES, collect_git
 
     with user_errors(), _interruptible():
         check_output(output.out)

@@ -1,5 +1,5 @@
-"""``retroblog new``: scaffold a site (the logic is ``retroblog.scaffold``); ``retroblog pages-url``: the
-address ``make deploy`` publishes it at (``retroblog.publish``)."""
+"""``retroblog new``: scaffold a site (the logic is ``retroblog.site.scaffold``); ``retroblog pages-url``: the
+address ``make deploy`` publishes it at (``retroblog.site.publish``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from retroblog import publish
 from retroblog.cli._common import user_errors
-from retroblog.scaffold import (
+from retroblog.site import publish
+from retroblog.site.scaffold import (
     DATASET,
     DEFAULT_AUTHOR,
     DEFAULT_TITLE,
@@ -23,7 +23,7 @@ from retroblog.scaffold import (
     retroblog_requirement,
     write,
 )
-from retroblog.words import count
+from retroblog.util.words import count
 
 _VERBS = {
     False: {"create": "created", "replace": "replaced", "unchanged": "unchanged"},

@@ -9,7 +9,7 @@ import click
 
 from retroblog.cli._common import UserError, user_errors
 from retroblog.posts.importer import FORMATS, ImportOptions, run_import, summary
-from retroblog.words import count
+from retroblog.util.words import count
 
 
 @click.command("import")

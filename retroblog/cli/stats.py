@@ -9,13 +9,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from retroblog.build.settings import read_site_settings
 from retroblog.cli._common import user_errors
-from retroblog.dataset import Dataset, load_dataset
+from retroblog.data.dataset import Dataset, load_dataset
+from retroblog.data.loaders import SUFFIXES
 from retroblog.errors import ConfigError
-from retroblog.loaders import SUFFIXES
-from retroblog.settings import read_site_settings
-from retroblog.stats import DEFAULT_EDGES, Filters, Stats, compute
-from retroblog.words import count
+from retroblog.stats.compute import DEFAULT_EDGES, Filters, Stats, compute
+from retroblog.util.words import count
 
 
 def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -> tuple[Dataset, tuple[int, ...]]:

@@ -1,7 +1,7 @@
 """What every collector shares: the row it produces, its errors, date windows and progress reports.
 
 A collector turns a source (a git repository, an API) into rows of the canonical format
-(``retroblog.schema.FIELDS``) plus a few extra columns (``EXTRA_COLUMNS``). Unknown counts are None,
+(``retroblog.data.schema.FIELDS``) plus a few extra columns (``EXTRA_COLUMNS``). Unknown counts are None,
 never 0. Collectors never print: they report through a ``Progress`` object the caller passes in.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from retroblog.data.schema import FIELDS
 from retroblog.errors import RetroblogError
-from retroblog.schema import FIELDS
 
 Row = dict[str, Any]
 """One collected PR: canonical field names and extra columns to values (None = unknown)."""

@@ -26,7 +26,7 @@ from http.client import HTTPException
 from typing import Any
 
 from retroblog.collect.base import AuthError, CollectError, NullProgress, Progress
-from retroblog.words import count
+from retroblog.util.words import count
 
 USER_AGENT = "retroblog-collect (+https://pypi.org/project/retroblog/)"
 

@@ -5,7 +5,7 @@ own columns (matched by canonical name or alias, so a hand-made ``PR #,Merged,Li
 gets its new rows in those columns), in its own encoding and line endings. Rows already there,
 edited cells, extra columns and removed columns stay exactly as the user left them; the bytes
 before the append are the bytes of the old file. The write is atomic
-(``retroblog.fsutil.atomic_write``).
+(``retroblog.util.files.atomic_write``).
 
 A PR is "already there" when the file has a row with the same repository and number, or the same
 URL. ``replace=True`` writes a fresh file instead, and only then is an existing file overwritten.
@@ -27,9 +27,9 @@ import polars as pl
 
 from retroblog.collect.base import COLUMNS, CollectError, Row, parse_timestamp
 from retroblog.collect.redact import REDACTED_COLUMN, Redactor
-from retroblog.fsutil import atomic_write
-from retroblog.loaders import LINE, read_raw
-from retroblog.schema import FIELD_BY_NAME, canonical_name, header_key
+from retroblog.data.loaders import LINE, read_raw
+from retroblog.data.schema import FIELD_BY_NAME, canonical_name, header_key
+from retroblog.util.files import atomic_write
 
 WRITABLE = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".jsonl": None, ".ndjson": None}
 """Suffixes collectors write, with the CSV delimiter (None: JSON Lines)."""

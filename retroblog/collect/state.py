@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from retroblog.collect.base import CollectError
-from retroblog.fsutil import atomic_write
+from retroblog.util.files import atomic_write
 
 VERSION = 1
 

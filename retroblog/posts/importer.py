@@ -22,15 +22,15 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from retroblog.errors import PostError, RetroblogError
-from retroblog.fsutil import atomic_write
-from retroblog.posts import devto, hashnode, jekyll
 from retroblog.posts.common import NEUTRALISED, code_ranges, in_code, neutralise_fields
 from retroblog.posts.dates import PostDate
+from retroblog.posts.formats import devto, hashnode, jekyll
+from retroblog.posts.formats.medium import convert_html
+from retroblog.posts.formats.text import convert_text
 from retroblog.posts.frontmatter import read_post
-from retroblog.posts.medium import convert_html
 from retroblog.posts.model import Post, Report
-from retroblog.posts.text import convert_text
 from retroblog.posts.writer import render
+from retroblog.util.files import atomic_write
 
 FORMATS = ("auto", "jekyll", "hashnode", "devto", "medium", "text")
 SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
-ASSETS = REPO / "retroblog" / "assets"
+ASSETS = REPO / "retroblog" / "render" / "assets"
 ARTIFACTS = REPO / "tests" / "_artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

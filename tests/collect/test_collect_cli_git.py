@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from collect_support import Repo, build_widgets
 
 from retroblog.cli import main
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 from collect_support import BOB, JANE, MIA, Repo, build_widgets, lines
 
 from retroblog.collect.base import CollectError, DateRange
-from retroblog.collect.git import Excludes, Identities, classify, collect_git, commit_counts, parse_remote
+from retroblog.collect.git.collect import Excludes, Identities, classify, collect_git, commit_counts, parse_remote
 from retroblog.collect.merge import write_dataset
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 
 JANE_IDS = ["jane@corp.example", "janedoe"]
 KEYS = (

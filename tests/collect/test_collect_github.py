@@ -17,7 +17,7 @@ from retroblog.cli import main
 from retroblog.collect.base import AuthError, CollectError, DateRange
 from retroblog.collect.github import SEARCH_CAP, collect_github, endpoint
 from retroblog.collect.merge import write_dataset
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 
 TOKEN = "ghp_TESTTOKEN0123456789abcdefSECRET"
 UTC = dt.UTC

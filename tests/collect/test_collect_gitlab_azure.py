@@ -16,7 +16,7 @@ from retroblog.cli import main
 from retroblog.collect.azure import collect_azure
 from retroblog.collect.base import AuthError, CollectError, DateRange
 from retroblog.collect.gitlab import api_url, collect_gitlab
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 
 TOKEN = "glpat-SECRETSECRETSECRET"
 PAT = "azdopat0123456789SECRET"

@@ -15,7 +15,7 @@ import pytest
 from retroblog.collect.base import CollectError, new_row
 from retroblog.collect.merge import write_dataset
 from retroblog.collect.redact import Redactor
-from retroblog.dataset import load_dataset
+from retroblog.data.dataset import load_dataset
 from retroblog.errors import DatasetError
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.career import load_career
+from retroblog.data.career import load_career
 from retroblog.errors import DatasetError
 
 REPO = Path(__file__).resolve().parents[2]

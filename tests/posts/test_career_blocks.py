@@ -11,7 +11,7 @@ import markdown
 import pytest
 import yaml
 
-from retroblog.career import context_html, load_career
+from retroblog.data.career import context_html, load_career
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from tests.blogsite import build, write_blog

@@ -13,10 +13,10 @@ import altair as alt
 import vl_convert as vlc
 import yaml
 
-from retroblog.career import Career, context_html, load_career
-from retroblog.career_chart import career_timeline, last_known_date
-from retroblog.charts import Chart
-from retroblog.theme import SERIES
+from retroblog.charts.builtin import Chart
+from retroblog.charts.career import career_timeline, last_known_date
+from retroblog.charts.theme import SERIES
+from retroblog.data.career import Career, context_html, load_career
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "data/career.yml"
@@ -130,7 +130,7 @@ def test_tooltips_show_dates_in_words_not_timestamps() -> None:
 
 
 def test_the_spec_is_valid_vega_lite_themed_like_the_built_in_charts() -> None:
-    from retroblog.charts import theme_config
+    from retroblog.charts.builtin import theme_config
 
     for career in (load_career(EXAMPLE), _career_from(HOSTILE)):
         spec = timeline(career, dt.date(2024, 5, 1)).spec

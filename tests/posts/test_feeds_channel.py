@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from retroblog.posts.feeds import complete_channel_images
+from retroblog.posts.blog.feeds import complete_channel_images
 
 RSS = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0">

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retroblog.posts.feeds import complete_enclosures
+from retroblog.posts.blog.feeds import complete_enclosures
 
 ITEM = '<item><title>{title}</title><enclosure url="{url}" type="image/svg+xml" length="{length}" /></item>'
 

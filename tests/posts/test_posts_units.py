@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from retroblog.errors import PostError
+from retroblog.posts.blog.lenient import decode, normalise
 from retroblog.posts.dates import parse_date
-from retroblog.posts.lenient import decode, normalise
 from retroblog.posts.mojibake import fix_lines, fix_text
 
 UTC = dt.UTC

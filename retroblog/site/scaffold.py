@@ -1,6 +1,6 @@
 """``retroblog new``: the files of a new site, and writing them without harming what is already there.
 
-The templates live in ``retroblog/templates/new/`` (package data). A few files are made here: the
+The templates live in ``retroblog/site/templates/new/`` (package data). A few files are made here: the
 authors file and ``local.mk`` from the options, ``data/prs.csv`` from a seeded generator, and
 ``requirements.txt`` from the installed versions. User text (the title, the author) reaches YAML only
 through ``yaml.safe_dump`` and Markdown only escaped, so no quote, bracket or tag in it can change a
@@ -30,9 +30,10 @@ from urllib.request import url2pathname
 
 import yaml
 
-from retroblog import __version__, publish
+from retroblog import __version__
+from retroblog.site import publish
 from retroblog.errors import RetroblogError
-from retroblog.fsutil import atomic_write
+from retroblog.util.files import atomic_write
 
 DEFAULT_TITLE = "My retrospective"
 DEFAULT_AUTHOR = "Your Name"
@@ -144,7 +145,7 @@ def read_config(text: str) -> dict[str, Any]:
 
 
 def _templates() -> Traversable:
-    return files("retroblog").joinpath("templates", "new")
+    return files(__package__).joinpath("templates", "new")
 
 
 def _walk(folder: Traversable, prefix: PurePosixPath) -> list[tuple[PurePosixPath, bytes]]:

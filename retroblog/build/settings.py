@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from retroblog.dataset import DatasetRegistry
+from retroblog.data.dataset import DatasetRegistry
+from retroblog.data.schema import DEFAULT_EDGES, check_edges, check_timezone
 from retroblog.errors import ConfigError
-from retroblog.schema import DEFAULT_EDGES, check_edges, check_timezone
 
 KEYS = ("data_dir", "timezone", "datasets", "size_buckets")
 

@@ -48,7 +48,7 @@ from retroblog.collect.base import (
     iso,
     new_row,
 )
-from retroblog.words import count
+from retroblog.util.words import count
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "package-lock.json",

@@ -17,11 +17,11 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from retroblog.dataset import Dataset
+from retroblog.charts.theme import SERIES
+from retroblog.data.dataset import Dataset
 from retroblog.errors import ConfigError
-from retroblog.stats import WEEKDAYS, Filters, Stats
-from retroblog.theme import SERIES
-from retroblog.words import count
+from retroblog.stats.compute import WEEKDAYS, Filters, Stats
+from retroblog.util.words import count
 
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHT = 240

@@ -2,7 +2,7 @@
 
 A cold build would otherwise import polars, Altair and vl-convert and render every chart on the
 critical path. The MkDocs plugin submits each page's blocks before MkDocs converts the pages; one
-worker process (``python -m retroblog.prefetch``) computes them on the other core, two at a time
+worker process (``python -m retroblog.build.worker``) computes them on the other core, two at a time
 (vl-convert renders without holding the GIL), and writes each result to the shared fragment cache.
 The worker starts only when a block is not cached, so a warm build never starts it.
 
@@ -24,11 +24,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
-from retroblog.blocks import BlockError, Blocks, Job
-from retroblog.cache import FragmentStore
+from retroblog.build.blocks import BlockError, Blocks, Job
+from retroblog.build.cache import FragmentStore
+from retroblog.build.settings import Settings
 from retroblog.errors import RetroblogError
-from retroblog.render import SvgCache
-from retroblog.settings import Settings
+from retroblog.render.svg import SvgCache
 
 _HEADER = struct.Struct("!I")
 
@@ -86,7 +86,7 @@ class Prefetcher:
         if self._process is not None:
             return self._process
         process = subprocess.Popen(
-            [sys.executable, "-m", "retroblog.prefetch"],
+            [sys.executable, "-m", "retroblog.build.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
@@ -173,7 +173,7 @@ def main() -> None:
     # vl-convert starts its JavaScript runtime on its own thread (~0.4 s) while this one imports
     # polars and Altair (~1 s): the first chart then waits for neither one after the other.
     threading.Thread(target=_warm_renderer, name="retroblog-warm", daemon=True).start()
-    import retroblog.charts  # noqa: F401 - load Altair and polars while the first jobs arrive
+    import retroblog.charts.builtin  # noqa: F401 - load Altair and polars while the first jobs arrive
 
     def run(number: int, kind: str, options: dict[str, Any], stat_key: str | None) -> None:
         outcome = _compute(blocks, kind, options, stat_key)

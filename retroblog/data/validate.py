@@ -14,9 +14,9 @@ from typing import Any
 
 import polars as pl
 
+from retroblog.data.loaders import LINE, RawTable
+from retroblog.data.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, check_timezone
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
-from retroblog.loaders import LINE, RawTable
-from retroblog.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, check_timezone
 
 NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")
 """Cell texts that mean "unknown" (null), never 0."""

@@ -1,7 +1,7 @@
 """Chart blocks, stats blocks and inline stats: options in, HTML out (no Markdown, no MkDocs here).
 
 ``Blocks`` is shared by every page of a build. Each block's finished HTML is cached by what it is made
-of (``retroblog.cache``): a rebuild with unchanged inputs loads no dataset and imports neither polars
+of (``retroblog.build.cache``): a rebuild with unchanged inputs loads no dataset and imports neither polars
 nor Altair, which load only when a block must really be computed. Given a ``defer`` executor (the
 MkDocs plugin's worker process), charts not yet cached are computed in parallel with the rest of the
 build and come back as ``Pending`` results that the caller resolves later.
@@ -24,20 +24,20 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
-from retroblog.cache import FragmentStore, file_digest, fragment_key
-from retroblog.dataset import DatasetConfig
+from retroblog.build.cache import FragmentStore, file_digest, fragment_key
+from retroblog.build.settings import Settings
+from retroblog.build.syntax import BlockError, Job, parse_inline_options, parse_options, scan
+from retroblog.data.dataset import DatasetConfig
 from retroblog.errors import ConfigError, RetroblogError
-from retroblog.render import SvgCache, spec_json
-from retroblog.settings import Settings
-from retroblog.syntax import BlockError, Job, parse_inline_options, parse_options, scan
+from retroblog.render.svg import SvgCache, spec_json
 
 __all__ = ["BlockError", "Blocks", "Job", "Pending", "Ready", "parse_inline_options"]
 
 if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block that needs them
-    from retroblog.career import Career
-    from retroblog.charts import Chart, ChartContext
-    from retroblog.dataset import Dataset
-    from retroblog.stats import Filters, Stats
+    from retroblog.charts.builtin import Chart, ChartContext
+    from retroblog.data.career import Career
+    from retroblog.data.dataset import Dataset
+    from retroblog.stats.compute import Filters, Stats
 
 FILTER_KEYS = {"dataset", "from", "to", "year", "repo", "label"}
 CHART_KEYS = FILTER_KEYS | {"type", "title", "description", "width", "height", "interactive", "spec", "altair"}
@@ -80,7 +80,7 @@ CHART_ID = "\x00retroblog-chart-id\x00"
 
 
 class Executor(Protocol):
-    """Computes blocks elsewhere (the plugin's worker process): ``retroblog.prefetch.Prefetcher``."""
+    """Computes blocks elsewhere (the plugin's worker process): ``retroblog.build.worker.Prefetcher``."""
 
     def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Any]: ...
 
@@ -196,7 +196,7 @@ class Blocks:
             job = self._jobs[key]
             kind, options, stat_key = job.kind, job.options, job.stat_key
         if kind == "chart":
-            from retroblog.render import figure
+            from retroblog.render.html import figure
 
             chart, interactive = self.chart(options)
             text = figure(chart, self.cache.svg(chart.spec), CHART_ID, interactive=interactive)
@@ -252,7 +252,7 @@ class Blocks:
         return self.settings.registry.get(config.name)
 
     def stats(self, dataset: Dataset, filters: Filters) -> Stats:
-        from retroblog.stats import compute
+        from retroblog.stats.compute import compute
 
         key = (dataset.name, dataset.fingerprint, filters, self.settings.size_buckets)
         if key not in self._stats:
@@ -293,8 +293,8 @@ class Blocks:
 
     def chart(self, options: Mapping[str, Any]) -> tuple[Chart, bool]:
         """Build the chart a block asks for; returns it and whether it may become interactive."""
-        from retroblog.charts import CHARTS, DEFAULT_HEIGHT, DEFAULT_WIDTH, OPTIONS, ChartContext
-        from retroblog.stats import Filters
+        from retroblog.charts.builtin import CHARTS, DEFAULT_HEIGHT, DEFAULT_WIDTH, OPTIONS, ChartContext
+        from retroblog.stats.compute import Filters
 
         kinds = [k for k in ("type", "spec", "altair") if k in options]
         if len(kinds) != 1:
@@ -330,7 +330,7 @@ class Blocks:
 
     def _nothing_selected(self, dataset: Dataset, filters: Filters) -> str:
         """Why a built-in chart has nothing to draw: its filters, and the dates the dataset covers."""
-        from retroblog.stats import Filters as AllPRs
+        from retroblog.stats.compute import Filters as AllPRs
 
         whole = self.stats(dataset, AllPRs())
         if whole.total_prs == 0:
@@ -367,7 +367,7 @@ class Blocks:
 
     def career(self) -> Career:
         """The career, loaded again only when its file changes."""
-        from retroblog.career import load_career
+        from retroblog.data.career import load_career
 
         path = self.career_path()
         stamp = (path, path.stat().st_mtime_ns, path.stat().st_size)
@@ -376,7 +376,7 @@ class Blocks:
         return self._career[1]
 
     def _career_chart(self, options: Mapping[str, Any]) -> Chart:
-        from retroblog.career_chart import career_timeline
+        from retroblog.charts.career import career_timeline
 
         _check_career_options(options)
         registry = self.settings.registry
@@ -395,7 +395,7 @@ class Blocks:
     def career_note(self, options: Mapping[str, Any], page_date: dt.date | None) -> str:
         """A ``career`` fence: the "at this point in the career" note for ``date`` (or the post's date),
         or with ``table: true`` a table of every role."""
-        from retroblog.career import career_table_html, context_html
+        from retroblog.data.career import career_table_html, context_html
 
         unknown = set(options) - {"date", "table"}
         if unknown:
@@ -444,7 +444,7 @@ class Blocks:
             if size in ctx.options:
                 spec[size] = getattr(ctx, size)
         # The site's theme (palette colours, currentColor text), under whatever the file sets itself.
-        from retroblog.charts import theme_config
+        from retroblog.charts.builtin import theme_config
 
         theme, own = theme_config(), spec.get("config") or {}
         spec["config"] = {
@@ -458,7 +458,7 @@ class Blocks:
         return self._own_chart(ctx, spec, relative, title, spec.get("description"), ours)
 
     def _altair_chart(self, ctx: ChartContext, target: str) -> Chart:
-        from retroblog.charts import finish
+        from retroblog.charts.builtin import finish
 
         module_name, _, function_name = target.partition(":")
         if not module_name or not function_name:
@@ -497,8 +497,8 @@ class Blocks:
     ) -> Chart:
         """A user's chart (spec file or Altair function), checked for raw PR rows and private text; its
         data table and description come from the rows it draws (``aggregates``: the block's own tables)."""
-        from retroblog import embedded
-        from retroblog.charts import Chart
+        from retroblog.charts import embedded
+        from retroblog.charts.builtin import Chart
 
         embedded.check(spec, what, ctx.stats.total_prs, aggregates)
         self._check_private(spec, ctx.dataset, what)
@@ -551,7 +551,7 @@ class Blocks:
         return self.fragment(Job("stats", dict(options)))
 
     def _stat(self, key: str, options: Mapping[str, Any]) -> str:
-        from retroblog.stats import Filters
+        from retroblog.stats.compute import Filters
 
         unknown = set(options) - FILTER_KEYS
         if unknown:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from retroblog.data.schema import FIELDS, LINE, SUFFIXES, check_timezone
 from retroblog.errors import ConfigError, DatasetError, Problem
-from retroblog.schema import FIELDS, LINE, SUFFIXES, check_timezone
 
 if TYPE_CHECKING:  # polars loads only when a dataset does: the plugin starts without it
     import polars as pl
@@ -83,8 +83,8 @@ def load_dataset(
     today: dt.date | None = None,
 ) -> Dataset:
     """Read and validate one dataset file. Raises ``DatasetError`` naming every bad row."""
-    from retroblog.loaders import read_raw
-    from retroblog.validate import validate
+    from retroblog.data.loaders import read_raw
+    from retroblog.data.validate import validate
 
     path = Path(path)
     raw = read_raw(path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from retroblog import __version__
-from retroblog.fsutil import atomic_write
+from retroblog.util.files import atomic_write
 
 FRAGMENT_VERSION = "14"
 """Bump when the HTML a block produces changes for the same inputs, to invalidate caches."""

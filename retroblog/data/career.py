@@ -4,7 +4,7 @@
 ``Career.timeline()`` gives one row per role for a timeline chart or table, ``Career.at(day)`` the
 "at this point in the career" context of a post (employer, team, role, time in the role) and
 ``context_html`` that context as an escaped note for the top of a post. The timeline chart itself is
-``retroblog.career_chart`` (it needs Altair, which this module does not load).
+``retroblog.charts.career`` (it needs Altair, which this module does not load).
 
 ```yaml
 person: Jane Doe

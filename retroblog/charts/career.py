@@ -1,6 +1,6 @@
 """The career timeline chart: one bar per role of ``data/career.yml``, coloured by employer.
 
-Framework-free like the built-in charts in ``retroblog.charts``: a ``Career`` in, a ``Chart`` (a
+Framework-free like the built-in charts in ``retroblog.charts.builtin``: a ``Career`` in, a ``Chart`` (a
 Vega-Lite spec built with Altair, themed by ``theme_config``) out. It needs no dataset, so it takes no
 ``ChartContext``.
 
@@ -16,9 +16,9 @@ from typing import Any
 
 import altair as alt
 
-from retroblog.career import Career, Role, long_date, month_year
-from retroblog.charts import Chart, finish
-from retroblog.theme import SERIES
+from retroblog.charts.builtin import Chart, finish
+from retroblog.charts.theme import SERIES
+from retroblog.data.career import Career, Role, long_date, month_year
 
 ROW_HEIGHT = 28
 """Height of one role's row, in pixels: the chart grows with the number of roles."""

@@ -1,7 +1,7 @@
 """Read dataset files into a raw table whose rows keep the line (or row) they came from.
 
 The loaders only read: they map nothing and check no values, except what they must to read at all
-(encoding, structure, hostile YAML). ``retroblog.validate`` turns a ``RawTable`` into PR records.
+(encoding, structure, hostile YAML). ``retroblog.data.validate`` turns a ``RawTable`` into PR records.
 
 Fast paths use polars (a million rows of CSV, JSON Lines or Parquet in well under a second); files
 with irregular structure (blank lines, rows with too many fields) take a slower path with the
@@ -22,8 +22,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from retroblog.data.schema import LINE, SUFFIXES
 from retroblog.errors import DatasetError, Problem
-from retroblog.schema import LINE, SUFFIXES
 
 MAX_YAML_NODES = 1_000_000
 """A YAML file that would expand to more values than this (through aliases) is refused."""

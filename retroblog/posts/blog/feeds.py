@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import ParseResult, unquote, urlparse
 
-from retroblog.fsutil import atomic_write
+from retroblog.util.files import atomic_write
 
 _ENCLOSURE = re.compile(r"<enclosure\b[^>]*/>")
 _URL = re.compile(r'\burl="([^"]*)"')

@@ -16,9 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from retroblog.dataset import Dataset
+from retroblog.data.dataset import Dataset
+from retroblog.data.schema import DEFAULT_EDGES, check_edges
 from retroblog.errors import ConfigError
-from retroblog.schema import DEFAULT_EDGES, check_edges
 
 METRICS: tuple[str, ...] = (
     "additions",

@@ -1,0 +1,5 @@
+"""Step 3: statistics in, chart specs out. The only layer that imports Altair.
+
+``builtin`` (the catalogue of chart types), ``career`` (the career timeline), ``theme`` (palette and
+fonts), ``embedded`` (checks of the data a user's own chart embeds).
+"""

@@ -1,0 +1,1 @@
+"""``retroblog collect git``: merged PRs from local git history."""

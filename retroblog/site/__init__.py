@@ -1,0 +1,1 @@
+"""Whole sites: ``scaffold`` (``retroblog new`` and its ``templates/``) and ``publish`` (GitHub Pages)."""

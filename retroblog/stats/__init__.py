@@ -1,0 +1,1 @@
+"""Step 2: validated records in, exact statistics out (``compute``). Imports ``data`` only."""
