@@ -12,14 +12,16 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: the same inputs give byte-identical HTML.
 export SOURCE_DATE_EPOCH ?= 1700000000
+PY_SOURCES := retroblog tests benchmarks charts.py data
 
-.PHONY: help build serve test test-fast lint format bench clean deploy example-data example-posts
+.PHONY: help build serve check test test-fast lint format bench clean deploy example-data example-posts
 
 help:
 	@echo "make build   build the example site into site/ (mkdocs build --strict)"
 	@echo "make serve   preview with live reload on http://127.0.0.1:8000"
+	@echo "make check   the whole check: lint (ruff format, ruff, mypy --strict) and every test (what CI runs)"
 	@echo "make test    run the whole test suite"
-	@echo "make lint    ruff format check, ruff lint, mypy"
+	@echo "make lint    ruff format check, ruff lint, mypy (strict)"
 	@echo "make bench   run the benchmarks (see benchmarks/README.md)"
 
 $(UV):
@@ -36,6 +38,9 @@ build: $(VENV)/.synced
 serve: $(VENV)/.synced
 	$(BIN)/mkdocs serve  # not --strict: a broken block shows on the page and the preview goes on
 
+# The whole check, as CI runs it (.ci/run): lint first (seconds), then every test.
+check: lint test
+
 test: $(VENV)/.synced
 	$(BIN)/python -m pytest
 
@@ -43,13 +48,13 @@ test-fast: $(VENV)/.synced
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 lint: $(VENV)/.synced
-	$(BIN)/ruff format --check retroblog tests benchmarks
-	$(BIN)/ruff check retroblog tests benchmarks
-	$(BIN)/mypy
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/mypy  # strict: see [tool.mypy] in pyproject.toml
 
 format: $(VENV)/.synced
-	$(BIN)/ruff format retroblog tests benchmarks
-	$(BIN)/ruff check --fix retroblog tests benchmarks
+	$(BIN)/ruff format $(PY_SOURCES)
+	$(BIN)/ruff check --fix $(PY_SOURCES)
 
 bench: $(VENV)/.synced
 	$(BIN)/python benchmarks/run.py

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -126,7 +126,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             on_error="show" if self.is_serve else "raise",
         )
         self.extension.hold_charts = True  # on_post_page puts every chart in its page
-        config.markdown_extensions.append(self.extension)
+        # MkDocs types the list as names, but hands it to Python-Markdown, which takes instances too.
+        cast("list[Any]", config.markdown_extensions).append(self.extension)
         config.extra_css.append(f"{ASSETS}/retroblog.css")
         return config
 

@@ -12,9 +12,9 @@ from rich.table import Table
 from retroblog.build.settings import read_site_settings
 from retroblog.cli._common import user_errors
 from retroblog.data.dataset import Dataset, load_dataset
-from retroblog.data.loaders import SUFFIXES
+from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
-from retroblog.stats.compute import DEFAULT_EDGES, Filters, Stats, compute
+from retroblog.stats.compute import Filters, Stats, compute
 from retroblog.util.words import count
 
 

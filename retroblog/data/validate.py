@@ -14,8 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from retroblog.data.loaders import LINE, RawTable
-from retroblog.data.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, canonical_name, check_timezone
+from retroblog.data.loaders import RawTable
+from retroblog.data.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, LINE, canonical_name, check_timezone
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
 
 NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")

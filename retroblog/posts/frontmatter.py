@@ -64,9 +64,9 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
             raise _AliasError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None) is not None:
             raise _AliasError(None, None, "anchors (&name) are not allowed in front matter", event.start_mark)
         return super().compose_node(parent, index)

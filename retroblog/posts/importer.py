@@ -230,8 +230,8 @@ def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Po
     raw = read_post(text, name)
     if not raw.has_front_matter:
         raise PostError(name, 1, f"a {kind} post starts with '---' front matter; this file has none")
-    module = {"jekyll": jekyll, "hashnode": hashnode, "devto": devto}[kind]
-    post = module.convert(raw, report)
+    convert_post = {"jekyll": jekyll.convert, "hashnode": hashnode.convert, "devto": devto.convert}[kind]
+    post = convert_post(raw, report)
     if kind != "hashnode":
         for note in raw.repairs:
             report.add("repaired", note)
