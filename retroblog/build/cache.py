@@ -1,9 +1,13 @@
 """Finished block HTML, cached by what it is made of, so a rebuild with unchanged inputs does no chart work.
 
 A block's key is computed without loading any dataset: the block's options, the digest of each file it
-reads (dataset, spec file), the dataset's timezone and privacy, the size buckets and the versions of
-everything that shapes the output (retroblog, Altair, vl-convert). A warm build therefore imports
-neither polars nor Altair. Fragments live in memory and, given a folder, on disk across processes.
+reads (dataset, spec file), the dataset's timezone and privacy, the size buckets and the code that
+shapes the output: a digest of every file of the installed retroblog package (its modules, templates
+and browser assets, ``code_digest``) and the versions of Altair, vl-convert and polars. Any change to
+retroblog's own code, an upgrade or a local edit, therefore changes every key: there is no number to
+bump by hand, and a restored cache folder can never serve a fragment the current code would not make.
+A warm build imports neither polars nor Altair. Fragments live in memory and, given a folder, on disk
+across processes.
 """
 
 from __future__ import annotations
@@ -16,18 +20,32 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from retroblog import __version__
+import retroblog
 from retroblog.util.files import atomic_write
 
-FRAGMENT_VERSION = "14"
-"""Bump when the HTML a block produces changes for the same inputs, to invalidate caches."""
+PACKAGE = Path(retroblog.__file__).resolve().parent
+"""The installed retroblog package, whose files shape every block's HTML."""
+DEPENDENCIES = ("altair", "vl-convert-python", "polars")
+"""The libraries whose versions shape a block's HTML besides retroblog's own files."""
+_NOT_CODE = frozenset({".pyc", ".pyo"})
+
+
+def tree_digest(folder: Path) -> str:
+    """SHA-256 over every file under ``folder`` (path and bytes, in sorted order), caches left out."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in _NOT_CODE:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 @cache
-def versions() -> str:
-    """Versions of the code that shapes a block's HTML (metadata only: nothing is imported)."""
-    parts = [__version__, FRAGMENT_VERSION]
-    for name in ("altair", "vl-convert-python", "polars"):
+def code_digest() -> str:
+    """What shapes a block's HTML besides its inputs: retroblog's own files and the versions of the
+    libraries it draws with (metadata only: nothing is imported). Computed once per process."""
+    parts = [f"retroblog={tree_digest(PACKAGE)}"]
+    for name in DEPENDENCIES:
         try:
             parts.append(f"{name}={package_version(name)}")
         except Exception:  # pragma: no cover - every one is a dependency
@@ -57,8 +75,8 @@ def file_digest(path: Path) -> str:
 
 
 def fragment_key(parts: dict[str, Any]) -> str:
-    """A stable key for a block: canonical JSON of its parts plus the code versions, hashed."""
-    text = json.dumps({**parts, "versions": versions()}, sort_keys=True, separators=(",", ":"), default=str)
+    """A stable key for a block: canonical JSON of its parts plus the digest of the code, hashed."""
+    text = json.dumps({**parts, "code": code_digest()}, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

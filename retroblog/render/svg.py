@@ -1,26 +1,30 @@
-"""Render a chart into the HTML that goes into a page: static SVG, data table, escaped spec.
+"""A chart's static SVG, rendered with vl-convert at build time.
 
-The SVG is rendered with vl-convert at build time and cached by content (the spec's bytes and the
-renderer's version), in memory and on disk, so an unchanged chart is never rendered twice. Every text
-that came from data is escaped: vl-convert escapes SVG text, ``html.escape`` everything else.
+SVGs are cached by content (the spec's bytes, vl-convert's version and this module's code), in memory and
+on disk, so an unchanged chart is never rendered twice. vl-convert escapes the text it draws; the figure
+around the SVG is ``retroblog.render.html``'s.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import threading
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from retroblog.util.files import atomic_write
 
-if TYPE_CHECKING:
-    pass
 
-RENDER_VERSION = "2"
-"""Bump when the SVG post-processing changes, to invalidate caches."""
+@functools.cache
+def _renderer() -> str:
+    """What an SVG is made by besides its spec: vl-convert's version and this module's own code (which
+    calls it), so that a change of either renders every chart again. Computed once per process."""
+    own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"vl-convert-python={package_version('vl-convert-python')}\0{own}"
 
 
 def spec_json(spec: dict[str, Any]) -> str:
@@ -42,7 +46,7 @@ class SvgCache:
         import vl_convert as vlc  # loaded on the first chart, not with the plugin
 
         text = spec_json(spec)
-        key = hashlib.sha256(f"{RENDER_VERSION}\0{vlc.get_vega_version()}\0{text}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"{_renderer()}\0{vlc.get_vega_version()}\0{text}".encode()).hexdigest()[:32]
         if key in self.memory:
             return self.memory[key]
         path = self.folder / f"{key}.svg" if self.folder else None
