@@ -31,8 +31,8 @@ from urllib.request import url2pathname
 import yaml
 
 from retroblog import __version__
-from retroblog.site import publish
 from retroblog.errors import RetroblogError
+from retroblog.site import publish
 from retroblog.util.files import atomic_write
 
 DEFAULT_TITLE = "My retrospective"
@@ -248,7 +248,9 @@ class Requirement:
 
 
 def on_pypi(version: str) -> bool | None:
-    """Whether PyPI has retroblog ``version``; None if PyPI cannot be asked (offline, an error)."""
+    """Whether PyPI has retroblog ``version``; None if PyPI cannot be asked (offline, an error).
+
+    The one network request of ``retroblog new``, made only when asked for (``--check-pypi``)."""
     import urllib.error
     import urllib.request
 
@@ -271,13 +273,17 @@ def _direct_url() -> dict[str, Any]:
     return origin if isinstance(origin, dict) else {}
 
 
-def retroblog_requirement() -> Requirement:
+def retroblog_requirement(*, check_pypi: bool = False) -> Requirement:
     """How a new site installs this retroblog on another machine (GitHub Actions, a fresh clone).
 
-    A Git install (PEP 610's direct_url.json) gives ``retroblog @ git+URL@COMMIT``, a remote archive its
-    URL; a local folder (an editable install of a checkout) gives its git remote's public address at the
-    checkout's commit. Otherwise the version is pinned if PyPI has it, and the warning says what to write
-    when it does not.
+    Decided from what this machine knows, with no network request: a Git install (PEP 610's
+    direct_url.json) gives ``retroblog @ git+URL@COMMIT``, a remote archive its URL; a local folder (an
+    editable install of a checkout) gives its git remote's public address at the checkout's commit. An
+    install from a package index (no direct_url.json) pins the version. Anything else (a checkout without
+    a public remote, a local wheel) pins the version with a warning that another machine may not have it.
+
+    With ``check_pypi``, a pinned version is looked up on PyPI (``on_pypi``, one request): it is written
+    without a warning if PyPI has it, and with one saying so if PyPI does not or cannot be asked.
     """
     origin = _direct_url()
     url = str(origin.get("url", ""))
@@ -300,16 +306,33 @@ def retroblog_requirement() -> Requirement:
             return Requirement(line)
         return Requirement(line, "; ".join(problems), "Push (and commit) them before GitHub Actions builds the site.")
     pin = f"retroblog=={__version__}"
+    if source is None:
+        where = "from a package index"
+    elif source.is_dir():
+        where = f"from {source}, which has no git remote with a public address"
+    else:
+        where = f"from the file {source}"
+    fix = (
+        f"Replace the line '{pin}' in requirements.txt with where retroblog can be installed from, such as "
+        "'retroblog @ git+https://github.com/OWNER/retroblog@COMMIT' or the URL of a wheel."
+    )
+    if not check_pypi:
+        if source is None:
+            return Requirement(pin)  # it came from an index, where other machines can find it too
+        return Requirement(
+            pin,
+            f"retroblog {__version__} was installed {where}, so another machine (GitHub Actions, a fresh clone)"
+            " can install it only if a package index has this version",
+            f"{fix} (retroblog new --check-pypi asks PyPI whether it has {__version__}.)",
+        )
     available = on_pypi(__version__)
     if available:
         return Requirement(pin)
-    where = f"from {source}, which has no git remote with a public address" if source else "from a package index"
     return Requirement(
         pin,
         f"retroblog {__version__} {'is not on PyPI' if available is False else 'could not be looked up on PyPI'}"
         f" and was installed {where}, so another machine (GitHub Actions, a fresh clone) cannot install it",
-        f"Replace the line '{pin}' in requirements.txt with where retroblog can be installed from, such as "
-        "'retroblog @ git+https://github.com/OWNER/retroblog@COMMIT' or the URL of a wheel.",
+        fix,
     )
 
 
