@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,17 +20,6 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # starts; a `make` the tests run would then print "Entering directory" lines and take the outer flags.
 for _name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
     os.environ.pop(_name, None)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _never_ask_pypi() -> Iterator[None]:
-    """``retroblog new`` asks PyPI whether it has this retroblog; the tests never do (tests/test_new.py
-    asks a stand-in on 127.0.0.1). As if PyPI could not be reached."""
-    from retroblog.site import scaffold
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scaffold, "on_pypi", lambda version: None)
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -434,15 +434,24 @@ class _Installed:
         return self.direct_url if name == "direct_url.json" else None
 
 
+_UNASKED = "unasked"
+
+
 @pytest.fixture
 def installed(monkeypatch):
-    """``installed(direct_url, on_pypi=...)``: retroblog as if installed so (PEP 610), PyPI as if it said."""
+    """``installed(direct_url, on_pypi=...)``: retroblog as if installed so (PEP 610), and the requirement
+    ``retroblog new`` writes for it; with ``on_pypi``, as with ``--check-pypi`` and PyPI as if it said so.
+    Without it PyPI must not be asked."""
     from retroblog.site import scaffold
 
-    def install(direct_url: dict[str, Any] | None, on_pypi: bool | None = False) -> Requirement:
+    def install(direct_url: dict[str, Any] | None, on_pypi: bool | str | None = _UNASKED) -> Requirement:
+        def answer(version: str) -> bool | None:
+            assert on_pypi != _UNASKED, "PyPI was asked without --check-pypi"
+            return on_pypi  # type: ignore[return-value]
+
         monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: _Installed(direct_url))
-        monkeypatch.setattr(scaffold, "on_pypi", lambda version: on_pypi)
-        return scaffold.retroblog_requirement()
+        monkeypatch.setattr(scaffold, "on_pypi", answer)
+        return scaffold.retroblog_requirement(check_pypi=on_pypi != _UNASKED)
 
     return install
 
@@ -534,7 +543,7 @@ def test_a_checkout_without_a_public_remote_is_pinned_only_if_pypi_has_it(instal
 
 def test_new_prints_the_warning_and_notes_it_in_requirements(installed, source, tmp_path):
     requirement = installed(_editable(source), on_pypi=False)
-    result = new(tmp_path / "site")
+    result = new(tmp_path / "site", "--check-pypi")
     assert result.exit_code == 0
     assert f"Warning: requirements.txt: {requirement.warning}" in result.output
     text = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
@@ -544,6 +553,56 @@ def test_new_prints_the_warning_and_notes_it_in_requirements(installed, source, 
     installed({"url": "https://github.com/me/retroblog", "vcs_info": {"vcs": "git", "commit_id": "abc"}})
     quiet = new(tmp_path / "other")
     assert quiet.exit_code == 0 and "Warning" not in quiet.output
+
+
+def test_without_check_pypi_the_requirement_comes_from_local_facts(installed, source, tmp_path):
+    pin = f"retroblog=={__version__}"
+    assert installed(None) == Requirement(pin)  # from a package index: other machines find it there too
+    unpublished = installed(_editable(source))  # a checkout without a public remote
+    assert unpublished.line == pin
+    assert unpublished.warning and str(source) in unpublished.warning and "Replace the line" in unpublished.warning
+    assert "--check-pypi" in unpublished.warning
+    assert "is not on PyPI" not in unpublished.warning and "looked up" not in unpublished.warning  # not asked
+    wheel = tmp_path / f"retroblog-{__version__}-py3-none-any.whl"
+    local = installed({"url": wheel.as_uri(), "archive_info": {}})
+    assert local.line == pin and local.warning and str(wheel) in local.warning
+
+
+@pytest.fixture
+def network(monkeypatch) -> list[str]:
+    """Every attempt to resolve or connect to an address, refused as if offline; the list of attempts."""
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(what: str) -> Any:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            attempts.append(f"{what} {args[-1] if what.startswith('socket.') else args[0]!r}")
+            raise OSError(f"a test asked the network: {attempts[-1]}")
+
+        return refused
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
+    return attempts
+
+
+def test_new_asks_no_network_unless_told_to_check_pypi(network, monkeypatch, source, tmp_path):
+    from retroblog.site import scaffold
+
+    result = new(tmp_path / "as-installed")  # this checkout's own install, whatever it is
+    assert result.exit_code == 0, result.output
+    for index, direct_url in enumerate([None, _editable(source)]):  # from an index; a checkout, no remote
+        monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name, d=direct_url: _Installed(d))
+        result = new(tmp_path / f"site-{index}")
+        assert result.exit_code == 0, result.output
+    assert network == []
+    checked = new(tmp_path / "checked", "--check-pypi")  # the explicit path does ask (here: refused)
+    assert checked.exit_code == 0, checked.output
+    assert network  # (pypi.org, or a proxy)
+    assert "could not be looked up on PyPI" in checked.output
 
 
 def test_on_pypi_asks_pypi_for_the_release(monkeypatch):

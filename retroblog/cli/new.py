@@ -52,7 +52,13 @@ _VERBS = {
     "every other file is kept.",
 )
 @click.option("--dry-run", is_flag=True, help="List the files that would be written; write nothing.")
-def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) -> None:
+@click.option(
+    "--check-pypi",
+    is_flag=True,
+    help="Ask PyPI whether it has this retroblog version when requirements.txt pins it (without it, "
+    "retroblog new makes no network request).",
+)
+def new(directory: Path, title: str, author: str, force: bool, dry_run: bool, check_pypi: bool) -> None:
     """Create a new retroblog site in DIR, ready to preview, build and publish.
 
     DIR gets an mkdocs.yml (Material for MkDocs with its blog, tags, search and the retroblog plugin),
@@ -60,9 +66,13 @@ def new(directory: Path, title: str, author: str, force: bool, dry_run: bool) ->
     with your pull requests, a Makefile (make serve, make build, make deploy), a requirements.txt and a
     GitHub Actions workflow that publishes the site to GitHub Pages. DIR is created if it is missing;
     an existing DIR that is not empty is left alone unless --force is given.
+
+    requirements.txt installs retroblog from where this one came (a Git URL at its commit, a wheel's URL,
+    or the version from a package index), decided without asking the network; --check-pypi asks PyPI
+    whether it has the version, where the file pins one.
     """
     with user_errors():
-        requirement = retroblog_requirement()
+        requirement = retroblog_requirement(check_pypi=check_pypi)
         files = render(title=title, author=author, python=sys.executable, requirement=requirement)
         site = plan(directory, files, force=force)
 
