@@ -33,7 +33,7 @@ LAYERS: dict[str, set[str]] = {
     "plugin": BASE | {"build", "render", "markdown", "posts"},
     "cli": BASE | {"data", "stats", "build", "collect", "posts", "site"},
     "__main__": {"cli"},
-    "__init__": set(),
+    "__init__": {"errors", "data", "stats"},  # the public API; lazily (tests/test_public_api.py)
 }
 FRAMEWORKS: dict[str, set[str]] = {
     # third-party package: the only parts of retroblog that may import it
@@ -132,3 +132,12 @@ def test_the_importers_html_blocks_are_python_markdowns():
     from retroblog.posts.importer import _HTML_BLOCKS
 
     assert frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr"} == _HTML_BLOCKS
+
+
+def test_the_architecture_page_names_every_part_of_the_package():
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    folders = {path.parent.relative_to(PACKAGE).parts[0] for path in MODULES if path.parent != PACKAGE}
+    for folder in sorted(folders):
+        assert f"`{folder}/`" in page, f"docs/architecture.md does not describe retroblog/{folder}/"
+    for adapter in ("plugin.py", "markdown.py", "cli/"):
+        assert f"`{adapter}`" in page
