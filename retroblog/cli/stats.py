@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from retroblog.build.settings import read_site_settings
 from retroblog.cli._common import user_errors
 from retroblog.data.dataset import Dataset, load_dataset
 from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
@@ -17,12 +17,19 @@ from retroblog.errors import ConfigError
 from retroblog.stats.compute import Filters, Stats, compute
 from retroblog.util.words import count
 
+if TYPE_CHECKING:
+    from retroblog.build.settings import Settings
+
 
 def resolve_dataset(name_or_path: str, config_file: str, timezone: str | None) -> tuple[Dataset, tuple[int, ...]]:
     """A dataset by path, or by name from the site's ``mkdocs.yml``; with the site's bucket edges."""
     path = Path(name_or_path)
     site = Path(config_file)
-    settings = read_site_settings(site) if site.exists() else None
+    settings: Settings | None = None
+    if site.exists():
+        from retroblog.build.settings import read_site_settings  # with PyYAML: only when there is a site
+
+        settings = read_site_settings(site)
     edges = settings.size_buckets if settings else None
     if path.suffix.lower() in SUFFIXES or path.exists():
         tz = timezone or (settings.timezone if settings else "UTC")

@@ -17,13 +17,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import yaml
 
 from retroblog.data.schema import LINE, SUFFIXES
 from retroblog.errors import DatasetError, Problem
+
+if TYPE_CHECKING:  # PyYAML loads only when a YAML dataset does
+    import yaml
 
 MAX_YAML_NODES = 1_000_000
 """A YAML file that would expand to more values than this (through aliases) is refused."""
@@ -371,6 +373,8 @@ def _cell(value: Any) -> str | None:
 
 
 def _read_yaml(path: Path, text: str) -> RawTable:
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -406,6 +410,8 @@ def _yaml_lines(nodes: list[yaml.Node], values: list[Any]) -> list[tuple[int, An
 
 def _check_yaml_size(path: Path, root: yaml.Node) -> None:
     """Refuse alias bombs before constructing anything: count what the aliases would expand to."""
+    import yaml
+
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
