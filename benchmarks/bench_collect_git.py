@@ -118,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build (or reuse) the repository here instead of a temp dir")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from retroblog.collect.git.collect import _MAIN_FORMAT, _TOPO_FORMAT, DEFAULT_EXCLUDES, _config_args, collect_git
+    from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
+    from retroblog.collect.git.parse import MAIN_FORMAT as _MAIN_FORMAT
+    from retroblog.collect.git.parse import TOPO_FORMAT as _TOPO_FORMAT
+    from retroblog.collect.git.run import config_args as _config_args
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.keep or Path(tmp) / "repo"

@@ -212,7 +212,7 @@ def git_command(
     output: Output,
 ) -> None:
     """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
-    from retroblog.collect.git.collect import DEFAULT_EXCLUDES, collect_git
+    from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
 
     with user_errors(), _interruptible():
         check_output(output.out)

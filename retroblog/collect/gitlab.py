@@ -24,7 +24,7 @@ from retroblog.collect.base import (
     new_row,
     parse_timestamp,
 )
-from retroblog.collect.git.collect import DEFAULT_EXCLUDES, fill_from_clones
+from retroblog.collect.git import DEFAULT_EXCLUDES, fill_from_clones
 from retroblog.collect.github import ApiCollection
 from retroblog.collect.http import HttpClient, check_base_url
 from retroblog.collect.state import ResumeState

@@ -10,7 +10,7 @@ import pytest
 from collect_support import BOB, JANE, MIA, Repo, build_widgets, lines
 
 from retroblog.collect.base import CollectError, DateRange
-from retroblog.collect.git.collect import Excludes, Identities, classify, collect_git, commit_counts, parse_remote
+from retroblog.collect.git import Excludes, Identities, classify, collect_git, commit_counts, parse_remote
 from retroblog.collect.merge import write_dataset
 from retroblog.data.dataset import load_dataset
 
