@@ -129,7 +129,7 @@ def test_docs_list_every_column_alias():
 def test_the_importers_html_blocks_are_python_markdowns():
     from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-    from retroblog.posts.importer import _HTML_BLOCKS
+    from retroblog.posts.images import _HTML_BLOCKS
 
     assert frozenset(BLOCK_LEVEL_ELEMENTS) - {"hr"} == _HTML_BLOCKS
 

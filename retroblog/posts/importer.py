@@ -1,111 +1,36 @@
-"""``retroblog import``: find source posts, convert them, and write mkdocs-material posts safely.
+"""``retroblog import``: plan each source post's files, then write mkdocs-material posts safely.
 
-Each source file gets a ``Report``. A file that cannot be understood is reported with its line and
-skipped; the others are still imported. Nothing is overwritten without ``force`` (a file that
-would be written byte for byte as it is counts as ``unchanged``), every write is atomic, and
-``dry_run`` writes and downloads nothing. The same inputs give byte-identical output.
+The files to read and their text come from ``sources``, the post from its format's reader in
+``formats/``, the copies of its images from ``images``; this module plans and executes. Each source
+file gets a ``Report``. A file that cannot be understood is reported with its line and skipped; the
+others are still imported. Nothing is overwritten without ``force`` (a file that would be written
+byte for byte as it is counts as ``unchanged``), every write is atomic, and ``dry_run`` writes and
+downloads nothing. The same inputs give byte-identical output.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import yaml
 
 from retroblog.errors import PostError, RetroblogError
-from retroblog.posts.common import NEUTRALISED, code_ranges, in_code, neutralise_fields
+from retroblog.posts.common import NEUTRALISED, neutralise_fields
 from retroblog.posts.dates import PostDate
 from retroblog.posts.formats import devto, hashnode, jekyll
 from retroblog.posts.formats.medium import convert_html
 from retroblog.posts.formats.text import convert_text
 from retroblog.posts.frontmatter import read_post
-from retroblog.posts.model import Post, Report
+from retroblog.posts.images import Images
+from retroblog.posts.model import Post, Report, Write
+from retroblog.posts.sources import detect, discover, read_source
 from retroblog.posts.writer import render
 from retroblog.util.files import atomic_write
 
 FORMATS = ("auto", "jekyll", "hashnode", "devto", "medium", "text")
-SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
-MAX_DOWNLOAD = 20 * 1024 * 1024
-_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-"""Control characters no text post has (NUL, ESC, ...): tab, line breaks and form feed are text."""
-_IMAGE = re.compile(r"(!\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
-_HTML_IMG = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
-_HTML_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>|<!--.*?-->", re.DOTALL)
-# Python-Markdown's block-level elements (markdown.util.BLOCK_LEVEL_ELEMENTS, without <hr>), spelled out
-# here: only retroblog.markdown may import the framework (tests/test_architecture.py compares the two).
-_HTML_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "canvas",
-        "center",
-        "colgroup",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "group",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "html",
-        "iframe",
-        "legend",
-        "li",
-        "main",
-        "map",
-        "math",
-        "menu",
-        "nav",
-        "noscript",
-        "object",
-        "ol",
-        "option",
-        "output",
-        "p",
-        "pre",
-        "progress",
-        "script",
-        "section",
-        "style",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "textarea",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "video",
-    ]
-)
-"""Python-Markdown's block-level elements: Markdown inside one is raw HTML (``hr`` has no content)."""
 
 
 @dataclass(frozen=True)
@@ -126,97 +51,9 @@ class ImportOptions:
 
 
 @dataclass
-class _Write:
-    target: Path
-    data: bytes
-    source: str | None = None
-    url: str | None = None
-
-
-@dataclass
 class _Plan:
     report: Report
-    writes: list[_Write] = field(default_factory=list)
-
-
-def discover(sources: Sequence[str | Path]) -> list[Path]:
-    """The files to import: files as given, folders searched for posts (sorted, hidden ones skipped)."""
-    found: list[Path] = []
-    for source in sources:
-        path = Path(source)
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            posts = [
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in SUFFIXES
-                and not any(p.startswith(".") for p in child.relative_to(path).parts)
-            ]
-            if not posts:
-                kinds = ", ".join(f"*{suffix}" for suffix in sorted(SUFFIXES))
-                raise RetroblogError(f"{path}: no posts in this folder (looked for {kinds}; hidden files skipped)")
-            found.extend(posts)
-        else:
-            raise RetroblogError(f"{path}: no such file or folder")
-    unique: dict[Path, None] = {}
-    for path in found:
-        unique.setdefault(path, None)
-    return list(unique)
-
-
-def detect(path: Path, text: str) -> str:
-    """The source format of a file, from its suffix and front matter."""
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return "medium"
-    if suffix == ".txt" or not re.match(r"^\ufeff?---[ \t]*\r?\n", text):
-        return "text"
-    try:
-        meta = read_post(text, str(path)).meta
-    except PostError:
-        meta = {}
-    keys = set(meta)
-    if keys & hashnode.MARKERS or "datePublished" in text.split("\n---", 1)[0]:
-        return "hashnode"
-    if keys & devto.MARKERS:
-        return "devto"
-    return "jekyll"
-
-
-def read_source(path: Path, report: Report) -> str:
-    """A source file's text: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252 (reported).
-
-    Data that is not text (a NUL or another control character, as in images and programs) is refused
-    with a ``PostError`` naming the line.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PostError(path, None, f"cannot be read ({exc.strerror})") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise PostError(path, 1, "starts with a UTF-16 byte order mark but is not UTF-16 text") from None
-        report.add("repaired", f"{path}: UTF-16 file read as UTF-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            text = data.decode("cp1252", errors="replace")
-            if _BINARY.search(text) is None:
-                report.add("repaired", f"{path}:{line}: not UTF-8; the file was read as Windows-1252")
-    if (control := _BINARY.search(text)) is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        raise PostError(
-            path,
-            line,
-            f"contains the control character U+{ord(control[0]):04X}: binary data (an image? a program?), not a post",
-        )
-    return text
+    writes: list[Write] = field(default_factory=list)
 
 
 def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Post:
@@ -292,189 +129,6 @@ def _neutralise(post: Post, report: Report) -> None:
     neutralise_fields(fields, changed)
 
 
-def _is_remote(url: str) -> bool:
-    return url.startswith(("http://", "https://", "//"))
-
-
-def _safe_name(name: str, fallback: str) -> str:
-    name = re.sub(r"[^\w.-]+", "-", unquote(name)).strip(".-") or fallback
-    return name[:80]
-
-
-class _Images:
-    """Local images are copied next to the post; remote ones too with ``download_images``."""
-
-    def __init__(self, source: Path, text: str, post: Post, options: ImportOptions, plan: _Plan) -> None:
-        self.source = source
-        self.text = text
-        self.post = post
-        self.options = options
-        self.plan = plan
-        self.folder = options.to / post.slug
-        self.done: dict[str, str] = {}
-
-    def cover(self, url: str) -> str:
-        """The cover's address: remote as it is; a copied file by its path on the site.
-
-        Feeds (mkdocs-rss-plugin) join ``image`` to ``site_url``, so a local cover is written as
-        where mkdocs-material publishes it: the blog folder without ``posts/`` (``blog/<slug>/x.svg``).
-        """
-        local = self.rewrite(url, "cover image")
-        if local == url or _is_remote(local):
-            return local
-        to = self.options.to
-        blog = to.parent.name if to.name == "posts" and to.parent.name else None
-        return f"{blog}/{local}" if blog else local
-
-    def rewrite(self, url: str, what: str) -> str:
-        url = url.strip()
-        bare = url[1:-1] if url.startswith("<") and url.endswith(">") else url
-        if bare in self.done:
-            return self.done[bare]
-        if not self.handles(bare):
-            return url
-        if _is_remote(bare):
-            parsed = urlparse(bare if not bare.startswith("//") else "https:" + bare)
-            digest = hashlib.sha256(bare.encode()).hexdigest()[:8]
-            name = _safe_name(PurePosixPath(parsed.path).name, f"image-{digest}")
-            if self.options.dry_run:  # nothing is fetched: the plan says where it would go
-                target = self._unique(name)
-                self.plan.writes.append(_Write(self.folder / target, b"", url=parsed.geturl()))
-                self.plan.report.add("mapped", f"{what} {bare} → would be downloaded to {self.folder / target}")
-            else:
-                # Fetched now, before the post is written: a failed download leaves the remote link in it.
-                try:
-                    data = _download(parsed.geturl())
-                except (OSError, ValueError) as exc:
-                    self.plan.report.add(
-                        "problem",
-                        f"{self._where(bare)}: {what} {bare}: download failed ({exc}); the remote link is kept",
-                    )
-                    self.done[bare] = url
-                    return url
-                target = self._unique(name)
-                self.plan.writes.append(_Write(self.folder / target, data, source=bare))
-                self.plan.report.add("mapped", f"{what} {bare} → downloaded to {self.folder / target}")
-        else:
-            local = self._local(bare)
-            if local is None:
-                self.plan.report.add(
-                    "problem", f"{self._where(bare)}: {what} '{bare}' not found next to the source; link kept"
-                )
-                return url
-            target = self._unique(_safe_name(local.name, "image"))
-            self.plan.writes.append(_Write(self.folder / target, local.read_bytes(), source=str(local)))
-            self.plan.report.add("mapped", f"{what} {bare} → copied to {self.folder / target}")
-        relative = f"{self.post.slug}/{target}"
-        self.done[bare] = relative
-        return relative
-
-    def handles(self, url: str) -> bool:
-        """Whether ``url`` is an image that is copied (or downloaded) next to the post."""
-        if (
-            not url
-            or url.startswith(("data:", "#", "mailto:"))
-            or (re.match(r"^[a-z][a-z0-9+.-]*:", url) and not _is_remote(url))
-        ):
-            return False
-        return self.options.download_images or not _is_remote(url)
-
-    def markdown(self, body: str) -> str:
-        """``body`` with each Markdown image's file copied (or downloaded) and its link made local; an
-        image in code is text, left as it is."""
-        code = code_ranges(body)
-
-        def local(match: re.Match[str]) -> str:
-            if in_code(code, match.start()):
-                return match[0]
-            return match[1] + self.rewrite(match[2], "image") + match[3]
-
-        return _IMAGE.sub(local, body)
-
-    def html(self, body: str) -> str:
-        """``body`` with each ``<img>`` whose file is copied made a Markdown image.
-
-        MkDocs makes the links of Markdown relative to the page it builds, never those of raw HTML, so a
-        copied file's path in an ``<img>`` would be looked for under the post's page. The tag becomes
-        ``![alt](path "title")``; its other attributes (width, align, ...) are dropped and reported. An
-        ``<img>`` inside a block-level HTML element (where Markdown is not read) keeps its link, reported;
-        one in code is text.
-        """
-        code = code_ranges(body)
-        opened: list[str] = []
-        out: list[str] = []
-        last = 0
-        for tag in _HTML_TAG.finditer(body):
-            if in_code(code, tag.start()) or tag[2] is None:
-                continue
-            name = tag[2].lower()
-            if name in _HTML_BLOCKS and not tag[3]:
-                if not tag[1]:
-                    opened.append(name)
-                elif name in opened:
-                    del opened[len(opened) - 1 - opened[::-1].index(name) :]
-                continue
-            if name != "img" or (image := _HTML_IMG.match(body, tag.start())) is None:
-                continue
-            attrs = {
-                m[1].lower(): html.unescape(m[2] or m[3] or m[4] or "") for m in _HTML_ATTR.finditer(image["attrs"])
-            }
-            src = attrs.get("src", "").strip()
-            if not self.handles(src):
-                continue
-            where = self._where(src)
-            if opened:
-                self.plan.report.add(
-                    "kept" if _is_remote(src) else "problem",
-                    f"{where}: image {src} is inside <{opened[-1]}> (raw HTML, where MkDocs does not rewrite "
-                    f"links): not {'downloaded' if _is_remote(src) else 'copied'}; the link is kept as it is",
-                )
-                continue
-            local = self.rewrite(src, "image")
-            if local == src:
-                continue
-            title = attrs.get("title", "")
-            dropped = [k for k in attrs if k not in ("src", "alt", "title") or (k == "title" and '"' in title)]
-            alt = re.sub(r"\s+", " ", attrs.get("alt", "")).strip()
-            alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-            title = f' "{title}"' if title and '"' not in title else ""
-            out += [body[last : image.start()], f"![{alt}]({local}{title})"]
-            last = image.end()
-            self.plan.report.add(
-                "mapped",
-                f"{where}: <img> → a Markdown image (MkDocs rewrites the links of Markdown, not of raw HTML)",
-            )
-            if dropped:
-                self.plan.report.add(
-                    "dropped", f"{where}: <img> attributes {', '.join(dropped)} (a Markdown image has none)"
-                )
-        return "".join([*out, body[last:]])
-
-    def _where(self, url: str) -> str:
-        """``source:line`` of the first place the source names ``url``."""
-        at = self.text.find(url)
-        return f"{self.source}:{self.text.count(chr(10), 0, at) + 1}" if at >= 0 else str(self.source)
-
-    def _unique(self, name: str) -> str:
-        taken = {PurePosixPath(v).name for v in self.done.values()}
-        stem, dot, suffix = name.rpartition(".")
-        candidate, number = name, 2
-        while candidate in taken:
-            candidate = f"{stem}-{number}.{suffix}" if dot else f"{name}-{number}"
-            number += 1
-        return candidate
-
-    def _local(self, url: str) -> Path | None:
-        path = unquote(url.split("#", 1)[0].split("?", 1)[0])
-        base = self.source.parent
-        if path.startswith("/"):
-            site = base.parent if base.name in ("_posts", "_drafts") else base
-            candidate = site / path.lstrip("/")
-        else:
-            candidate = base / path
-        return candidate if candidate.is_file() else None
-
-
 def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any]], authors_file: Path) -> _Plan:
     """Convert one file and list what would be written; problems go to the report."""
     report = Report(source=str(path))
@@ -488,7 +142,15 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
         return plan
     _resolve_authors(post, known, authors_file, options, report)
     _neutralise(post, report)
-    images = _Images(path, text, post, options, plan)
+    images = Images(
+        path,
+        text,
+        post.slug,
+        to=options.to,
+        report=report,
+        dry_run=options.dry_run,
+        download=options.download_images,
+    )
     if post.image:
         post.image = images.cover(post.image)
     post.body = images.markdown(post.body)
@@ -496,7 +158,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
     name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
     target = options.to / name
     report.target = str(target)
-    plan.writes.insert(0, _Write(target, render(post).encode("utf-8")))
+    plan.writes = [Write(target, render(post).encode("utf-8")), *images.writes]
     return plan
 
 
@@ -566,30 +228,13 @@ def check_folder(folder: Path) -> None:
             return
 
 
-def _same(write: _Write) -> bool:
+def _same(write: Write) -> bool:
     if write.url is not None:
         return write.target.exists()
     try:
         return write.target.read_bytes() == write.data
     except OSError:
         return False
-
-
-def _download(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "retroblog-import"})
-    try:
-        opened = urllib.request.urlopen(request, timeout=20)
-    except urllib.error.HTTPError as exc:  # its response is open: close it, report the status
-        exc.close()
-        raise ValueError(f"HTTP {exc.code} {exc.reason}") from None
-    with opened as response:
-        kind = response.headers.get_content_type()
-        if not kind.startswith("image/"):
-            raise ValueError(f"not an image ({kind})")
-        data: bytes = response.read(MAX_DOWNLOAD + 1)
-    if len(data) > MAX_DOWNLOAD:
-        raise ValueError("larger than 20 MB")
-    return data
 
 
 def summary(reports: Iterable[Report]) -> str:

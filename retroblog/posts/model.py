@@ -1,8 +1,10 @@
-"""What every importer produces: a post in mkdocs-material's terms, and a report of how it got there."""
+"""What every importer produces: a post in mkdocs-material's terms, a report of how it got there, and
+the files that would be written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from retroblog.posts.dates import PostDate
@@ -60,3 +62,15 @@ class Post:
     """Keys MkDocs or Material understand on any page (``icon``, ``status``, ``template``, ...), kept."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Everything else, written under the ``retroblog:`` key so nothing is lost."""
+
+
+@dataclass
+class Write:
+    """One file ``retroblog import`` would write: the post, or an image copied or downloaded next to it."""
+
+    target: Path
+    data: bytes
+    source: str | None = None
+    """The file copied (a local image)."""
+    url: str | None = None
+    """The address to fetch (a remote image under ``--dry-run``: nothing is fetched, ``data`` is empty)."""

@@ -1,0 +1,100 @@
+"""The source posts of ``retroblog import``: which files, in which format, read as which text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from retroblog.errors import PostError, RetroblogError
+from retroblog.posts.formats import devto, hashnode
+from retroblog.posts.frontmatter import read_post
+from retroblog.posts.model import Report
+
+SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
+"""The files a folder is searched for."""
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+"""Control characters no text post has (NUL, ESC, ...): tab, line breaks and form feed are text."""
+
+
+def discover(sources: Sequence[str | Path]) -> list[Path]:
+    """The files to import: files as given, folders searched for posts (sorted, hidden ones skipped)."""
+    found: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            posts = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in SUFFIXES
+                and not any(p.startswith(".") for p in child.relative_to(path).parts)
+            ]
+            if not posts:
+                kinds = ", ".join(f"*{suffix}" for suffix in sorted(SUFFIXES))
+                raise RetroblogError(f"{path}: no posts in this folder (looked for {kinds}; hidden files skipped)")
+            found.extend(posts)
+        else:
+            raise RetroblogError(f"{path}: no such file or folder")
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path, None)
+    return list(unique)
+
+
+def detect(path: Path, text: str) -> str:
+    """The source format of a file, from its suffix and front matter."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "medium"
+    if suffix == ".txt" or not re.match(r"^\ufeff?---[ \t]*\r?\n", text):
+        return "text"
+    try:
+        meta = read_post(text, str(path)).meta
+    except PostError:
+        meta = {}
+    keys = set(meta)
+    if keys & hashnode.MARKERS or "datePublished" in text.split("\n---", 1)[0]:
+        return "hashnode"
+    if keys & devto.MARKERS:
+        return "devto"
+    return "jekyll"
+
+
+def read_source(path: Path, report: Report) -> str:
+    """A source file's text: UTF-8 (BOM allowed), UTF-16 with a BOM, else Windows-1252 (reported).
+
+    Data that is not text (a NUL or another control character, as in images and programs) is refused
+    with a ``PostError`` naming the line.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PostError(path, None, f"cannot be read ({exc.strerror})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PostError(path, 1, "starts with a UTF-16 byte order mark but is not UTF-16 text") from None
+        report.add("repaired", f"{path}: UTF-16 file read as UTF-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            text = data.decode("cp1252", errors="replace")
+            if _BINARY.search(text) is None:
+                report.add("repaired", f"{path}:{line}: not UTF-8; the file was read as Windows-1252")
+    if (control := _BINARY.search(text)) is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        raise PostError(
+            path,
+            line,
+            f"contains the control character U+{ord(control[0]):04X}: binary data (an image? a program?), not a post",
+        )
+    return text
+
+
+__all__ = ["SUFFIXES", "detect", "discover", "read_source"]
