@@ -27,7 +27,7 @@ LAYERS: dict[str, set[str]] = {
     "build": BASE | {"data", "stats", "charts", "render"},
     "collect": BASE | {"data"},
     "posts": BASE,
-    "site": BASE,
+    "site": BASE | {"data"},
     # the adapters
     "markdown": BASE | {"build", "render"},
     "plugin": BASE | {"build", "render", "markdown", "posts"},

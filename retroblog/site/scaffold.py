@@ -1,21 +1,18 @@
 """``retroblog new``: the files of a new site, and writing them without harming what is already there.
 
 The templates live in ``retroblog/site/templates/new/`` (package data). A few files are made here: the
-authors file and ``local.mk`` from the options, ``data/prs.csv`` from a seeded generator, and
-``requirements.txt`` from the installed versions. User text (the title, the author) reaches YAML only
-through ``yaml.safe_dump`` and Markdown only escaped, so no quote, bracket or tag in it can change a
-file's structure or become markup.
+authors file and ``local.mk`` from the options, ``data/prs.csv`` from the seeded generator
+(``retroblog.data.sample``), and ``requirements.txt`` from the installed versions. User text (the title,
+the author) reaches YAML only through ``yaml.safe_dump`` and Markdown only escaped, so no quote, bracket
+or tag in it can change a file's structure or become markup.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
+import dataclasses
 import html
 import importlib.metadata
-import io
 import json
-import random
 import re
 import sys
 import textwrap
@@ -31,6 +28,7 @@ from urllib.request import url2pathname
 import yaml
 
 from retroblog import __version__
+from retroblog.data import sample
 from retroblog.errors import RetroblogError
 from retroblog.site import publish
 from retroblog.util.files import atomic_write
@@ -366,92 +364,44 @@ def requirements(requirement: Requirement | None = None) -> str:
 
 # -- The sample dataset --------------------------------------------------------------------------------
 
-COLUMNS = (
-    "merged_at",
-    "created_at",
-    "repo",
-    "number",
-    "title",
-    "url",
-    "additions",
-    "deletions",
-    "changed_files",
-    "commits",
-    "comments",
-    "review_comments",
-    "labels",
+NEW_SITE = sample.Sample(
+    seed=SEED,
+    first_month=(2023, 1),
+    # PRs merged per month, January 2023 to December 2024: a slow start, a busier second year.
+    monthly=(1, 2, 3, 2, 2, 1, 2, 3, 3, 2, 3, 1, 2, 3, 3, 4, 3, 2, 2, 3, 4, 3, 3, 3),
+    sizes={(1, 9): 18, (10, 99): 24, (100, 499): 13, (500, 999): 3, (1000, 2400): 2},
+    repos={"acme/api": 3, "acme/web": 2, "acme/infra": 1},
+    url="https://git.example.com/{repo}/pull/{number}",
+    timezone="UTC",
+    labels=("feature", "bug", "refactor", "docs", "tests"),
+    max_labels=1,
+    verbs=("Add", "Fix", "Refactor", "Remove", "Speed up", "Document", "Test", "Tidy"),
+    things=(
+        "login form",
+        "invoice export",
+        "retry policy",
+        "search filters",
+        "audit log",
+        "CSV importer",
+        "rate limiter",
+        "dark mode",
+        "deploy pipeline",
+        "error pages",
+        "billing webhooks",
+        "feature flags",
+    ),
 )
-# PRs merged per month, January 2023 to December 2024: a slow start, a busier second year.
-_MONTHLY = (1, 2, 3, 2, 2, 1, 2, 3, 3, 2, 3, 1, 2, 3, 3, 4, 3, 2, 2, 3, 4, 3, 3, 3)
-_REPOS = (("acme/api", 3), ("acme/web", 2), ("acme/infra", 1))
-_BUCKETS = (((1, 9), 30), ((10, 99), 40), ((100, 499), 22), ((500, 999), 5), ((1000, 2400), 3))
-_LABELS = ("feature", "bug", "refactor", "docs", "tests", "")
-_VERBS = ("Add", "Fix", "Refactor", "Remove", "Speed up", "Document", "Test", "Tidy")
-_THINGS = (
-    "login form",
-    "invoice export",
-    "retry policy",
-    "search filters",
-    "audit log",
-    "CSV importer",
-    "rate limiter",
-    "dark mode",
-    "deploy pipeline",
-    "error pages",
-    "billing webhooks",
-    "feature flags",
-)
+"""``data/prs.csv``: an invented engineer's merged PRs over 2023 and 2024 (the years the first post names)."""
 
 
-def sample_rows(seed: int = SEED) -> list[dict[str, str]]:
-    """An invented engineer's merged PRs over 2023 and 2024; the same seed gives the same rows."""
-    rng = random.Random(seed)
-    numbers = {"acme/api": 100, "acme/web": 40, "acme/infra": 10}
-    rows: list[dict[str, Any]] = []
-    for index, count in enumerate(_MONTHLY):
-        year, month = 2023 + index // 12, index % 12 + 1
-        weekdays = [d for d in range(1, 29) if dt.date(year, month, d).weekday() < 5]
-        for day in sorted(rng.sample(weekdays, count)):
-            merged = dt.datetime(year, month, day, rng.randint(9, 17), rng.randrange(0, 60, 5), tzinfo=dt.UTC)
-            created = merged - dt.timedelta(hours=rng.randint(2, 120))
-            repo = rng.choices([r for r, _ in _REPOS], weights=[w for _, w in _REPOS])[0]
-            numbers[repo] += rng.randint(1, 9)
-            (low, high) = rng.choices([b for b, _ in _BUCKETS], weights=[w for _, w in _BUCKETS])[0]
-            additions = rng.randint(low, high)
-            rows.append(
-                {
-                    "merged_at": merged,
-                    "created_at": created,
-                    "repo": repo,
-                    "number": numbers[repo],
-                    "title": f"{rng.choice(_VERBS)} {rng.choice(_THINGS)}",
-                    "url": f"https://git.example.com/{repo}/pull/{numbers[repo]}",
-                    "additions": additions,
-                    "deletions": rng.randint(0, additions // 2 + 3),
-                    "changed_files": min(1 + additions // 60 + rng.randint(0, 2), 40),
-                    "commits": rng.randint(1, 8),
-                    "comments": rng.randint(0, 8),
-                    "review_comments": rng.randint(0, 12),
-                    "labels": rng.choice(_LABELS),
-                }
-            )
-    rows.sort(key=lambda r: r["merged_at"])
-    return [{k: _cell(v) for k, v in row.items()} for row in rows]
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return str(value)
+def sample_rows(seed: int = SEED) -> list[dict[str, str | int]]:
+    """``NEW_SITE``'s rows; the same seed gives the same rows."""
+    return sample.rows(dataclasses.replace(NEW_SITE, seed=seed))
 
 
 def sample_dataset(seed: int = SEED) -> str:
     """``data/prs.csv``: ``sample_rows`` as CSV."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(sample_rows(seed))
-    return buffer.getvalue()
+    return sample.to_csv(sample_rows(seed))
 
 
 # -- Writing -------------------------------------------------------------------------------------------
