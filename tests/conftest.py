@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the repo, the shared samples and small dataset writers."""
+"""Shared fixtures: paths to the repo, the project's own input fixtures (tests/fixtures/) and small dataset
+writers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+"""Input files in the shapes users bring, good, bad and hostile; tests/fixtures/README.md lists them."""
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # Under `make test` (the README's command, and CI's) make hands its level and flags to everything it
@@ -23,9 +25,9 @@ for _name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
 
 
 @pytest.fixture(scope="session")
-def samples() -> Path:
-    assert SAMPLES.is_dir(), f"the shared samples are expected beside the repo at {SAMPLES}"
-    return SAMPLES
+def fixtures() -> Path:
+    """The folder of input fixtures, tests/fixtures/ (read them; copy one before changing it)."""
+    return FIXTURES
 
 
 SITE_SOURCES = ("mkdocs.yml", "docs", "data", "overrides", "charts.py")

@@ -266,15 +266,15 @@ def test_user_altair_function_and_spec_file(site):
         convert(site, "```chart\naltair: charts:raw\n```\n")
 
 
-def test_hostile_data_never_becomes_markup(samples, tmp_path):
+def test_hostile_data_never_becomes_markup(fixtures, tmp_path):
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "h.json").write_bytes((samples / "hostile/prs-hostile.json").read_bytes())
+    (tmp_path / "data" / "h.json").write_bytes((fixtures / "hostile/prs-hostile.json").read_bytes())
     out = convert(tmp_path, "```chart\ntype: prs-per-repo\n```\n\n```chart\ntype: prs-per-month\n```\n")
     parser = Elements()
     parser.feed(out)
     assert "script" not in parser.tags and "img" not in parser.tags and "b" not in parser.tags
     assert not [a for a in parser.attrs if a[0].startswith("on")]
-    assert "&lt;b&gt;web&lt;/b&gt;" in out
+    assert "&lt;b&gt;app&lt;/b&gt;" in out
 
 
 def test_private_dataset_never_publishes_names(site):
@@ -939,15 +939,15 @@ class Audit(HTMLParser):
 
 
 @pytest.mark.slow
-def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, samples):
+def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, fixtures):
     blocks = "\n\n".join(f"```chart\ntype: {name}\n```" for name in sorted([*CHARTS, "career-timeline"]))
     post = (
-        f"# Hostile\n\nMerged :stat[total_prs] PRs, :stat[by_repo.web] in web; busiest :stat[busiest_month].\n\n"
+        f"# Hostile\n\nMerged :stat[total_prs] PRs, :stat[by_repo.app] in app; busiest :stat[busiest_month].\n\n"
         f"{blocks}\n\n```chart\naltair: charts:per_repo\n```\n\n```stats\ntitle: Figures\n```\n"
     )
     site = mkdocs_site(tmp_path, {"post.md": post}, csv="")
     (site / "data" / "work.csv").unlink()
-    shutil.copy2(samples / "hostile" / "prs-hostile.json", site / "data" / "hostile.json")
+    shutil.copy2(fixtures / "hostile" / "prs-hostile.json", site / "data" / "hostile.json")
     shutil.copy2(REPO / "data" / "career.yml", site / "data" / "career.yml")
     (site / "charts.py").write_text(HOSTILE_CHARTS)
     done = mkdocs_build(site)
@@ -964,10 +964,10 @@ def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, sam
     audit.feed(text)
     assert text.count('<figure class="retroblog-chart"') == len(CHARTS) + 2
     words = "".join(audit.text)
-    assert "<b>web</b>" in words  # the hostile repository name, as text: axis labels and data tables
-    assert "alert(5)" not in text  # titles and URLs never reach a page
+    assert "<b>app</b>" in words  # the hostile repository name, as text: axis labels and data tables
+    assert "alert(document.domain)" not in text and "alert(7)" not in text  # titles and URLs never reach a page
     specs = [json.loads(html.unescape(s)) for s in re.findall(r'data-retroblog-spec="([^"]*)"', text)]
-    assert any("<b>web</b>" in json.dumps(spec, ensure_ascii=False) for spec in specs)  # in an attribute, escaped
+    assert any("<b>app</b>" in json.dumps(spec, ensure_ascii=False) for spec in specs)  # in an attribute, escaped
 
 
 @pytest.mark.parametrize(

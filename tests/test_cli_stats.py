@@ -65,17 +65,17 @@ def test_table_output(write):
     assert "500-1000" in result.stdout
 
 
-def test_errors_are_one_line_without_traceback(samples, tmp_path, monkeypatch):
-    result = CliRunner().invoke(main, ["stats", str(samples / "bad/bad-values.csv")])
+def test_errors_are_one_line_without_traceback(fixtures, tmp_path, monkeypatch):
+    result = CliRunner().invoke(main, ["stats", str(fixtures / "bad/bad-values.csv")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.startswith("Error: ")
-    assert "bad-values.csv:3: column 'additions': 'ten' is not a whole number" in result.output
+    assert "bad-values.csv:3: column 'additions': 'many' is not a whole number" in result.output
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["stats", "nosuch"])
     assert result.exit_code == 1
     assert result.output == "Error: 'nosuch' is not a dataset file, and there is no mkdocs.yml to look its name up in\n"
-    result = CliRunner().invoke(main, ["stats", str(samples / "bad/bad-values.csv"), "--from", "soon"])
+    result = CliRunner().invoke(main, ["stats", str(fixtures / "bad/bad-values.csv"), "--from", "soon"])
     assert result.exit_code == 1
 
 

@@ -24,9 +24,9 @@ def run_import(cwd: Path, *args: str) -> Result:
         os.chdir(old)
 
 
-def copy_sample(samples: Path, relative: str, dest: Path) -> Path:
-    """Copy ``samples/relative`` (a file or folder) to ``dest/src/relative``."""
-    source = samples / relative
+def copy_fixture(fixtures: Path, relative: str, dest: Path) -> Path:
+    """Copy ``fixtures/relative`` (a file or folder) to ``dest/src/relative``."""
+    source = fixtures / relative
     target = dest / "src" / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():

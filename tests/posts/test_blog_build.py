@@ -24,7 +24,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.posts.helpers import copy_sample, run_import
+from tests.posts.helpers import copy_fixture, run_import
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -70,48 +70,48 @@ def _build(site: Path, *, strict: bool) -> None:
             config.plugins.on_shutdown()
 
 
-def test_imported_samples_pass_material_validation_strictly(samples: Path, tmp_path: Path) -> None:
+def test_imported_samples_pass_material_validation_strictly(fixtures: Path, tmp_path: Path) -> None:
     site = _site(tmp_path)
     for sample in ("jekyll", "hashnode", "medium", "text"):
-        copy_sample(samples, sample, tmp_path)
+        copy_fixture(fixtures, sample, tmp_path)
     result = run_import(
         tmp_path, "src/jekyll", "src/hashnode", "src/medium", "--to", "docs/blog/posts", "--author", "jdoe"
     )
     assert result.exit_code == 0, result.output
-    text = run_import(tmp_path, "src/text", "--to", "docs/blog/posts", "--date", "2022-04-02")
+    text = run_import(tmp_path, "src/text", "--to", "docs/blog/posts", "--date", "2021-11-21")
     assert text.exit_code == 0, text.output
     _build(site, strict=True)
     out = site / "site/blog"
     pages = sorted(str(p.relative_to(out).parent) for p in out.glob("20*/*/*/*/index.html"))
     assert pages == [
-        "2022/04/01/moving-on",
-        "2022/04/02/moving-on",
-        "2022/08/06/three-years-on-the-resolver-team",
-        "2022/09/06/why-i-keep-choosing-boring-infrastructure",
-        "2023/01/15/infra-interviews",
+        "2021/03/09/two-years-of-build-tooling",
+        "2021/11/20/leaving-the-platform-team",
+        "2021/11/21/leaving-the-platform-team",
+        "2022/11/14/what-done-means-on-our-team",
+        "2023/10/02/on-call-handbook",
     ]
-    resolver = (out / "2022/08/06/three-years-on-the-resolver-team/index.html").read_text(encoding="utf-8")
-    assert '<img src="https://images.example.org/covers/resolver.jpeg" alt="" loading="lazy">' in resolver
-    assert "It’s a tier-0 service" in resolver
-    assert '<time datetime="2022-08-06 00:00:00+00:00"' in resolver
-    infra = (out / "2023/01/15/infra-interviews/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../../category/interviewing/"' in infra
-    assert (out / "category/career/index.html").is_file()
-    assert (out / "archive/2022/index.html").is_file()
+    tooling = (out / "2021/03/09/two-years-of-build-tooling/index.html").read_text(encoding="utf-8")
+    assert '<img src="https://images.example.net/headers/build-farm.jpg" alt="" loading="lazy">' in tooling
+    assert "It’s the kind of setup" in tooling
+    assert '<time datetime="2021-03-09 00:00:00+00:00"' in tooling
+    handbook = (out / "2023/10/02/on-call-handbook/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../../category/operations/"' in handbook
+    assert (out / "category/teamwork/index.html").is_file()
+    assert (out / "archive/2021/index.html").is_file()
     # A Jekyll `excerpt` (and no <!--more-->) is what the blog index shows of the post, not only its description.
     index = (out / "index.html").read_text(encoding="utf-8")
-    infra = index[index.index('href="2023/01/15/infra-interviews/"') :].split("</article>", 1)[0]
-    assert "<p>A word on infrastructure interviews, and my experience with them</p>" in infra
-    assert "Infrastructure loops are different" not in infra  # the body starts after the excerpt
+    handbook = index[index.index('href="2023/10/02/on-call-handbook/"') :].split("</article>", 1)[0]
+    assert "<p>Notes from rewriting our on-call handbook after a rough quarter</p>" in handbook
+    assert "Our old handbook was written" not in handbook  # the body starts after the excerpt
 
 
 def test_posts_dropped_in_as_they_are_build_strictly_with_a_notice_each(
-    samples: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fixtures: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`make build` (--strict) builds a dropped-in Jekyll or Hashnode post and says, once per file, what was read
     leniently: an INFO record (shown by `mkdocs build`), since strict mode aborts on any WARNING."""
     site = _site(tmp_path)
-    for source in [*(samples / "jekyll/_posts").iterdir(), *(samples / "hashnode").iterdir()]:
+    for source in [*(fixtures / "jekyll/_posts").iterdir(), *(fixtures / "hashnode").iterdir()]:
         shutil.copy(source, site / "docs/blog/posts" / source.name)
     with caplog.at_level(logging.INFO):
         _build(site, strict=True)
@@ -119,32 +119,33 @@ def test_posts_dropped_in_as_they_are_build_strictly_with_a_notice_each(
     notices = [r.getMessage() for r in caplog.records if "retroblog" in r.name and "leniently" in r.getMessage()]
     advice = "to convert it for good, move it out of docs/ and run 'retroblog import FILE --to docs/blog/posts'"
     assert notices == [
-        "retroblog: docs/blog/posts/2022-08-06-three-years-on-the-resolver-team.md: read leniently "
-        "(date 'August 06, 2022' → 2022-08-06; '<!--more-->' → '<!-- more -->'; "
+        "retroblog: docs/blog/posts/2021-03-09-two-years-of-build-tooling.md: read leniently "
+        "(date 'March 09, 2021' → 2021-03-09; '<!--more-->' → '<!-- more -->'; "
         "' align=...' removed from image links); " + advice,
-        "retroblog: docs/blog/posts/2023-01-15-infra-interviews.md: read leniently (date '2023-01-15 09:30:00 -0600' → "
-        "2023-01-15T09:30:00-06:00; categories 'interviewing career' → a list; tags 'sre devops' → a list); " + advice,
-        "retroblog: docs/blog/posts/cl7qhqf2h03c11fnvdbyi6d3x.md: read leniently (line 2: 'title' had unescaped quotes "
-        "inside quotes; read as the whole line; datePublished 'Tue Sep 06 2022 17:53:48 GMT+0000 (Coordinated "
-        "Universal Time)' → date 2022-09-06T17:53:48+00:00; tags 'infrastructure, devops, career' → a list; "
+        "retroblog: docs/blog/posts/2023-10-02-on-call-handbook.md: read leniently (date '2023-10-02 08:15:00 -0700' → "
+        "2023-10-02T08:15:00-07:00; categories 'operations teamwork' → a list; tags 'oncall incident-response' → "
+        "a list); " + advice,
+        "retroblog: docs/blog/posts/clah3k9vd000208l5c2mzf7qe.md: read leniently (line 2: 'title' had unescaped quotes "
+        "inside quotes; read as the whole line; datePublished 'Mon Nov 14 2022 08:05:12 GMT+0000 (Coordinated "
+        "Universal Time)' → date 2022-11-14T08:05:12+00:00; tags 'teamwork, code-review, process' → a list; "
         "' align=...' removed from image links); " + advice,
     ]
-    assert (site / "site/blog/2022/09/06/why-i-keep-choosing-boring-infrastructure/index.html").is_file()
-    source = (site / "docs/blog/posts/2023-01-15-infra-interviews.md").read_bytes()
-    assert source == (samples / "jekyll/_posts/2023-01-15-infra-interviews.md").read_bytes()  # never rewritten
+    assert (site / "site/blog/2022/11/14/what-done-means-on-our-team/index.html").is_file()
+    source = (site / "docs/blog/posts/2023-10-02-on-call-handbook.md").read_bytes()
+    assert source == (fixtures / "jekyll/_posts/2023-10-02-on-call-handbook.md").read_bytes()  # never rewritten
 
 
 def test_a_post_that_cannot_be_understood_fails_with_file_and_line(
-    samples: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fixtures: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     site = _site(tmp_path)
-    shutil.copy(samples / "bad/post-invalid-yaml.md", site / "docs/blog/posts/bad.md")
+    shutil.copy(fixtures / "bad/post-invalid-yaml.md", site / "docs/blog/posts/bad.md")
     with pytest.raises(Abort, match="Aborted with a BuildError!"):
         _build(site, strict=False)
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert errors == [
-        "docs/blog/posts/bad.md:3: invalid YAML in the front matter, in 'title': expected ',' or ']', but got ':' "
-        "(while parsing a flow sequence started on line 2)"
+        "docs/blog/posts/bad.md:4: invalid YAML in the front matter, in 'tags': expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence started on line 3)"
     ]
 
 

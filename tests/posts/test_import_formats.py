@@ -1,5 +1,5 @@
-"""The formats the shared samples do not cover: DEV posts, Medium drafts, update dates, hidden TOCs, ``--from``,
-retroblog's own ``career`` key."""
+"""The formats the fixtures (tests/fixtures/) do not cover: DEV posts, Medium drafts, update dates, hidden TOCs,
+``--from``, retroblog's own ``career`` key."""
 
 from __future__ import annotations
 

@@ -7,14 +7,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.posts.helpers import copy_sample, run_import
+from tests.posts.helpers import copy_fixture, run_import
 
-SAMPLE = "hashnode/cl7qhqf2h03c11fnvdbyi6d3x.md"
-WRITTEN = "out/posts/2022-09-06-why-i-keep-choosing-boring-infrastructure.md"
+SAMPLE = "hashnode/clah3k9vd000208l5c2mzf7qe.md"
+WRITTEN = "out/posts/2022-11-14-what-done-means-on-our-team.md"
 
 
-def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
-    copy_sample(samples, SAMPLE, tmp_path)
+def test_dry_run_writes_nothing(fixtures: Path, tmp_path: Path) -> None:
+    copy_fixture(fixtures, SAMPLE, tmp_path)
     result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--dry-run")
     assert result.exit_code == 0, result.output
     assert f"-> {WRITTEN}: would write" in result.output
@@ -22,8 +22,8 @@ def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_existing_posts_are_kept_unless_forced(samples: Path, tmp_path: Path) -> None:
-    copy_sample(samples, SAMPLE, tmp_path)
+def test_existing_posts_are_kept_unless_forced(fixtures: Path, tmp_path: Path) -> None:
+    copy_fixture(fixtures, SAMPLE, tmp_path)
     target = tmp_path / WRITTEN
     target.parent.mkdir(parents=True)
     target.write_text("my edited post\n", encoding="utf-8")
@@ -33,13 +33,13 @@ def test_existing_posts_are_kept_unless_forced(samples: Path, tmp_path: Path) ->
     assert target.read_text(encoding="utf-8") == "my edited post\n"
     forced = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--force")
     assert forced.exit_code == 0, forced.output
-    assert target.read_text(encoding="utf-8").startswith('---\ntitle: Why I keep choosing "boring" infrastructure\n')
+    assert target.read_text(encoding="utf-8").startswith('---\ntitle: What "done" means on our team\n')
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary files left
 
 
-def test_the_same_input_gives_the_same_bytes(samples: Path, tmp_path: Path) -> None:
-    copy_sample(samples, "jekyll", tmp_path)
-    copy_sample(samples, "medium", tmp_path)
+def test_the_same_input_gives_the_same_bytes(fixtures: Path, tmp_path: Path) -> None:
+    copy_fixture(fixtures, "jekyll", tmp_path)
+    copy_fixture(fixtures, "medium", tmp_path)
     first = run_import(tmp_path, "src/jekyll", "src/medium", "--to", "a/posts")
     second = run_import(tmp_path, "src/jekyll", "src/medium", "--to", "b/posts")
     assert first.exit_code == second.exit_code == 0
@@ -95,8 +95,8 @@ def test_local_images_are_copied_next_to_the_post(tmp_path: Path) -> None:
     ).read_bytes()
 
 
-def test_unknown_author_option_is_an_error(samples: Path, tmp_path: Path) -> None:
-    copy_sample(samples, SAMPLE, tmp_path)
+def test_unknown_author_option_is_an_error(fixtures: Path, tmp_path: Path) -> None:
+    copy_fixture(fixtures, SAMPLE, tmp_path)
     result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--author", "nobody")
     assert result.exit_code == 1
     assert result.output == "Error: --author 'nobody' is not an id in out/.authors.yml\n"
