@@ -1,4 +1,4 @@
-"""Dates, mojibake repair and the lenient normalisation, as tables."""
+"""Dates, mojibake repair, the field reader and the lenient normalisation, as tables."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import yaml
 from retroblog.errors import PostError
 from retroblog.posts.blog.lenient import decode, normalise
 from retroblog.posts.dates import parse_date
+from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
+from retroblog.posts.frontmatter import read_post
+from retroblog.posts.model import Report
 from retroblog.posts.mojibake import fix_lines, fix_text
 
 UTC = dt.UTC
@@ -191,3 +194,55 @@ def test_lenient_gives_a_very_long_title_a_slug_a_file_name_can_hold() -> None:
     assert result.changes == (f"a title of {len(title)} characters → slug '{slug}' (file names have a limit)",)
     short = normalise("---\ntitle: A short title\ndate: 2022-01-01\n---\n\nBody\n", "x.md")
     assert short.text is not None and "slug" not in short.text  # Material makes the slug of a short title
+
+
+def _fields(front: str) -> tuple[Fields, Report]:
+    report = Report(source="p.md")
+    return Fields.of(read_post(f"---\n{front}---\n\nBody\n", "p.md"), report), report
+
+
+def test_a_field_is_read_from_the_first_key_given_and_reported() -> None:
+    fields, report = _fields("date: 2022-01-02\npublished_at: 2022-03-04T05:06:07Z\n")
+    field = Field("date.created", ("published_at", "date"), as_date, note="{key} → date.created: {value}")
+    assert fields.take(field) == ("published_at", dt.datetime(2022, 3, 4, 5, 6, 7, tzinfo=UTC))
+    assert report.entries == [("mapped", "published_at → date.created: 2022-03-04T05:06:07+00:00")]
+    assert fields.meta == {"date": dt.date(2022, 1, 2)}  # the other key is left for the format to keep
+    assert fields.take(Field("image", ("cover",))) is None
+
+
+def test_a_field_read_from_every_key_keeps_the_last_and_skips_empty_ones() -> None:
+    fields, report = _fields("cover: ''\ncover_image: a.png\nmain_image: b.png\n")
+    field = Field("image (cover)", ("cover", "cover_image", "main_image"), as_text, filled=True, every=True)
+    assert fields.get(field) == "b.png"
+    assert report.entries == [
+        ("mapped", "cover_image → image (cover)"),
+        ("mapped", "main_image → image (cover)"),
+    ]
+    assert fields.meta == {"cover": ""}
+
+
+def test_fields_repair_mojibake_and_name_file_line_and_key_in_errors() -> None:
+    fields, report = _fields("title: Itâ€™s here\ntags: [a, [b]]\nsubtitle: [x]\n")
+    assert fields.get(Field("title", ("title",), as_fixed_text, note=None)) == "It’s here"
+    assert report.entries == [("repaired", "p.md:2: mojibake in 'title': 'Itâ€™s here' → 'It’s here'")]
+    with pytest.raises(PostError, match=r"^p.md:3: 'tags': expected names, found \['b'\] in the list$"):
+        fields.names("tags")
+    with pytest.raises(PostError, match=r"^p.md:4: 'description': expected a text, found a list$"):
+        fields.get(Field("description", ("subtitle",), as_text, name="description"))
+
+
+def test_fields_keep_extra_keys_under_retroblog_and_the_rest_by_format() -> None:
+    fields, report = _fields("ogImage: o.png\ncareer: true\nodd: 1\n")
+    header = Fields("p.md", {"caption": "C"}, report, lambda key: None, prefix="header.")
+    extra: dict[str, object] = {}
+    fields.extra({"ogImage": "og_image", "cuid": "source_id"}, extra)
+    header.extra({"caption": "cover_caption"}, extra)
+    raw = read_post("---\ncareer: true\n---\n", "p.md")
+    assert fields.rest(raw, "hashnode", extra) == {"career": True}
+    assert extra == {"og_image": "o.png", "cover_caption": "C", "hashnode": {"odd": 1}}
+    assert [message for _, message in report.entries] == [
+        "ogImage → retroblog.og_image",
+        "header.caption → retroblog.cover_caption",
+        "career: true (retroblog's own key)",
+        "under retroblog.hashnode: odd",
+    ]

@@ -14,44 +14,47 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, check_dates, fixed_text, retroblog_keys, slugify, text_value
-from retroblog.posts.dates import parse_date
+from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
+from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
 
 MARKERS = frozenset({"datePublished", "cuid", "seoTitle", "seoDescription", "ogImage", "hideFromHashnodeCommunity"})
 """Keys only Hashnode writes; one of them is enough to recognise a backup file."""
+TITLE = Field("title", ("title",), as_fixed_text, note=None)
+CREATED = Field(
+    "date.created", ("datePublished", "dateAdded", "publishedAt", "date"), as_date, note="{key} → date.created: {value}"
+)
+UPDATED = Field("date.updated", ("updatedAt",), as_date, note=None)
+DESCRIPTIONS = ("seoDescription", "subtitle", "brief")
+"""The first of these with a text is the description; the others are kept under ``retroblog:``."""
+COVER = Field("image (cover)", ("cover", "coverImage"), as_text, filled=True, every=True)
+EXTRA = {"ogImage": "og_image", "canonical": "canonical_url", "seoTitle": "seo_title", "cuid": "source_id"}
+"""Keys kept as they are under ``retroblog:``, by their name there."""
 
 
 def convert(raw: RawPost, report: Report) -> Post:
     """A Hashnode backup post as a mkdocs-material post."""
     path = raw.path
-    meta = dict(raw.meta)
+    fields = Fields.of(raw, report)
+    meta = fields.meta
     report.format = "hashnode"
     for note in raw.repairs:
         report.add("repaired", note)
     extra: dict[str, Any] = {"source": "hashnode", "source_file": PurePath(path).name}
 
-    title = text_value(meta.pop("title", None), key="title", path=path, line=raw.line_of("title"))
+    title = fields.get(TITLE)
     if not title:
         raise PostError(path, raw.line_of("title"), "no 'title' in the front matter")
-    title = fixed_text(title, "title", path, raw.line_of("title"), report)
-
-    for key in ("datePublished", "dateAdded", "publishedAt", "date"):
-        if key in meta:
-            created = parse_date(meta.pop(key), path=path, line=raw.line_of(key), key=key)
-            report.add("mapped", f"{key} → date.created: {created.isoformat()}")
-            break
-    else:
+    dated = fields.take(CREATED)
+    if dated is None:
         raise PostError(path, 1, "no 'datePublished' in the front matter")
-    updated = None
-    if "updatedAt" in meta:
-        updated = parse_date(meta.pop("updatedAt"), path=path, line=raw.line_of("updatedAt"), key="updatedAt")
+    created = dated[1]
     updated = check_dates(
         created,
-        updated,
+        fields.get(UPDATED),
         path=path,
-        line=raw.line_of(key),
+        line=raw.line_of(dated[0]),
         updated_key="updatedAt",
         updated_line=raw.line_of("updatedAt"),
         report=report,
@@ -59,45 +62,23 @@ def convert(raw: RawPost, report: Report) -> Post:
     if updated is not None:
         report.add("mapped", f"updatedAt → date.updated: {updated.isoformat()}")
 
-    slug = slugify(text_value(meta.pop("slug", None), key="slug", path=path, line=raw.line_of("slug")) or title)
-    tags = as_list(
-        meta.pop("tags", None),
-        key="tags",
-        path=path,
-        line=raw.line_of("tags"),
-        report=report,
-        split="comma",
-    )
+    slug = slugify(fields.text("slug") or title)
+    tags = fields.names("tags", split="comma")
     description = None
-    for key in ("seoDescription", "subtitle", "brief"):
+    for key in DESCRIPTIONS:
         if key in meta:
-            value = text_value(meta.pop(key), key=key, path=path, line=raw.line_of(key))
+            value = fields.text(key)
             if value and description is None:
                 description = fixed_text(value, key, path, raw.line_of(key), report)
                 report.add("mapped", f"{key} → description")
             elif value:
                 extra[key] = value
-    image = None
-    for key in ("cover", "coverImage"):
-        if meta.get(key):
-            image = text_value(meta.pop(key), key=key, path=path, line=raw.line_of(key))
-            report.add("mapped", f"{key} → image (cover)")
-    for key, target in (
-        ("ogImage", "og_image"),
-        ("canonical", "canonical_url"),
-        ("seoTitle", "seo_title"),
-        ("cuid", "source_id"),
-    ):
-        if key in meta:
-            extra[target] = meta.pop(key)
-            report.add("mapped", f"{key} → retroblog.{target}")
+    image = fields.get(COVER)
+    fields.extra(EXTRA, extra)
     draft = bool(meta.pop("ignorePost", False))
     if draft:
         report.add("mapped", "ignorePost: true → draft: true")
-    page = retroblog_keys(raw, meta, report)
-    if meta:
-        extra["hashnode"] = meta
-        report.add("kept", f"under retroblog.hashnode: {', '.join(meta)}")
+    page = fields.rest(raw, "hashnode", extra)
     body = body_of(raw, report)
     return Post(
         title=title,

@@ -15,8 +15,9 @@ from pathlib import PurePath
 from typing import Any
 
 from retroblog.errors import PostError
-from retroblog.posts.common import as_list, body_of, check_dates, fixed_text, retroblog_keys, slugify, text_value
-from retroblog.posts.dates import file_name_date, parse_date
+from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
+from retroblog.posts.dates import file_name_date
+from retroblog.posts.fields import Field, Fields, as_date, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
 
@@ -39,20 +40,47 @@ MM_KEYS = frozenset(
         "show_date",
     }
 )
-_HEADER_COVER = ("overlay_image", "image", "teaser")
+
+
+def _as_str(fields: Fields, key: str, name: str, value: Any) -> str:
+    return str(value)
+
+
+def _image_path(fields: Fields, key: str, name: str, value: Any) -> Any:
+    """Jekyll's ``image``: a path, or a mapping with one (``image: {path: ...}``)."""
+    return value.get("path") if isinstance(value, dict) else as_text(fields, key, name, value)
+
+
+CREATED = Field("date.created", ("date",), as_date, note="{key} → date.created: {value}")
+UPDATED = Field("date.updated", ("last_modified_at",), as_date, note=None)
+COVER = Field("image (cover)", ("image",), _image_path, filled=True)
+EXTRA = {"canonical_url": "canonical_url"}
+"""Keys kept as they are under ``retroblog:``, by their name there."""
+HEADER_COVER = Field("image (cover)", ("overlay_image", "image", "teaser"), _as_str, filled=True)
+"""Minimal Mistakes' ``header`` keys of the cover image, the first given is used."""
+HEADER_EXTRA = {
+    "og_image": "og_image",
+    "overlay_filter": "overlay_filter",
+    "overlay_color": "overlay_color",
+    "caption": "cover_caption",
+    "image_description": "cover_alt",
+}
+"""The other ``header`` keys kept under ``retroblog:``."""
+TOC_KEYS = ("toc", "toc_label", "toc_icon", "toc_sticky")
 
 
 def convert(raw: RawPost, report: Report) -> Post:
     """A Jekyll (or Minimal Mistakes) post as a mkdocs-material post."""
     path = raw.path
-    meta = dict(raw.meta)
+    fields = Fields.of(raw, report)
+    meta = fields.meta
     name = PurePath(path).name
     minimal_mistakes = bool(MM_KEYS & meta.keys())
     report.format = "jekyll (Minimal Mistakes)" if minimal_mistakes else "jekyll"
     extra: dict[str, Any] = {"source": report.format, "source_file": name}
     from_name = file_name_date(name)
 
-    title = text_value(meta.pop("title", None), key="title", path=path, line=raw.line_of("title"))
+    title = fields.text("title")
     if not title:
         if from_name is None:
             raise PostError(path, 1, "no 'title' in the front matter and no slug in the file name")
@@ -60,25 +88,15 @@ def convert(raw: RawPost, report: Report) -> Post:
         report.add("mapped", f"title: none; made from the file name → '{title}'")
     title = fixed_text(title, "title", path, raw.line_of("title"), report)
 
-    if "date" in meta:
-        created = parse_date(meta.pop("date"), path=path, line=raw.line_of("date"))
-        report.add("mapped", f"date → date.created: {created.isoformat()}")
-    elif from_name is not None:
+    created = fields.get(CREATED)
+    if created is None and from_name is not None:
         created = from_name[0]
         report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
-    else:
+    elif created is None:
         raise PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name")
-    updated = None
-    if "last_modified_at" in meta:
-        updated = parse_date(
-            meta.pop("last_modified_at"),
-            path=path,
-            line=raw.line_of("last_modified_at"),
-            key="last_modified_at",
-        )
     updated = check_dates(
         created,
-        updated,
+        fields.get(UPDATED),
         path=path,
         line=raw.line_of("date") if "date" in raw.meta else None,
         updated_key="last_modified_at",
@@ -95,54 +113,11 @@ def convert(raw: RawPost, report: Report) -> Post:
         extra["permalink"] = permalink
         report.add("mapped", f"permalink '{permalink}' → slug: {slug}")
 
-    categories = as_list(
-        meta.pop("categories", None),
-        key="categories",
-        path=path,
-        line=raw.line_of("categories"),
-        report=report,
-        split="auto",
-    )
-    categories += [
-        c
-        for c in as_list(
-            meta.pop("category", None),
-            key="category",
-            path=path,
-            line=raw.line_of("category"),
-            report=report,
-            split="auto",
-        )
-        if c not in categories
-    ]
-    tags = as_list(
-        meta.pop("tags", None),
-        key="tags",
-        path=path,
-        line=raw.line_of("tags"),
-        report=report,
-        split="auto",
-    )
-    authors = as_list(
-        meta.pop("author", None),
-        key="author",
-        path=path,
-        line=raw.line_of("author"),
-        report=report,
-        split="comma",
-    )
-    authors += [
-        a
-        for a in as_list(
-            meta.pop("authors", None),
-            key="authors",
-            path=path,
-            line=raw.line_of("authors"),
-            report=report,
-            split="comma",
-        )
-        if a not in authors
-    ]
+    categories = fields.names("categories")
+    categories += [c for c in fields.names("category") if c not in categories]
+    tags = fields.names("tags")
+    authors = fields.names("author", split="comma")
+    authors += [a for a in fields.names("authors", split="comma") if a not in authors]
 
     draft = False
     if meta.get("published") is False:
@@ -159,7 +134,7 @@ def convert(raw: RawPost, report: Report) -> Post:
     lead = None
     for key in ("description", "excerpt", "tagline"):
         if key in meta and (description is None or key == "excerpt"):
-            value = text_value(meta.pop(key), key=key, path=path, line=raw.line_of(key))
+            value = fields.text(key)
             value = fixed_text(value, key, path, raw.line_of(key), report) if value else value
             if key == "excerpt":
                 lead = value or None
@@ -167,27 +142,16 @@ def convert(raw: RawPost, report: Report) -> Post:
                 description = value
                 report.add("mapped", f"{key} → description")
 
-    image, hide = _header(meta, extra, raw, report)
-    if meta.get("image") and image is None:
-        value = meta.pop("image")
-        image = (
-            value.get("path")
-            if isinstance(value, dict)
-            else text_value(value, key="image", path=path, line=raw.line_of("image"))
-        )
-        report.add("mapped", "image → image (cover)")
-    if "canonical_url" in meta:
-        extra["canonical_url"] = meta.pop("canonical_url")
-        report.add("mapped", "canonical_url → retroblog.canonical_url")
+    image, hide = _header(fields, extra, raw, report)
+    if image is None:
+        image = fields.get(COVER)
+    fields.extra(EXTRA, extra)
 
     separator = meta.pop("excerpt_separator", None)
     for key in ("layout", "read_time"):
         if key in meta:
             report.add("dropped", f"{key}: {meta.pop(key)!r} (no meaning in MkDocs)")
-    page = {key: meta.pop(key) for key in PAGE_KEYS if key in meta} | retroblog_keys(raw, meta, report)
-    if meta:
-        extra["jekyll"] = meta
-        report.add("kept", f"under retroblog.jekyll: {', '.join(meta)}")
+    page = {key: meta.pop(key) for key in PAGE_KEYS if key in meta} | fields.rest(raw, "jekyll", extra)
 
     body = body_of(raw, report, separator if isinstance(separator, str) else None, lead=lead)
     return Post(
@@ -208,31 +172,19 @@ def convert(raw: RawPost, report: Report) -> Post:
     )
 
 
-def _header(meta: dict[str, Any], extra: dict[str, Any], raw: RawPost, report: Report) -> tuple[str | None, list[str]]:
+def _header(fields: Fields, extra: dict[str, Any], raw: RawPost, report: Report) -> tuple[str | None, list[str]]:
     """Minimal Mistakes' ``header`` and ``toc*`` keys: the cover image, og image, TOC settings."""
-    image: str | None = None
+    meta = fields.meta
     header = meta.pop("header", None)
     if header is not None and not isinstance(header, dict):
         raise PostError(raw.path, raw.line_of("header"), "'header': expected keys such as overlay_image")
-    header = dict(header or {})
-    for key in _HEADER_COVER:
-        if header.get(key) and image is None:
-            image = str(header.pop(key))
-            report.add("mapped", f"header.{key} → image (cover)")
-    for key, target in (
-        ("og_image", "og_image"),
-        ("overlay_filter", "overlay_filter"),
-        ("overlay_color", "overlay_color"),
-        ("caption", "cover_caption"),
-        ("image_description", "cover_alt"),
-    ):
-        if key in header:
-            extra[target] = header.pop(key)
-            report.add("mapped", f"header.{key} → retroblog.{target}")
-    if header:
-        meta.setdefault("header", header)
+    keys = Fields(raw.path, dict(header or {}), report, raw.line_of, prefix="header.")
+    image: str | None = keys.get(HEADER_COVER)
+    keys.extra(HEADER_EXTRA, extra)
+    if keys.meta:
+        meta.setdefault("header", keys.meta)
     hide: list[str] = []
-    toc = {key: meta.pop(key) for key in ("toc", "toc_label", "toc_icon", "toc_sticky") if key in meta}
+    toc = {key: meta.pop(key) for key in TOC_KEYS if key in meta}
     if toc:
         extra["toc"] = toc
         if toc.get("toc") is False:
