@@ -14,13 +14,14 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1700000000
 PY_SOURCES := retroblog tests benchmarks charts.py data
 
-.PHONY: help build serve check test test-fast lint format bench clean deploy example-data example-posts
+.PHONY: help build serve check test test-fast update lint format bench clean deploy example-data example-posts
 
 help:
 	@echo "make build   build the example site into site/ (mkdocs build --strict)"
 	@echo "make serve   preview with live reload on http://127.0.0.1:8000"
 	@echo "make check   the whole check: lint (ruff format, ruff, mypy --strict) and every test (what CI runs)"
 	@echo "make test    run the whole test suite"
+	@echo "make update  run the tests, rewriting the tracked files they compare with (snapshots, goldens, README picture)"
 	@echo "make lint    ruff format check, ruff lint, mypy (strict)"
 	@echo "make bench   run the benchmarks (see benchmarks/README.md)"
 
@@ -46,6 +47,10 @@ test: $(VENV)/.synced
 
 test-fast: $(VENV)/.synced
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+# The one way tests change tracked files: chart snapshots, post goldens, the README picture. Review the diff.
+update: $(VENV)/.synced
+	$(BIN)/python -m pytest --update
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff format --check $(PY_SOURCES)

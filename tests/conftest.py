@@ -1,8 +1,9 @@
-"""Shared fixtures: paths to the repo, the project's own input fixtures (tests/fixtures/) and small dataset
-writers."""
+"""Shared fixtures: paths to the repo, the project's own input fixtures (tests/fixtures/), the ``--update``
+flag and small dataset writers."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -28,6 +29,44 @@ for _name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
 def fixtures() -> Path:
     """The folder of input fixtures, tests/fixtures/ (read them; copy one before changing it)."""
     return FIXTURES
+
+
+UPDATE_HINT = "`make update` (pytest --update) rewrites it; review the diff before committing"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update",
+        action="store_true",
+        default=False,
+        help="rewrite the tracked files that tests compare with (chart snapshots in tests/snapshots/, post "
+        "goldens in tests/posts/expected/, the README picture docs/assets/screenshot-chart-post.png) "
+        "instead of failing when they differ",
+    )
+
+
+@pytest.fixture(scope="session")
+def update(pytestconfig: pytest.Config) -> bool:
+    """True under ``pytest --update`` (``make update``), the one flag under which a test writes a tracked file."""
+    return bool(pytestconfig.getoption("--update"))
+
+
+def check_tracked(path: Path, actual: str, update: bool) -> None:
+    """``actual`` is the text of the tracked file ``path``. With ``update``, ``path`` is rewritten first when it
+    differs (an unchanged file keeps its bytes and mtime); without, a missing or different file fails the test
+    with a diff and the command that refreshes it, and ``path`` is left as it is."""
+    if update and (not path.is_file() or path.read_text(encoding="utf-8") != actual):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+    if not path.is_file():
+        pytest.fail(f"{name} is missing; {UPDATE_HINT}", pytrace=False)
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True), actual.splitlines(keepends=True), name, "this run", n=2
+        )
+        pytest.fail(f"{name} differs from this run; {UPDATE_HINT}\n{''.join(diff)[:6000]}", pytrace=False)
 
 
 SITE_SOURCES = ("mkdocs.yml", "docs", "data", "overrides", "charts.py")

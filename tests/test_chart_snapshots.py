@@ -1,14 +1,13 @@
 """Normalised spec snapshots of every built-in chart: a change to a chart's spec shows up in review.
 
 The specs are built from a small fixed dataset and compared with ``tests/snapshots/charts/<type>.json``
-(keys sorted, two-space indent). After an intended change, rewrite them with
-``RETROBLOG_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_chart_snapshots.py`` and review the diff.
+(keys sorted, two-space indent). A difference fails the test; after an intended change, rewrite them with
+``make update`` (or ``.venv/bin/pytest --update tests/test_chart_snapshots.py``) and review the diff.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from retroblog.build.blocks import CAREER_CHART, Blocks
 from retroblog.build.settings import Settings
 from retroblog.charts.builtin import CHARTS
 from retroblog.render.svg import SvgCache
-from tests.conftest import REPO
+from tests.conftest import REPO, check_tracked
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "charts"
 CSV = "merged_at,additions,deletions,comments,repo,labels\n" + "".join(
@@ -45,16 +44,38 @@ def blocks(tmp_path_factory: pytest.TempPathFactory) -> Blocks:
 
 
 @pytest.mark.parametrize("name", sorted([*CHARTS, CAREER_CHART]))
-def test_spec_matches_its_snapshot(blocks: Blocks, name: str) -> None:
+def test_spec_matches_its_snapshot(blocks: Blocks, update: bool, name: str) -> None:
     chart, _ = blocks.chart({"type": name})
-    text = normalised(chart.spec)
-    path = SNAPSHOTS / f"{name}.json"
-    if os.environ.get("RETROBLOG_UPDATE_SNAPSHOTS") == "1":
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"no snapshot for {name}: run with RETROBLOG_UPDATE_SNAPSHOTS=1 and review it"
-    assert text == path.read_text(encoding="utf-8"), f"{name}: spec differs from {path.relative_to(REPO)}"
+    check_tracked(SNAPSHOTS / f"{name}.json", normalised(chart.spec), update)
 
 
 def test_every_snapshot_belongs_to_a_chart() -> None:
     names = {p.stem for p in SNAPSHOTS.glob("*.json")}
     assert names == {*CHARTS, CAREER_CHART}
+
+
+def test_a_changed_snapshot_fails_without_update_and_is_rewritten_with_it(
+    blocks: Blocks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot test on a copy of the snapshots with one spec changed: without --update it fails, names the
+    file and ``make update``, and leaves the file as it was; with --update it passes and rewrites the file."""
+    tracked, copy = SNAPSHOTS, tmp_path / "charts"
+    shutil.copytree(tracked, copy)
+    monkeypatch.setitem(globals(), "SNAPSHOTS", copy)
+    stale = copy / "prs-per-year.json"
+    stale.write_text(stale.read_text(encoding="utf-8").replace('"bar"', '"line"', 1), encoding="utf-8")
+    before = stale.read_bytes()
+    assert before != (tracked / "prs-per-year.json").read_bytes()
+    with pytest.raises(pytest.fail.Exception) as failed:
+        test_spec_matches_its_snapshot(blocks, False, "prs-per-year")
+    assert f"{stale} differs from this run; `make update` (pytest --update) rewrites it" in str(failed.value)
+    assert '\n-        "type": "line"\n+        "type": "bar"\n' in str(failed.value)  # the diff, snapshot first
+    assert stale.read_bytes() == before  # failed, not rewritten
+    (copy / "career-timeline.json").unlink()
+    with pytest.raises(pytest.fail.Exception, match=r"career-timeline\.json is missing; `make update`"):
+        test_spec_matches_its_snapshot(blocks, False, "career-timeline")
+    assert not (copy / "career-timeline.json").exists()
+    test_spec_matches_its_snapshot(blocks, True, "prs-per-year")
+    test_spec_matches_its_snapshot(blocks, True, "career-timeline")
+    assert stale.read_bytes() == (tracked / "prs-per-year.json").read_bytes()
+    assert (copy / "career-timeline.json").read_bytes() == (tracked / "career-timeline.json").read_bytes()

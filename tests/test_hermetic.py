@@ -1,15 +1,19 @@
-"""The suite runs from a clone with nothing beside it.
+"""The suite runs from a clone with nothing beside it, and changes tracked files only under ``--update``.
 
 Its inputs are its own (tests/fixtures/, listed in tests/fixtures/README.md); no test names the samples folder
-that once sat beside the checkout.
+that once sat beside the checkout; the one helper that writes tracked files (``check_tracked``) writes only
+when asked to, and otherwise fails with the command that refreshes them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+import pytest
+
+from tests.conftest import FIXTURES, check_tracked
 
 TESTS = Path(__file__).resolve().parent
 OUTSIDE = re.compile(r"\.\./shared|[\"']shared[\"']")
@@ -46,3 +50,22 @@ def test_every_fixture_is_listed_in_its_readme_and_every_listed_one_exists() -> 
     assert files, FIXTURES
     assert sorted(files - listed) == [], "fixtures missing from tests/fixtures/README.md"
     assert sorted(listed - files) == [], "tests/fixtures/README.md lists files that do not exist"
+
+
+def test_a_tracked_file_is_written_only_under_update(tmp_path: Path) -> None:
+    golden = tmp_path / "golden.txt"
+    with pytest.raises(pytest.fail.Exception, match=r"golden\.txt is missing; `make update` \(pytest --update\)"):
+        check_tracked(golden, "new\n", update=False)
+    assert not golden.exists()
+    golden.write_text("old\n", encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        check_tracked(golden, "new\n", update=False)
+    assert "golden.txt differs from this run; `make update` (pytest --update) rewrites it" in str(failed.value)
+    assert "\n-old\n+new\n" in str(failed.value)
+    assert golden.read_text(encoding="utf-8") == "old\n"
+    check_tracked(golden, "new\n", update=True)
+    assert golden.read_text(encoding="utf-8") == "new\n"
+    os.utime(golden, ns=(1_000_000_000, 1_000_000_000))
+    check_tracked(golden, "new\n", update=True)  # the same text: the file is not touched
+    assert golden.stat().st_mtime_ns == 1_000_000_000
+    check_tracked(golden, "new\n", update=False)  # and a match passes without the flag

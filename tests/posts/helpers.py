@@ -9,9 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from retroblog.cli import main
+from tests.conftest import check_tracked
 
 EXPECTED = Path(__file__).parent / "expected"
-UPDATE = os.environ.get("RETROBLOG_UPDATE_GOLDEN") == "1"
 
 
 def run_import(cwd: Path, *args: str) -> Result:
@@ -36,10 +36,6 @@ def copy_fixture(fixtures: Path, relative: str, dest: Path) -> Path:
     return target
 
 
-def assert_golden(name: str, actual: str) -> None:
-    """``actual`` equals ``expected/name`` byte for byte (``RETROBLOG_UPDATE_GOLDEN=1`` rewrites it)."""
-    path = EXPECTED / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"missing golden file {path}; run with RETROBLOG_UPDATE_GOLDEN=1"
-    assert actual == path.read_text(encoding="utf-8")
+def assert_golden(name: str, actual: str, update: bool) -> None:
+    """``actual`` equals ``expected/name`` byte for byte; ``update`` (``pytest --update``) rewrites it instead."""
+    check_tracked(EXPECTED / name, actual, update)

@@ -35,13 +35,13 @@ CASES = [
 
 @pytest.mark.parametrize(("sample", "options", "written", "golden"), CASES, ids=[c[3] for c in CASES])
 def test_sample_imports_exactly(
-    fixtures: Path, tmp_path: Path, sample: str, options: list[str], written: str, golden: str
+    fixtures: Path, update: bool, tmp_path: Path, sample: str, options: list[str], written: str, golden: str
 ) -> None:
     copy_fixture(fixtures, sample, tmp_path)
     result = run_import(tmp_path, f"src/{sample}", "--to", "out/blog/posts", *options)
     assert result.exit_code == 0, result.output
-    assert_golden(f"{golden}.md", (tmp_path / "out/blog/posts" / written).read_text(encoding="utf-8"))
-    assert_golden(f"{golden}.report.txt", result.output)
+    assert_golden(f"{golden}.md", (tmp_path / "out/blog/posts" / written).read_text(encoding="utf-8"), update)
+    assert_golden(f"{golden}.report.txt", result.output, update)
     assert sorted(p.name for p in (tmp_path / "out/blog/posts").iterdir()) == [written]
 
 
