@@ -92,26 +92,29 @@ def collect_azure(
             params["searchCriteria.maxTime"] = f"{dates.until.isoformat()}T23:59:59Z"
     mine: list[dict[str, Any]] = []
     skip = 0
-    while True:
-        answer = client.get(f"{base}/_apis/git/pullrequests", {**params, "$skip": skip})
-        body = answer.json()
-        items = body.get("value") if isinstance(body, dict) else None
-        if not isinstance(items, list):
-            raise CollectError(f"Azure DevOps: unexpected answer from {base}/_apis/git/pullrequests: no 'value' list")
-        for item in items:
-            if isinstance(item, dict) and _is_creator(item.get("createdBy"), creator):
-                closed = parse_timestamp(item.get("closedDate"), f"Azure DevOps PR {item.get('pullRequestId')}")
-                if closed is not None and dates.contains(closed):
-                    mine.append(item)
-        if len(items) < PAGE:
-            break
-        skip += len(items)
-    progress.total(len(mine))
-    rows = []
-    for item in mine:
-        comments, review_comments = _comments(client, base, item)
-        rows.append(_row(item, base, web, comments, review_comments))
-        progress.advance()
+    with client:
+        while True:
+            answer = client.get(f"{base}/_apis/git/pullrequests", {**params, "$skip": skip})
+            body = answer.json()
+            items = body.get("value") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise CollectError(
+                    f"Azure DevOps: unexpected answer from {base}/_apis/git/pullrequests: no 'value' list"
+                )
+            for item in items:
+                if isinstance(item, dict) and _is_creator(item.get("createdBy"), creator):
+                    closed = parse_timestamp(item.get("closedDate"), f"Azure DevOps PR {item.get('pullRequestId')}")
+                    if closed is not None and dates.contains(closed):
+                        mine.append(item)
+            if len(items) < PAGE:
+                break
+            skip += len(items)
+        progress.total(len(mine))
+        rows = []
+        for item in mine:
+            comments, review_comments = _comments(client, base, item)
+            rows.append(_row(item, base, web, comments, review_comments))
+            progress.advance()
     rows.sort(key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
     fill_from_clones(rows, repo_paths, excludes, service="Azure DevOps")
     return ApiCollection(rows=rows, requests=client.requests)

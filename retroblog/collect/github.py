@@ -181,37 +181,38 @@ def collect_github(
         result.resumed = len(rows)
         progress.total(total)
         progress.advance(len(rows))
-    while queue:
-        start, end = queue[0]
-        data, warnings = _search(client, where, search_query(user, start, end, org), page_size, cursor)
-        result.warnings.extend(w for w in warnings if w not in result.warnings)
-        search = data["search"]
-        found = count(search.get("issueCount")) or 0
-        if total is None:
-            total = found
-            progress.total(total)
-        if cursor is None and found > SEARCH_CAP and end > start:
-            middle = (start + end) // 2
-            queue[0:1] = [[start, middle], [middle + 1, end]]
-            state.save(_progress(rows, queue, None, total))
-            continue
-        if cursor is None and found > SEARCH_CAP:
-            result.warnings.append(
-                f"more than {SEARCH_CAP:,} PRs merged at {_stamp(start)}; only the first {SEARCH_CAP:,} are listed"
-            )
-        for node in search.get("nodes") or []:
-            row = _row(node, where)
-            if row is not None and row["url"] not in rows:
-                rows[row["url"]] = row
-                progress.advance()
-        page = search.get("pageInfo") or {}
-        if page.get("hasNextPage") and isinstance(page.get("endCursor"), str):
-            cursor = page["endCursor"]
-        else:
-            queue.pop(0)
-            cursor = None
-        state.save(_progress(rows, queue, cursor, total))
-        _respect_budget(client, data)
+    with client:
+        while queue:
+            start, end = queue[0]
+            data, warnings = _search(client, where, search_query(user, start, end, org), page_size, cursor)
+            result.warnings.extend(w for w in warnings if w not in result.warnings)
+            search = data["search"]
+            found = count(search.get("issueCount")) or 0
+            if total is None:
+                total = found
+                progress.total(total)
+            if cursor is None and found > SEARCH_CAP and end > start:
+                middle = (start + end) // 2
+                queue[0:1] = [[start, middle], [middle + 1, end]]
+                state.save(_progress(rows, queue, None, total))
+                continue
+            if cursor is None and found > SEARCH_CAP:
+                result.warnings.append(
+                    f"more than {SEARCH_CAP:,} PRs merged at {_stamp(start)}; only the first {SEARCH_CAP:,} are listed"
+                )
+            for node in search.get("nodes") or []:
+                row = _row(node, where)
+                if row is not None and row["url"] not in rows:
+                    rows[row["url"]] = row
+                    progress.advance()
+            page = search.get("pageInfo") or {}
+            if page.get("hasNextPage") and isinstance(page.get("endCursor"), str):
+                cursor = page["endCursor"]
+            else:
+                queue.pop(0)
+                cursor = None
+            state.save(_progress(rows, queue, cursor, total))
+            _respect_budget(client, data)
     state.clear()
     result.rows = sorted(rows.values(), key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
     result.requests = client.requests

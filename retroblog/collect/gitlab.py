@@ -88,21 +88,24 @@ def collect_gitlab(
     page: str | None = str(saved.get("page") or "1")
     result = ApiCollection(rows=[], resumed=len(rows))
     progress.advance(len(rows))
-    while page:
-        answer = client.get(f"{base}/merge_requests", {**params, "page": page})
-        items = answer.json()
-        if not isinstance(items, list):
-            raise CollectError(f"GitLab: unexpected answer from {base}/merge_requests: expected a JSON list")
-        total = answer.headers.get("x-total")
-        if total and total.isdigit():
-            progress.total(int(total))
-        for item in items:
-            row = _row(item, web)
-            if row is not None and dates.contains(parse_timestamp(row["merged_at"], "merged_at") or dt.datetime.min):
-                rows.setdefault(row["url"], row)
-            progress.advance()
-        page = answer.headers.get("x-next-page") or None
-        state.save({"rows": list(rows.values()), "page": page})
+    with client:
+        while page:
+            answer = client.get(f"{base}/merge_requests", {**params, "page": page})
+            items = answer.json()
+            if not isinstance(items, list):
+                raise CollectError(f"GitLab: unexpected answer from {base}/merge_requests: expected a JSON list")
+            total = answer.headers.get("x-total")
+            if total and total.isdigit():
+                progress.total(int(total))
+            for item in items:
+                row = _row(item, web)
+                if row is not None and dates.contains(
+                    parse_timestamp(row["merged_at"], "merged_at") or dt.datetime.min
+                ):
+                    rows.setdefault(row["url"], row)
+                progress.advance()
+            page = answer.headers.get("x-next-page") or None
+            state.save({"rows": list(rows.values()), "page": page})
     ordered = sorted(rows.values(), key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
     fill_from_clones(ordered, repo_paths, excludes, service="GitLab")
     state.clear()

@@ -1,14 +1,21 @@
-"""A small HTTP client on urllib for the API collectors: retries, rate limits, no leaked tokens.
+"""The HTTP client of the API collectors (httpx, retried with tenacity): rate limits, no leaked tokens.
 
 - 5xx answers and network errors are retried with exponential backoff (``retry-after`` honoured).
 - Rate limits (HTTP 429, or 403 with ``retry-after``, ``x-ratelimit-remaining: 0`` /
   ``x-ratelimit-reset``, GitLab's ``ratelimit-reset``, or a "secondary rate limit" message) wait, then
   resume; the wait is reported through ``Progress.waiting``.
 - 401 is an expired, revoked or wrong token: an ``AuthError`` that says so. Other 4xx fail at once.
-- The token only travels in a header; it is scrubbed from every message. Redirects are refused
-  (urllib would forward the ``Authorization`` header to the new host), plain ``http://`` is only
-  allowed to loopback addresses, and loopback requests never go through a proxy.
-- ``sleep`` and ``clock`` are injectable, so tests never wait for real.
+- The token only travels in a header; it is scrubbed from every message. Redirects are refused (the
+  ``Authorization`` header would go along to the new host), plain ``http://`` is only allowed to
+  loopback addresses, and loopback requests never go through a proxy (other requests use the
+  proxies of the environment: ``HTTPS_PROXY``, ``NO_PROXY`` ...). TLS is verified against the
+  system's certificates, as Python's ``ssl`` module finds them (``SSL_CERT_FILE`` is honoured).
+- ``sleep`` and ``clock`` are module-level hooks, read at each call: replace them (tests, the wire
+  check) and no client waits for real. A client given its own ``sleep``/``clock`` uses those.
+
+httpx and tenacity are imported when the first request is made, so importing this module is cheap.
+Their errors never reach the user: a network failure becomes the ``CollectError`` below, which names
+the service, the URL and what to do.
 """
 
 from __future__ import annotations
@@ -17,16 +24,17 @@ import email.utils
 import ipaddress
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.client import HTTPException
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retroblog.collect.base import AuthError, CollectError, NullProgress, Progress
 from retroblog.util.words import count
+
+if TYPE_CHECKING:
+    import httpx
+    import tenacity
 
 USER_AGENT = "retroblog-collect (+https://pypi.org/project/retroblog/)"
 
@@ -87,13 +95,12 @@ def _display(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 class HttpClient:
-    """Requests to one API with a token, retrying what is worth retrying."""
+    """Requests to one API with a token, retrying what is worth retrying.
+
+    One httpx ``Client`` (connection pool) per ``HttpClient``, made at the first request; a collector
+    uses one ``HttpClient`` per run and closes it with ``close()`` or ``with``.
+    """
 
     def __init__(
         self,
@@ -114,8 +121,8 @@ class HttpClient:
         self._token = token
         self._auth = auth
         self.token_hint = token_hint
-        self.sleep = sleep or globals()["sleep"]
-        self.clock = clock or globals()["clock"]
+        self._sleep = sleep
+        self._clock = clock
         self.progress = progress or NullProgress()
         self.max_retries = max_retries
         self.max_rate_waits = max_rate_waits
@@ -123,8 +130,29 @@ class HttpClient:
         self.timeout = timeout
         self.requests = 0
         self.waited = 0.0
+        self._clients: dict[bool, httpx.Client] = {}
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connections; a later request opens new ones."""
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     # -- public --------------------------------------------------------------------------------------
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``: with the client's own ``sleep``, else with the module's as it is now."""
+        (self._sleep or sleep)(seconds)  # the module-level hook, looked up at each call
+
+    def clock(self) -> float:
+        """Now, in seconds since the epoch: the client's own ``clock``, else the module's as it is now."""
+        return (self._clock or clock)()
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> Response:
         if params:
@@ -136,6 +164,35 @@ class HttpClient:
 
     def wait(self, seconds: float, reason: str) -> None:
         """Sleep ``seconds`` (capped by ``max_wait``, refused beyond it), reporting it first."""
+        self.sleep(self._allow(seconds, reason))
+
+    def request(self, method: str, url: str, body: bytes | None = None) -> Response:
+        """One request, tried again (tenacity) after network errors, 5xx answers and rate limits."""
+        import tenacity
+
+        tries = _Tries()
+
+        def give_up(state: tenacity.RetryCallState) -> Response:
+            raise _again(state).error from None
+
+        def report(state: tenacity.RetryCallState) -> None:
+            self._allow(_again(state).seconds, _again(state).reason)
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Again),
+            stop=lambda _state: tries.failures > self.max_retries or tries.rate_waits > self.max_rate_waits,
+            wait=lambda state: max(0.0, _again(state).seconds),
+            before_sleep=report,
+            sleep=lambda seconds: self.sleep(float(seconds)),
+            retry_error_callback=give_up,
+        )
+        answer: Response = retrying(self._attempt, method, url, body, tries)
+        return answer
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    def _allow(self, seconds: float, reason: str) -> float:
+        """``seconds`` (at least 0) once reported and counted; a ``CollectError`` beyond ``max_wait``."""
         seconds = max(0.0, seconds)
         if seconds > self.max_wait:
             resume = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.clock() + seconds))
@@ -145,80 +202,84 @@ class HttpClient:
             )
         self.progress.waiting(seconds, reason)
         self.waited += seconds
-        self.sleep(seconds)
+        return seconds
 
-    def request(self, method: str, url: str, body: bytes | None = None) -> Response:
-        failures = 0
-        rate_waits = 0
-        blind_waits = 0
-        while True:
-            self.requests += 1
-            try:
-                status, headers, data = self._send(method, url, body)
-            except _Transient as exc:
-                failures += 1
-                if failures > self.max_retries:
-                    raise CollectError(
-                        f"{self.service}: cannot reach {_display(url)} ({exc}) after "
-                        f"{count(failures, 'try', 'tries')}; "
-                        "check --host and your network, then run again"
-                    ) from None
-                self.wait(min(2.0 ** (failures - 1), 60.0), f"{self.service} unreachable ({exc})")
-                continue
-            if 200 <= status < 300:
-                return Response(status, headers, data, url, self.service)
-            message = self._message(data)
-            rate_wait, told = self._rate_limit_wait(status, headers, message, blind_waits)
-            if rate_wait is not None:
-                rate_waits += 1
-                blind_waits += not told
-                if rate_waits > self.max_rate_waits:
-                    raise CollectError(
-                        f"{self.service}: still rate limited after {count(self.max_rate_waits, 'wait')}; "
-                        "run again later "
-                        "(the run resumes where it stopped)"
-                    )
-                kind = "secondary rate limit" if status == 403 and "secondary" in message.casefold() else "rate limit"
-                self.wait(rate_wait, f"{self.service} {kind} (HTTP {status})")
-                continue
-            if status >= 500:
-                failures += 1
-                if failures > self.max_retries:
-                    raise CollectError(
-                        f"{self.service}: HTTP {status} from {_display(url)} after {count(failures, 'try', 'tries')}"
-                        f"{': ' + message if message else ''}; the server is having trouble, run again later "
-                        "(the run resumes where it stopped)"
-                    )
-                retry_after = _retry_after(headers, self.clock())
-                backoff = retry_after if retry_after is not None else min(2.0 ** (failures - 1), 60.0)
-                self.wait(backoff, f"{self.service} server error (HTTP {status})")
-                continue
-            self._fail(status, headers, url, message)
-
-    # -- internals -----------------------------------------------------------------------------------
+    def _attempt(self, method: str, url: str, body: bytes | None, tries: _Tries) -> Response:
+        """One try: the answer, an ``_Again`` (wait, then try again) or the error of a final answer."""
+        self.requests += 1
+        try:
+            status, headers, data = self._send(method, url, body)
+        except _Transient as exc:
+            tries.failures += 1
+            raise _Again(
+                min(2.0 ** (tries.failures - 1), 60.0),
+                f"{self.service} unreachable ({exc})",
+                CollectError(
+                    f"{self.service}: cannot reach {_display(url)} ({exc}) after "
+                    f"{count(tries.failures, 'try', 'tries')}; "
+                    "check --host and your network, then run again"
+                ),
+            ) from None
+        if 200 <= status < 300:
+            return Response(status, headers, data, url, self.service)
+        message = self._message(data)
+        rate_wait, told = self._rate_limit_wait(status, headers, message, tries.blind_waits)
+        if rate_wait is not None:
+            tries.rate_waits += 1
+            tries.blind_waits += not told
+            kind = "secondary rate limit" if status == 403 and "secondary" in message.casefold() else "rate limit"
+            raise _Again(
+                rate_wait,
+                f"{self.service} {kind} (HTTP {status})",
+                CollectError(
+                    f"{self.service}: still rate limited after {count(self.max_rate_waits, 'wait')}; "
+                    "run again later "
+                    "(the run resumes where it stopped)"
+                ),
+            )
+        if status >= 500:
+            tries.failures += 1
+            retry_after = _retry_after(headers, self.clock())
+            raise _Again(
+                retry_after if retry_after is not None else min(2.0 ** (tries.failures - 1), 60.0),
+                f"{self.service} server error (HTTP {status})",
+                CollectError(
+                    f"{self.service}: HTTP {status} from {_display(url)} after "
+                    f"{count(tries.failures, 'try', 'tries')}"
+                    f"{': ' + message if message else ''}; the server is having trouble, run again later "
+                    "(the run resumes where it stopped)"
+                ),
+            )
+        raise self._failure(status, headers, url, message)
 
     def _send(self, method: str, url: str, body: bytes | None) -> tuple[int, dict[str, str], bytes]:
-        parsed = urllib.parse.urlsplit(url)
-        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
-        if parsed.hostname and is_loopback(parsed.hostname):
-            handlers.append(urllib.request.ProxyHandler({}))
-        opener = urllib.request.build_opener(*handlers)
-        request = urllib.request.Request(url, data=body, method=method)
-        for name, value in self._headers(body is not None).items():
-            request.add_header(name, value)
+        import httpx
+
+        client = self._client(url)
         try:
-            with opener.open(request, timeout=self.timeout) as answer:
-                return answer.status, _lower(answer.headers.items()), answer.read()
-        except urllib.error.HTTPError as exc:
-            with exc:
-                try:
-                    data = exc.read()
-                except (OSError, HTTPException):
-                    data = b""
-                return exc.code, _lower(exc.headers.items() if exc.headers else []), data
-        except (urllib.error.URLError, OSError, HTTPException, TimeoutError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            raise _Transient(self.scrub(str(reason))) from None
+            answer = client.request(method, url, content=body, headers=self._headers(body is not None))
+        except httpx.RequestError as exc:
+            raise _Transient(self.scrub(str(exc) or exc.__class__.__name__)) from None
+        return answer.status_code, _lower(answer.headers.items()), answer.content
+
+    def _client(self, url: str) -> httpx.Client:
+        """The httpx client for ``url``: loopback hosts are reached directly, others as the environment says."""
+        host = urllib.parse.urlsplit(url).hostname
+        direct = bool(host and is_loopback(host))
+        client = self._clients.get(direct)
+        if client is None:
+            import ssl
+
+            import httpx
+
+            client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout),
+                follow_redirects=False,  # a redirect is an error that names the new location (_failure)
+                verify=ssl.create_default_context(),  # the system's certificates, as urllib used
+                trust_env=not direct,  # HTTPS_PROXY, NO_PROXY ...; never for this machine
+            )
+            self._clients[direct] = client
+        return client
 
     def _headers(self, has_body: bool) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -273,31 +334,61 @@ class HttpClient:
             return min(60.0 * 2**blind_waits, 900.0), False
         return None, False
 
-    def _fail(self, status: int, headers: dict[str, str], url: str, message: str) -> None:
+    def _failure(self, status: int, headers: dict[str, str], url: str, message: str) -> CollectError:
+        """The error of a final (not retried) answer that is not a success."""
         detail = f": {message}" if message else ""
         if status == 401:
-            raise AuthError(
+            return AuthError(
                 f"{self.service} refused {self.token_hint} (HTTP 401{detail}): it has expired, was revoked or is "
                 "wrong. Create a new token and run again"
             )
         if 300 <= status < 400:
             location = _display(headers.get("location", "?"))
-            raise CollectError(
+            return CollectError(
                 f"{self.service}: {_display(url)} redirects to {location}; not followed (the token would go "
                 "along). Pass the API's own host with --host"
             )
         if status == 403:
-            raise AuthError(
+            return AuthError(
                 f"{self.service}: HTTP 403 forbidden for {_display(url)}{detail}; the token may lack a scope "
                 "or single sign-on authorization"
             )
         if status == 404:
-            raise CollectError(f"{self.service}: HTTP 404, {_display(url)} not found{detail}; check --host and names")
-        raise CollectError(f"{self.service}: HTTP {status} from {_display(url)}{detail}")
+            return CollectError(f"{self.service}: HTTP 404, {_display(url)} not found{detail}; check --host and names")
+        return CollectError(f"{self.service}: HTTP {status} from {_display(url)}{detail}")
 
 
 class _Transient(Exception):
     """A network error worth retrying."""
+
+
+class _Again(Exception):
+    """A try worth repeating: wait ``seconds`` (reported as ``reason``); ``error`` when no try is left."""
+
+    def __init__(self, seconds: float, reason: str, error: CollectError) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+        self.reason = reason
+        self.error = error
+
+
+@dataclass
+class _Tries:
+    """What one request has been through so far."""
+
+    failures: int = 0
+    """Network errors and 5xx answers (``max_retries`` of them are tried again)."""
+    rate_waits: int = 0
+    """Rate-limited answers (``max_rate_waits`` of them are waited out)."""
+    blind_waits: int = 0
+    """Rate-limited answers that did not say how long to wait (each doubles the next guess)."""
+
+
+def _again(state: tenacity.RetryCallState) -> _Again:
+    """The ``_Again`` a failed try raised."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    assert isinstance(error, _Again)
+    return error
 
 
 def _lower(items: Any) -> dict[str, str]:

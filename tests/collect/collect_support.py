@@ -220,6 +220,8 @@ class Seen:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: Any
+    target: str = ""
+    """The request line's target as sent: a path, or a whole URL when the server is used as a proxy."""
 
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -252,6 +254,7 @@ class LocalServer:
                     parse_qs(parts.query),
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
+                    self.path,
                 )
                 outer.requests.append(seen)
                 answer: Answer | None = None
