@@ -251,6 +251,13 @@ def neutralise_fields(meta: dict[str, Any], add: Any) -> None:
                 add(key)
 
 
+def escape(text: str) -> str:
+    """Text as Markdown that renders as exactly that text (no HTML, links or emphasis)."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"([`*\[\]])", r"\\\1", text)
+    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
+
+
 def text_value(value: Any, *, key: str, path: str, line: int) -> str:
     """A scalar front-matter value as text; lists and mappings are errors."""
     if isinstance(value, dict | list | tuple):

@@ -1,4 +1,4 @@
-"""Dates, mojibake repair, the field reader and the lenient normalisation, as tables."""
+"""Dates, mojibake repair, the field reader, Medium's HTML to Markdown and the lenient normalisation, as tables."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from retroblog.errors import PostError
 from retroblog.posts.blog.lenient import decode, normalise
 from retroblog.posts.dates import parse_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
+from retroblog.posts.formats.medium import convert_html
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.model import Report
 from retroblog.posts.mojibake import fix_lines, fix_text
@@ -245,4 +246,82 @@ def test_fields_keep_extra_keys_under_retroblog_and_the_rest_by_format() -> None
         "header.caption → retroblog.cover_caption",
         "career: true (retroblog's own key)",
         "under retroblog.hashnode: odd",
+    ]
+
+
+MEDIUM = (
+    '<h1 class="p-name">T</h1><time class="dt-published" datetime="2022-04-01">x</time>'
+    '<section data-field="body" class="e-content"><section class="section"><div class="section-divider"><hr></div>'
+    '<h3 class="graf graf--title">T</h3><p>First.</p>{}</section></section>'
+)
+
+
+def _medium(html: str) -> tuple[str, Report]:
+    report = Report(source="p.html")
+    post = convert_html(MEDIUM.format(html), "posts/2022-04-01_T-0a1b2c3d4e5f.html", report)
+    return post.body.split("<!-- more -->\n\n", 1)[1], report
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # hostile text stays text: no HTML, links, emphasis, stats or event attributes
+        ('<p>Hi <script>alert(1)</script>there <b onclick="alert(2)">x</b></p>', "Hi there **x**"),
+        (
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt; **b** [l](u) :stat[total_prs] a_b _c_</p>",
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\*\\*b\\*\\* \\[l\\](u) :stat\\[total_prs\\] a_b \\_c\\_",
+        ),
+        (
+            '<p><a href="javascript:alert(1)">click</a> <a href="https://x.org/a_(b)">ok</a></p>',
+            "click [ok](https://x.org/a_(b))",
+        ),
+        (
+            '<p><a href="https://x.org/a) <script>alert(1)</script>">t</a></p>',
+            "[t](https://x.org/a%29%20%3Cscript%3Ealert%281%29%3C/script%3E)",
+        ),
+        (
+            '<figure><img src="https://x.org/a.png) <b>x</b>"></figure>',
+            "![](https://x.org/a.png%29%20%3Cb%3Ex%3C/b%3E)",
+        ),
+        ('<figure><iframe src="javascript:alert(1)"></iframe></figure><p>z</p>', "z"),
+        (
+            '<figure><iframe src="https://x.org/e"></iframe><figcaption>Video</figcaption></figure>',
+            "<https://x.org/e>\n\n*Video*",
+        ),
+        # a line of text never becomes a heading, a list or a rule (Python-Markdown reads '#tag' as a heading)
+        (
+            "<p>#tag</p><p># h</p><p>1. n</p><p>- i</p><p>---</p><p>a<br># b</p>",
+            "\\#tag\n\n\\# h\n\n\\1. n\n\n\\- i\n\n\\---\n\na  \n\\# b",
+        ),
+        # code: Medium's <br> are its lines; nothing in it closes the fence
+        ("<pre>a &lt; b<br>  c<br><strong>d</strong></pre>", "```\na < b\n  c\nd\n```"),
+        ("<pre>```<br>~~~<br>x</pre>", "````\n```\n~~~\nx\n````"),
+        ("<p>run <code>a`b</code> and <code>&lt;b&gt;</code></p>", "run `` a`b `` and `<b>`"),
+        # structure the walker lost: spaces around emphasis, nested lists, paragraphs in a quote, dividers
+        ("<p>a<strong> b </strong>c</p>", "a **b** c"),
+        ("<ul><li>one<ul><li>inner</li></ul></li><li>two</li></ul>", "- one\n    - inner\n- two"),
+        ("<blockquote><p>one</p><p>two</p></blockquote>", "> one\n>\n> two"),
+        ('<p>a</p></section><section><div class="section-divider"><hr></div><p>b</p>', "a\n\n---\n\nb"),
+        ("<p>non\u00a0breaking   and\n spaces</p>", "non\u00a0breaking and spaces"),
+    ],
+)
+def test_medium_html_becomes_markdown_that_shows_it_as_text(html: str, markdown: str) -> None:
+    assert _medium(html)[0] == markdown
+
+
+def test_medium_reports_name_the_line_of_the_element() -> None:
+    html = '<h1 class="p-name">T</h1>\n\n<time class="dt-published"\n datetime="someday">x</time>'
+    with pytest.raises(PostError) as caught:
+        convert_html(html, "p.html", Report(source="p.html"))
+    assert str(caught.value).startswith("p.html:3: 'time.dt-published': cannot read 'someday' as a date")
+    report = Report(source="p.html")
+    convert_html(
+        '<title>T</title>\n<h1 class="p-name">Itâ€™s</h1><time class="dt-published" datetime="2022-01-01">x</time>'
+        '<section class="e-content"><p>x</p></section>',
+        "p.html",
+        report,
+    )
+    assert report.entries[:2] == [
+        ("repaired", "p.html:2: mojibake in 'title': 'Itâ€™s' → 'It’s'"),
+        ("mapped", "h1.p-name → title"),
     ]

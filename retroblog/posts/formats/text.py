@@ -15,9 +15,8 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
-from retroblog.posts.common import check_dates, excerpt, fixed_text, slugify
+from retroblog.posts.common import check_dates, escape, excerpt, fixed_text, slugify
 from retroblog.posts.dates import PostDate, file_name_date, parse_date
-from retroblog.posts.formats.medium import escape
 from retroblog.posts.model import Post, Report
 
 _READ = re.compile(r"^(?P<minutes>\d{1,3})\s*min(?:ute)?s?\s+read(?:\s*[·•|-]\s*(?P<date>.+))?$", re.IGNORECASE)
