@@ -252,9 +252,13 @@ def neutralise_fields(meta: dict[str, Any], add: Any) -> None:
 
 
 def escape(text: str) -> str:
-    """Text as Markdown that renders as exactly that text (no HTML, links or emphasis)."""
+    """Text as Markdown that renders as exactly that text (no HTML, links, emphasis or attribute lists).
+
+    Braces are escaped too: with ``attr_list`` (the sites' Markdown has it) a ``{: onclick=...}`` after a
+    heading or an emphasis would be an attribute of the element.
+    """
     text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = re.sub(r"([`*\[\]])", r"\\\1", text)
+    text = re.sub(r"([`*\[\]{}])", r"\\\1", text)
     return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 

@@ -267,6 +267,11 @@ def _medium(html: str) -> tuple[str, Report]:
     [
         # hostile text stays text: no HTML, links, emphasis, stats or event attributes
         ('<p>Hi <script>alert(1)</script>there <b onclick="alert(2)">x</b></p>', "Hi there **x**"),
+        # with attr_list, '{: onclick=...}' after a heading or an emphasis would be the element's attribute
+        (
+            "<h3>H {: onclick=alert(1) }</h3><p><em>x</em>{: onmouseover=alert(2)} {{ site.name }}</p>",
+            "## H \\{: onclick=alert(1) \\}\n\n*x*\\{: onmouseover=alert(2)\\} \\{\\{ site.name \\}\\}",
+        ),
         (
             "<p>&lt;script&gt;alert(1)&lt;/script&gt; **b** [l](u) :stat[total_prs] a_b _c_</p>",
             "&lt;script&gt;alert(1)&lt;/script&gt; \\*\\*b\\*\\* \\[l\\](u) :stat\\[total_prs\\] a_b \\_c\\_",
