@@ -8,7 +8,8 @@ import pytest
 
 from retroblog.data.dataset import load_dataset
 from retroblog.errors import ConfigError
-from retroblog.stats.compute import Filters, bucket_labels, compute
+from retroblog.stats.compute import bucket_labels, compute
+from retroblog.stats.filters import Filters
 
 # merged_at (UTC)        Berlin local            ISO week  add   del  comments repo labels
 # 2020-12-31T23:30Z   -> 2021-01-01 Fri 00:30    2020-W53     5    1   2        a    bug

@@ -1,1 +1,5 @@
-"""Step 2: validated records in, exact statistics out (``compute``). Imports ``data`` only."""
+"""Step 2: validated records in, exact statistics out. Imports ``data`` only.
+
+``filters`` (which PRs a block covers), ``compute`` (the statistics), ``keys`` (stat keys looked up
+and formatted for prose).
+"""
