@@ -98,8 +98,9 @@ def _display(url: str) -> str:
 class HttpClient:
     """Requests to one API with a token, retrying what is worth retrying.
 
-    One httpx ``Client`` (connection pool) per ``HttpClient``, made at the first request; a collector
-    uses one ``HttpClient`` per run and closes it with ``close()`` or ``with``.
+    One httpx ``Client`` (connection pool) per ``HttpClient``, made at the first request (a second one
+    if it also talks to this machine, which no proxy may see); a collector uses one ``HttpClient`` per
+    run and closes it with ``close()`` or ``with``.
     """
 
     def __init__(
@@ -132,6 +133,8 @@ class HttpClient:
         self.waited = 0.0
         self._clients: dict[bool, httpx.Client] = {}
 
+    # -- public --------------------------------------------------------------------------------------
+
     def __enter__(self) -> HttpClient:
         return self
 
@@ -143,8 +146,6 @@ class HttpClient:
         for client in self._clients.values():
             client.close()
         self._clients.clear()
-
-    # -- public --------------------------------------------------------------------------------------
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``: with the client's own ``sleep``, else with the module's as it is now."""
