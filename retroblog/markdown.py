@@ -20,8 +20,9 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from retroblog.build.blocks import Blocks, Pending, chart_id
+from retroblog.build.blocks import Blocks, chart_id
 from retroblog.build.cache import FragmentStore
+from retroblog.build.results import PendingChart
 from retroblog.build.settings import KEYS, Settings
 from retroblog.build.syntax import (
     CODE_SPAN,
@@ -76,7 +77,7 @@ class RetroblogExtension(Extension):
         self.hold_charts = False
         """Make every chart a placeholder that ``resolve`` fills once the page is rendered (the MkDocs
         plugin: the search index and the blog's read time then parse no chart SVG)."""
-        self.pending: dict[str, tuple[Pending, str, int]] = {}
+        self.pending: dict[str, tuple[PendingChart, str, int]] = {}
         """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
         self.origins: dict[tuple[str, str], tuple[str, int]] = {}
         """Page and line where each block (by its text) was first converted, for messages."""
@@ -114,7 +115,7 @@ class RetroblogExtension(Extension):
     def reset(self) -> None:
         self.charts_on_page = 0
 
-    def defer(self, pending: Pending, page: str, line: int) -> str:
+    def defer(self, pending: PendingChart, page: str, line: int) -> str:
         """A placeholder for a chart still being computed; ``resolve`` puts the chart in its place."""
         number = str(len(self.pending) + 1)
         self.pending[number] = (pending, page, line)
@@ -131,10 +132,10 @@ class RetroblogExtension(Extension):
 
         def chart(match: re.Match[str]) -> str:
             pending, page, line = self.pending[match.group(1)]
-            if not wait and not pending.future.done():
+            if not wait and not pending.done():
                 return match.group(0)
             try:
-                return pending.html()
+                return pending.result().html
             except BlockError as exc:
                 return self.fail(f"chart block: {exc.message}", line + exc.line, page)
 
@@ -222,8 +223,10 @@ class RetroblogPreprocessor(Preprocessor):
                 return blocks.career_note(options, self.ext.page_date)
             self.ext.charts_on_page += 1
             the_id = chart_id(options, self.ext.page, self.ext.charts_on_page, self.document)
-            result = blocks.chart_html(options, the_id, hold=self.ext.hold_charts)
-            return self.ext.defer(result, page, line) if isinstance(result, Pending) else result
+            chart = blocks.chart_figure(options, the_id)
+            if chart.done() and not self.ext.hold_charts:
+                return chart.result().html
+            return self.ext.defer(chart, page, line)
         except BlockError as exc:
             return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page)
         except RetroblogError as exc:

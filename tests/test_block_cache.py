@@ -15,6 +15,7 @@ import pytest
 
 from retroblog.build.blocks import Blocks, Job
 from retroblog.build.cache import FragmentStore
+from retroblog.build.results import Done
 from retroblog.build.settings import Settings
 from retroblog.build.worker import Prefetcher
 from retroblog.charts import builtin as charts
@@ -191,7 +192,7 @@ def test_pending_chart_is_an_empty_placeholder_until_its_result_arrives(site):
     assert ext.resolve(out, wait=False) == out  # not computed yet: left for later
     future, kind, options, stat_key = held.jobs[0]
     helper = Blocks(settings, SvgCache())
-    future.set_result(("ok", helper.fragment(Job(kind, options, stat_key))))
+    future.set_result(Done(helper.fragment(Job(kind, options, stat_key))))
     assert ext.resolve(out, wait=False) == markdown.markdown(text, extensions=[RetroblogExtension(root=str(site))])
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.build.blocks import CAREER_CHART, Blocks
+from retroblog.build.blocks import Blocks
+from retroblog.build.options import CAREER_CHART
 from retroblog.build.settings import Settings
 from retroblog.charts.builtin import CHARTS
 from retroblog.render.svg import SvgCache

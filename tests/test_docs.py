@@ -15,8 +15,8 @@ import markdown
 import pytest
 import yaml
 
-from retroblog.build import blocks as blocks_module
-from retroblog.build.blocks import CHART_KEYS
+from retroblog.build import options as options_module
+from retroblog.build.options import CHART_KEYS
 from retroblog.build.settings import read_site_settings
 from retroblog.charts.builtin import CHARTS, OPTIONS
 from retroblog.cli import main
@@ -66,7 +66,7 @@ def shown(text: str, lang: str = "chart") -> list[str]:
 
 
 def built_in_types() -> set[str]:
-    career = getattr(blocks_module, "CAREER_CHART", None)  # a built-in type that is not in CHARTS
+    career = getattr(options_module, "CAREER_CHART", None)  # a built-in type that is not in CHARTS
     return set(CHARTS) | ({career} if career else set())
 
 

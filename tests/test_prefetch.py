@@ -13,6 +13,7 @@ import pytest
 
 from retroblog.build.blocks import Blocks, Job
 from retroblog.build.cache import FragmentStore
+from retroblog.build.results import Done
 from retroblog.build.settings import Settings
 from retroblog.build.worker import Prefetcher
 from retroblog.markdown import RetroblogExtension
@@ -44,7 +45,7 @@ def test_an_idle_worker_is_stopped_at_once_and_its_answers_are_kept(site, tmp_pa
     worker = Prefetcher(settings, folder)
     outcome = worker.submit("chart", {"type": "prs-per-month"}, None).result(timeout=120)
     process = worker._process
-    assert outcome[0] == "ok" and process is not None
+    assert isinstance(outcome, Done) and process is not None
     worker.close()
     # Every answer was in: the worker is killed rather than left to tear down V8 and polars.
     assert process.returncode == -signal.SIGKILL
@@ -61,9 +62,9 @@ def test_stopping_a_busy_worker_still_answers_every_job(site):
     futures = [worker.submit("chart", {"type": kind}, None) for kind in ("prs-per-month", "calendar", "size-buckets")]
     worker.close()  # at once: the jobs are still being computed
     outcomes = [future.result(timeout=0) for future in futures]  # close() returned: every job has its answer
-    assert [outcome[0] for outcome in outcomes] == ["ok", "ok", "ok"]
+    assert [type(outcome) for outcome in outcomes] == [Done, Done, Done]
     helper = Blocks(settings, SvgCache())
-    assert outcomes[0][1] == helper.fragment(Job("chart", {"type": "prs-per-month"}))
+    assert outcomes[0].html == helper.fragment(Job("chart", {"type": "prs-per-month"}))
 
 
 ON_CONFIG = """

@@ -7,7 +7,9 @@ worker process (``python -m retroblog.build.worker``) computes them on the other
 The worker starts only when a block is not cached, so a warm build never starts it.
 
 The worker is a plain subprocess speaking length-prefixed pickles over its stdin and stdout, not a
-``multiprocessing`` pool: a pool's "spawn" start would re-run the build's own main script.
+``multiprocessing`` pool: a pool's "spawn" start would re-run the build's own main script. Its
+messages are small frozen dataclasses: the ``Site`` first, then a ``Request`` per block, each answered
+by an ``Answer`` holding the block's ``Outcome`` (``retroblog.build.results``).
 """
 
 from __future__ import annotations
@@ -21,16 +23,55 @@ import sys
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from retroblog.build.blocks import BlockError, Blocks, Job
 from retroblog.build.cache import FragmentStore
+from retroblog.build.results import Crashed, Done, Failed, Outcome
 from retroblog.build.settings import Settings
 from retroblog.errors import RetroblogError
 from retroblog.render.svg import SvgCache
 
 _HEADER = struct.Struct("!I")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The first message to a worker: the site's settings and the folder of the shared fragment cache."""
+
+    root: Path
+    data_dir: Path
+    timezone: str
+    datasets: dict[str, dict[str, Any]]
+    size_buckets: tuple[int, ...]
+    folder: Path | None
+
+    def settings(self) -> Settings:
+        return Settings(
+            root=self.root,
+            data_dir=self.data_dir,
+            timezone=self.timezone,
+            datasets=self.datasets,
+            size_buckets=self.size_buckets,
+        )
+
+
+@dataclass(frozen=True)
+class Request:
+    """A block for the worker to compute, numbered by the build."""
+
+    number: int
+    job: Job
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The worker's answer to the request of the same number."""
+
+    number: int
+    outcome: Outcome
 
 
 def _send(stream: IO[bytes], value: Any) -> None:
@@ -51,10 +92,10 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 class Prefetcher:
-    """Computes blocks in a worker process; ``submit`` returns a future of ``("ok", html)`` or an error."""
+    """Computes blocks in a worker process; ``submit`` returns a future of the block's ``Outcome``."""
 
     def __init__(self, settings: Settings, folder: Path | None) -> None:
-        self.state = (
+        self.site = Site(
             settings.root,
             settings.data_dir,
             settings.timezone,
@@ -64,22 +105,22 @@ class Prefetcher:
         )
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
-        self._futures: dict[int, Future[Any]] = {}
+        self._futures: dict[int, Future[Outcome]] = {}
         self._lock = threading.Lock()
         self._next = 0
 
-    def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Any]:
-        future: Future[Any] = Future()
+    def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Outcome]:
+        future: Future[Outcome] = Future()
         with self._lock:
             try:
                 process = self._start()
                 self._next += 1
                 self._futures[self._next] = future
                 assert process.stdin is not None
-                _send(process.stdin, (self._next, kind, dict(options), stat_key))
+                _send(process.stdin, Request(self._next, Job(kind, dict(options), stat_key)))
             except (OSError, ValueError) as exc:  # no worker: the build computes the block itself
                 self._futures.pop(self._next, None)
-                future.set_result(("crash", f"worker unavailable: {exc}"))
+                future.set_result(Crashed(f"worker unavailable: {exc}"))
         return future
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -92,7 +133,7 @@ class Prefetcher:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         )
         assert process.stdin is not None
-        _send(process.stdin, self.state)
+        _send(process.stdin, self.site)
         self._process = process
         self._reader = threading.Thread(target=self._read, args=(process,), name="retroblog-worker", daemon=True)
         self._reader.start()
@@ -102,17 +143,17 @@ class Prefetcher:
         assert process.stdout is not None
         try:
             while True:
-                number, outcome = _receive(process.stdout)
+                answer: Answer = _receive(process.stdout)
                 with self._lock:
-                    future = self._futures.pop(number, None)
+                    future = self._futures.pop(answer.number, None)
                 if future is not None:
-                    future.set_result(outcome)
+                    future.set_result(answer.outcome)
         except (EOFError, OSError, pickle.UnpicklingError):
             pass
         with self._lock:  # the worker is gone: whatever it did not answer is computed by the build
             left, self._futures = self._futures, {}
         for future in left.values():
-            future.set_result(("crash", "the worker process ended"))
+            future.set_result(Crashed("the worker process ended"))
 
     def close(self) -> None:
         """Stop the worker. With every answer in, it is killed at once: its results are already stored
@@ -138,16 +179,16 @@ class Prefetcher:
             process.stdout.close()
 
 
-def _compute(blocks: Blocks, kind: str, options: dict[str, Any], stat_key: str | None) -> tuple[Any, ...]:
+def _compute(blocks: Blocks, job: Job) -> Outcome:
     """One block, computed and stored; errors are returned for the page's conversion to report."""
     try:
-        return ("ok", blocks.fragment(Job(kind, options, stat_key)))
+        return Done(blocks.fragment(job))
     except BlockError as exc:
-        return ("error", exc.message, exc.line)
+        return Failed(exc.message, exc.line)
     except RetroblogError as exc:
-        return ("error", str(exc), 0)
+        return Failed(str(exc))
     except Exception as exc:  # a bug: the build process computes the block itself and shows the traceback
-        return ("crash", f"{type(exc).__name__}: {exc}")
+        return Crashed(f"{type(exc).__name__}: {exc}")
 
 
 WARM_SPEC = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
@@ -166,28 +207,31 @@ def main() -> None:
     source = sys.stdin.buffer
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr
-    root, data_dir, timezone, datasets, buckets, folder = _receive(source)
-    settings = Settings(root=root, data_dir=data_dir, timezone=timezone, datasets=datasets, size_buckets=buckets)
-    blocks = Blocks(settings, SvgCache(), FragmentStore(folder))
+    site: Site = _receive(source)
+    blocks = Blocks(site.settings(), SvgCache(), FragmentStore(site.folder))
     write = threading.Lock()
     # vl-convert starts its JavaScript runtime on its own thread (~0.4 s) while this one imports
     # polars and Altair (~1 s): the first chart then waits for neither one after the other.
     threading.Thread(target=_warm_renderer, name="retroblog-warm", daemon=True).start()
     import retroblog.charts.builtin  # noqa: F401 - load Altair and polars while the first jobs arrive
 
-    def run(number: int, kind: str, options: dict[str, Any], stat_key: str | None) -> None:
-        outcome = _compute(blocks, kind, options, stat_key)
+    def run(request: Request) -> None:
+        answer = Answer(request.number, _compute(blocks, request.job))
         with write:
-            _send(answers, (number, outcome))
+            _send(answers, answer)
 
     with ThreadPoolExecutor(2, thread_name_prefix="retroblog-job") as pool:
         while True:
             try:
-                job = _receive(source)
+                request = _receive(source)
             except EOFError:
                 break
-            pool.submit(run, *job)
+            pool.submit(run, request)
 
 
 if __name__ == "__main__":
-    main()
+    # The module's imported copy, not this __main__ one: the Answers it sends then pickle as
+    # retroblog.build.worker.Answer, a class the build process can load.
+    from retroblog.build import worker
+
+    worker.main()

@@ -1,10 +1,10 @@
 """A career timeline from ``data/career.yml``: employers, their teams, roles and promotions, with dates.
 
 ``load_career`` validates the file and names the line of every problem (``DatasetError``);
-``Career.timeline()`` gives one row per role for a timeline chart or table, ``Career.at(day)`` the
-"at this point in the career" context of a post (employer, team, role, time in the role) and
-``context_html`` that context as an escaped note for the top of a post. The timeline chart itself is
-``retroblog.charts.career`` (it needs Altair, which this module does not load).
+``Career.timeline()`` gives one row per role for a timeline chart, ``Career.table()`` the cells of the
+table of roles and ``Career.at(day)`` the "at this point in the career" context of a post (employer,
+team, role, time in the role), in words. Their markup is ``retroblog.render.html``'s; the timeline
+chart itself is ``retroblog.charts.career`` (it needs Altair, which this module does not load).
 
 ```yaml
 person: Jane Doe
@@ -28,7 +28,6 @@ A team or role without ``end`` lasts until the next one starts (or its employer'
 from __future__ import annotations
 
 import datetime as dt
-import html
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +79,13 @@ class Context:
         team = self.role.team if self.role.team.lower().endswith(" team") else f"{self.role.team} team"
         return f"{self.role.title} on the {team} at {self.role.employer}, {tenure}."
 
+    def since(self) -> str:
+        """Since when the role is held, e.g. "In this role since 1 September 2020, after a promotion."."""
+        role = self.role
+        if self.days_in_role == 0:
+            return "Promoted to this role that day." if role.promotion else "Started this role that day."
+        return f"In this role since {long_date(role.start)}" + (", after a promotion." if role.promotion else ".")
+
 
 @dataclass(frozen=True)
 class Career:
@@ -101,6 +107,20 @@ class Career:
                 "promotion": r.promotion,
             }
             for r in self.roles
+        ]
+
+    def table(self) -> list[tuple[str, str, str, str, str]]:
+        """The cells of the table of roles, one row per role: from, to ("now"), employer, team, role
+        (promotions marked)."""
+        return [
+            (
+                role.start.isoformat(),
+                role.end.isoformat() if role.end else "now",
+                role.employer,
+                role.team,
+                role.title + (" (promotion)" if role.promotion else ""),
+            )
+            for role in self.roles
         ]
 
     def at(self, day: dt.date) -> Context | None:
@@ -267,30 +287,6 @@ class _Reader:
             raise DatasetError.single(self.path, f"ends ({end}) before it starts ({start})", line=_line(node))
 
 
-def career_table_html(career: Career) -> str:
-    """A table of every role, promotions marked (for the career page; text escaped)."""
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("From", "To", "Employer", "Team", "Role"))
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(cell)}</td>"
-            for cell in (
-                role.start.isoformat(),
-                role.end.isoformat() if role.end else "now",
-                role.employer,
-                role.team,
-                role.title + (" (promotion)" if role.promotion else ""),
-            )
-        )
-        + "</tr>"
-        for role in career.roles
-    )
-    caption = f"<caption>Roles of {html.escape(career.person)}</caption>" if career.person else ""
-    # The class is on a wrapper: mkdocs-material styles only tables without a class.
-    table = f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    return f'<div class="retroblog-career-table">{table}</div>'
-
-
 def month_year(day: dt.date) -> str:
     """E.g. "September 2020"."""
     return f"{MONTHS[day.month - 1]} {day.year}"
@@ -299,25 +295,3 @@ def month_year(day: dt.date) -> str:
 def long_date(day: dt.date) -> str:
     """E.g. "1 September 2020"."""
     return f"{day.day} {month_year(day)}"
-
-
-def context_html(career: Career, day: dt.date) -> str:
-    """The "at this point in the career" note for a post dated ``day``; "" when no role is held that day.
-
-    An ``<aside>`` styled like an info admonition, built from ``Career.at`` and ``Context.sentence``;
-    every text from the career file is escaped.
-    """
-    context = career.at(day)
-    if context is None:
-        return ""
-    role = context.role
-    if context.days_in_role == 0:
-        since = "Promoted to this role that day." if role.promotion else "Started this role that day."
-    else:
-        since = f"In this role since {long_date(role.start)}" + (", after a promotion." if role.promotion else ".")
-    heading = "At this point in the career"
-    return (
-        f'<aside class="admonition info retroblog-career" role="note" aria-label="{heading}">'
-        f'<p class="admonition-title">{heading}</p>'
-        f"<p>{html.escape(context.sentence())} {since}</p></aside>"
-    )

@@ -1,4 +1,5 @@
-"""The HTML of a page's retroblog parts: a chart's figure and data table, an error box, a feed excerpt.
+"""The HTML of a page's retroblog parts: a chart's figure and data table, a stats table, the career
+note and table of roles, an error box, a feed excerpt.
 
 Every text that came from data is escaped with ``html.escape``; the SVG inside a figure was escaped by
 vl-convert (``retroblog.render.svg``).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from retroblog.charts.theme import PALETTE_CSS
@@ -69,6 +71,44 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)
+
+
+def stats_table(rows: Sequence[tuple[str, str]], title: str | None = None) -> str:
+    """A ``stats`` block's table: a row per figure, (heading, formatted value), under an optional caption."""
+    body = "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>" for label, value in rows)
+    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+    # The class is on a wrapper: mkdocs-material styles only tables without a class.
+    return (
+        f'<div class="retroblog-stats"><table>{caption}<thead><tr><th>Figure</th><th>Value</th></tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+CAREER_HEADINGS = ("From", "To", "Employer", "Team", "Role")
+"""The columns of the table of roles (``Career.table()``'s cells)."""
+CAREER_NOTE = "At this point in the career"
+"""The heading of a post's career note."""
+
+
+def career_table(rows: Sequence[Sequence[str]], person: str = "") -> str:
+    """The table of roles (a ``career`` block with ``table: true``): a row of cells per role."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in CAREER_HEADINGS)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    caption = f"<caption>Roles of {html.escape(person)}</caption>" if person else ""
+    # The class is on a wrapper: mkdocs-material styles only tables without a class.
+    table = f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="retroblog-career-table">{table}</div>'
+
+
+def career_note(*sentences: str) -> str:
+    """The "at this point in the career" note at the top of a post: an ``<aside>`` styled like an info
+    admonition, its sentences (``Context.sentence()``, ``Context.since()``) escaped."""
+    text = " ".join(html.escape(sentence) for sentence in sentences)
+    return (
+        f'<aside class="admonition info retroblog-career" role="note" aria-label="{CAREER_NOTE}">'
+        f'<p class="admonition-title">{CAREER_NOTE}</p>'
+        f"<p>{text}</p></aside>"
+    )
 
 
 def error_box(message: str, *, inline: bool = False) -> str:

@@ -11,7 +11,8 @@ import markdown
 import pytest
 import yaml
 
-from retroblog.data.career import context_html, load_career
+from retroblog.build.career import context_html
+from retroblog.data.career import load_career
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from tests.blogsite import build, write_blog

@@ -13,10 +13,11 @@ import altair as alt
 import vl_convert as vlc
 import yaml
 
+from retroblog.build.career import context_html
 from retroblog.charts.builtin import Chart
 from retroblog.charts.career import career_timeline, last_known_date
 from retroblog.charts.theme import SERIES
-from retroblog.data.career import Career, context_html, load_career
+from retroblog.data.career import Career, load_career
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "data/career.yml"
