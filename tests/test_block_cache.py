@@ -85,6 +85,20 @@ def test_fragment_keys_follow_every_input(site, tmp_path):
     assert blocks.key(Job("chart", {"altair": "charts:mine"})) is None  # user code: never cached whole
 
 
+def test_an_altair_charts_key_follows_its_module_and_the_files_beside_it(site, tmp_path):
+    """The module's digests and retroblog's own code digest are both in the key (neither replaces the other)."""
+    (site / "charts.py").write_text("def mine(prs):\n    return None\n")
+    blocks = Blocks(Settings.from_options({}, site), SvgCache(), FragmentStore(tmp_path / "cache"))
+    job = Job("chart", {"altair": "charts:mine"})
+    before = blocks.key(job)
+    assert before is not None and blocks.modules == {site / "charts.py"}
+    (site / "charts.py").write_text("def mine(prs):\n    return 1\n")
+    edited = blocks.key(job)
+    assert edited != before
+    (site / "helpers.py").write_text("X = 1\n")  # a file the module may import from the site
+    assert blocks.key(job) not in (before, edited)
+
+
 def test_prune_removes_entries_a_build_did_not_use(site, tmp_path):
     cache = tmp_path / "cache"
     settings = Settings.from_options({}, site)

@@ -124,7 +124,8 @@ class Blocks:
             if not module.is_file():
                 return None  # computing the block reports it
             self.modules.add(module)  # watched under `mkdocs serve`, even when the chart comes from the cache
-            parts["code"] = [[p.name, file_digest(p)] for p in sorted(module.parent.glob("*.py"))]
+            # ("modules", not "code": fragment_key adds retroblog's own code under that name)
+            parts["modules"] = [[p.name, file_digest(p)] for p in sorted(module.parent.glob("*.py"))]
         if job.kind == "chart" and "spec" in options:
             path = (self.settings.root / str(options["spec"])).resolve()
             parts["spec"] = [str(options["spec"]), file_digest(path) if path.is_file() else None]
