@@ -28,6 +28,8 @@ from retroblog.build.syntax import (
     CODE_SPAN,
     FENCE,
     INLINE,
+    INLINE_MARK,
+    LANGUAGES,
     BlockError,
     fence_body,
     fence_end,
@@ -173,7 +175,7 @@ class RetroblogPreprocessor(Preprocessor):
                 continue
             end = fence_end(lines, index, match.group("fence"))
             lang = match.group("lang")
-            if lang in ("chart", "stats", "career"):
+            if lang in LANGUAGES:
                 indent = match.group("indent")
                 block_html = self._block(lang, fence_body(lines, index, end, indent), index)
                 out += ["", indent + self.md.htmlStash.store(block_html), ""] if block_html else [""]
@@ -233,7 +235,7 @@ class RetroblogPreprocessor(Preprocessor):
             return self.ext.fail(f"{lang} block: {exc}", line, page)
 
     def _inline(self, line: str, index: int) -> str:
-        if ":stat[" not in line:
+        if INLINE_MARK not in line:
             return line
         pieces: list[str] = []
         last = 0

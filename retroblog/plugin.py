@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 from retroblog.build.blocks import Blocks
 from retroblog.build.cache import FragmentStore
 from retroblog.build.settings import Settings
-from retroblog.build.syntax import post_date, with_career_note
+from retroblog.build.syntax import may_hold_blocks, post_date, uses_blocks, with_career_note
 from retroblog.build.worker import Prefetcher
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
@@ -114,7 +114,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             # Charts not cached start computing now, before MkDocs even lists the site's files: the
             # worker's imports and its renderer's start then overlap most of the build.
             for uri, text in _markdown_sources(Path(config.docs_dir)):
-                if _has_blocks(text):
+                if may_hold_blocks(text):
                     self.blocks.prefetch(text)
                 self.prefetched.add(uri)
         self.unfinished: list[str] = []
@@ -138,7 +138,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         if self.blocks is not None and self.blocks.defer is not None:
             # Every page's blocks start computing in the worker now, while MkDocs reads and converts pages.
             for file in files.documentation_pages():  # pages that on_config did not see (from other plugins)
-                if file.src_uri not in self.prefetched and _has_blocks(text := file.content_string):
+                if file.src_uri not in self.prefetched and may_hold_blocks(text := file.content_string):
                     self.blocks.prefetch(text)
         for name in BROWSER_FILES:
             files.append(File.generated(config, f"{ASSETS}/{name}", content=asset(name)))
@@ -273,11 +273,6 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         return server
 
 
-def _has_blocks(text: str) -> bool:
-    """Whether a page may hold a fence or an inline stat (a cheap test before scanning it)."""
-    return "```" in text or "~~~" in text or ":stat[" in text
-
-
 def _markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:
     """The Markdown files of docs_dir as MkDocs lists them (hidden files and folders left out), sorted."""
     found: list[tuple[str, str]] = []
@@ -295,8 +290,7 @@ def _markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:
 
 
 def _uses_blocks(markdown: str | None) -> bool:
-    head = (markdown or "").partition("<!-- more -->")[0]
-    return any(mark in head for mark in (":stat[", "```chart", "```stats", "```career", "~~~chart", "~~~stats"))
+    return uses_blocks((markdown or "").partition("<!-- more -->")[0])
 
 
 def _script(page: Page) -> str:

@@ -19,9 +19,28 @@ import yaml
 
 from retroblog.errors import ConfigError, RetroblogError
 
+LANGUAGES = ("chart", "stats", "career")
+"""The info strings of retroblog's fences: the one list that the extension converts and the plugin looks for."""
+COMPUTED = ("chart", "stats")
+"""The fences computed from a dataset, which ``scan`` finds for the worker (a career note is read at once)."""
+FENCE_MARKS = ("```", "~~~")
+INLINE_MARK = ":stat["
+MARKS = (INLINE_MARK, *(fence + lang for lang in LANGUAGES for fence in FENCE_MARKS))
+"""Text that a page using retroblog's syntax holds (before its code is told apart from its prose)."""
+
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)[^\n]*$")
 INLINE = re.compile(r":stat\[(?P<key>[^\]\n]+)\](?:\{(?P<options>[^}\n]*)\})?")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+
+
+def may_hold_blocks(text: str) -> bool:
+    """Whether a page may hold a fence or an inline stat (a cheap test before scanning it)."""
+    return INLINE_MARK in text or any(mark in text for mark in FENCE_MARKS)
+
+
+def uses_blocks(text: str) -> bool:
+    """Whether text holds one of retroblog's fences or an inline stat (or their marks in code)."""
+    return any(mark in text for mark in MARKS)
 
 
 class BlockError(RetroblogError):
@@ -129,7 +148,7 @@ def scan(markdown: str) -> Iterator[Job]:
     while index < len(lines):
         match = FENCE.match(lines[index])
         if not match:
-            if ":stat[" in lines[index]:
+            if INLINE_MARK in lines[index]:
                 for part in outside_code(lines[index]):
                     for inline in INLINE.finditer(part):
                         try:
@@ -140,7 +159,7 @@ def scan(markdown: str) -> Iterator[Job]:
             index += 1
             continue
         end = fence_end(lines, index, match.group("fence"))
-        if match.group("lang") in ("chart", "stats"):
+        if match.group("lang") in COMPUTED:
             body = fence_body(lines, index, end, match.group("indent"))
             options = None
             with contextlib.suppress(BlockError):  # the page's conversion reports it, with its line
