@@ -3,6 +3,12 @@
 Markdown images (``![alt](path)``) get the copied file's path; an ``<img>`` whose file is copied becomes
 a Markdown image, as MkDocs rewrites the links of Markdown and never those of raw HTML. Images in code
 are text. Every problem (a file not found, a failed download) is reported with the line that names it.
+
+A local image is copied only from inside the tree being imported (``SourceFile.tree``: the folder given
+on the command line), after resolving its path and every symlink on the way, and only if it is a regular
+file of at most ``MAX_DOWNLOAD`` bytes: a post that names ``../../../etc/passwd`` or a symlink out of
+the tree keeps its link, and the report says why. Nothing outside what the user chose to import is
+ever published.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 from retroblog.posts.common import code_ranges, in_code
 from retroblog.posts.model import Report, Write
+from retroblog.posts.sources import JEKYLL_POST_FOLDERS
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
 _IMAGE = re.compile(r"(!\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
@@ -112,12 +119,15 @@ class Images:
         text: str,
         slug: str,
         *,
+        tree: Path,
         to: Path,
         report: Report,
         dry_run: bool = False,
         download: bool = False,
     ) -> None:
         self.source = source
+        self.tree = tree.resolve()
+        """The only folder local images are copied from (resolved)."""
         self.text = text
         self.slug = slug
         self.to = to
@@ -171,14 +181,19 @@ class Images:
                 self.writes.append(Write(self.folder / target, data, source=bare))
                 self.report.add("mapped", f"{what} {bare} → downloaded to {self.folder / target}")
         else:
-            local = self._local(bare)
-            if local is None:
+            try:
+                name, local = self._local(bare)
+                data = local.read_bytes()
+            except _NotCopied as refused:
+                self.report.add("problem", f"{self._where(bare)}: {what} '{bare}' {refused}; link kept")
+                return url
+            except OSError as exc:
                 self.report.add(
-                    "problem", f"{self._where(bare)}: {what} '{bare}' not found next to the source; link kept"
+                    "problem", f"{self._where(bare)}: {what} '{bare}' cannot be read ({exc.strerror}); link kept"
                 )
                 return url
-            target = self._unique(_safe_name(local.name, "image"))
-            self.writes.append(Write(self.folder / target, local.read_bytes(), source=str(local)))
+            target = self._unique(_safe_name(name, "image"))
+            self.writes.append(Write(self.folder / target, data, source=str(local)))
             self.report.add("mapped", f"{what} {bare} → copied to {self.folder / target}")
         relative = f"{self.slug}/{target}"
         self.done[bare] = relative
@@ -279,15 +294,30 @@ class Images:
             number += 1
         return candidate
 
-    def _local(self, url: str) -> Path | None:
+    def _local(self, url: str) -> tuple[str, Path]:
+        """The name a local image has in the post and its file, resolved; raises ``_NotCopied`` saying why
+        it is not copied."""
         path = unquote(url.split("#", 1)[0].split("?", 1)[0])
         base = self.source.parent
         if path.startswith("/"):
-            site = base.parent if base.name in ("_posts", "_drafts") else base
+            site = base.parent if base.name in JEKYLL_POST_FOLDERS else base
             candidate = site / path.lstrip("/")
         else:
             candidate = base / path
-        return candidate if candidate.is_file() else None
+        if not candidate.exists() and not candidate.is_symlink():
+            raise _NotCopied("not found next to the source")
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.tree):
+            raise _NotCopied(f"is outside the folder being imported ({self.tree}): not copied")
+        if not resolved.is_file():  # a folder, a FIFO, a device, a socket, a dangling symlink
+            raise _NotCopied("is not a regular file: not copied")
+        if resolved.stat().st_size > MAX_DOWNLOAD:
+            raise _NotCopied("is larger than 20 MB: not copied")
+        return candidate.name, resolved
+
+
+class _NotCopied(Exception):
+    """Why a local image is left as a link (a sentence that follows the image's name)."""
 
 
 def download(url: str) -> bytes:

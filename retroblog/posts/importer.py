@@ -26,7 +26,7 @@ from retroblog.posts.formats.text import convert_text
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.images import Images
 from retroblog.posts.model import Post, Report, Write
-from retroblog.posts.sources import detect, discover, read_source
+from retroblog.posts.sources import SourceFile, detect, discover, read_source
 from retroblog.posts.writer import render
 from retroblog.util.files import atomic_write
 
@@ -129,8 +129,11 @@ def _neutralise(post: Post, report: Report) -> None:
     neutralise_fields(fields, changed)
 
 
-def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any]], authors_file: Path) -> _Plan:
+def plan_file(
+    source: SourceFile, options: ImportOptions, known: dict[str, dict[str, Any]], authors_file: Path
+) -> _Plan:
     """Convert one file and list what would be written; problems go to the report."""
+    path = source.path
     report = Report(source=str(path))
     plan = _Plan(report)
     try:
@@ -146,6 +149,7 @@ def plan_file(path: Path, options: ImportOptions, known: dict[str, dict[str, Any
         path,
         text,
         post.slug,
+        tree=source.tree,
         to=options.to,
         report=report,
         dry_run=options.dry_run,
@@ -172,8 +176,9 @@ def run_import(sources: Sequence[str | Path], options: ImportOptions) -> list[Re
         raise RetroblogError(f"--author '{options.author}' is not an id in {authors_file}")
     reports: list[Report] = []
     claimed: dict[Path, str] = {}
-    for path in files:
-        plan = plan_file(path, options, known, authors_file)
+    for source in files:
+        path = source.path
+        plan = plan_file(source, options, known, authors_file)
         reports.append(plan.report)
         if plan.report.status == "failed":
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from retroblog.errors import PostError, RetroblogError
@@ -17,16 +18,36 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 """Control characters no text post has (NUL, ESC, ...): tab, line breaks and form feed are text."""
 
 
-def discover(sources: Sequence[str | Path]) -> list[Path]:
+JEKYLL_POST_FOLDERS = ("_posts", "_drafts")
+"""Folders of a Jekyll site whose posts name files from the site's root (``/assets/x.png``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to import and the tree it was found in: the only folder its local images may come from."""
+
+    path: Path
+    tree: Path
+    """The resolved folder given on the command line, or the given file's folder; a Jekyll ``_posts``
+    or ``_drafts`` folder widens to the site above it."""
+
+
+def _tree(folder: Path) -> Path:
+    tree = folder.resolve()
+    return tree.parent if tree.name in JEKYLL_POST_FOLDERS else tree
+
+
+def discover(sources: Sequence[str | Path]) -> list[SourceFile]:
     """The files to import: files as given, folders searched for posts (sorted, hidden ones skipped)."""
-    found: list[Path] = []
+    found: list[SourceFile] = []
     for source in sources:
         path = Path(source)
         if path.is_file():
-            found.append(path)
+            found.append(SourceFile(path, _tree(path.parent)))
         elif path.is_dir():
+            tree = _tree(path)
             posts = [
-                child
+                SourceFile(child, tree)
                 for child in sorted(path.rglob("*"))
                 if child.is_file()
                 and child.suffix.lower() in SUFFIXES
@@ -38,10 +59,10 @@ def discover(sources: Sequence[str | Path]) -> list[Path]:
             found.extend(posts)
         else:
             raise RetroblogError(f"{path}: no such file or folder")
-    unique: dict[Path, None] = {}
-    for path in found:
-        unique.setdefault(path, None)
-    return list(unique)
+    unique: dict[Path, SourceFile] = {}
+    for file in found:
+        unique.setdefault(file.path, file)
+    return list(unique.values())
 
 
 def detect(path: Path, text: str) -> str:
@@ -97,4 +118,4 @@ def read_source(path: Path, report: Report) -> str:
     return text
 
 
-__all__ = ["SUFFIXES", "detect", "discover", "read_source"]
+__all__ = ["SUFFIXES", "SourceFile", "detect", "discover", "read_source"]

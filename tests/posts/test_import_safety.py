@@ -95,6 +95,79 @@ def test_local_images_are_copied_next_to_the_post(tmp_path: Path) -> None:
     ).read_bytes()
 
 
+def _post_with_images(tmp_path: Path, *images: str) -> Path:
+    """A Jekyll site in ``tmp_path/src`` whose one post shows ``images`` (Markdown or <img>); a secret file
+    lies beside the site, outside the tree being imported."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.png").write_bytes(b"\x89PNG secret")
+    site = tmp_path / "src"
+    (site / "_posts").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "assets" / "ok.png").write_bytes(b"\x89PNG ok")
+    post = site / "_posts" / "2022-01-01-escape.md"
+    post.write_text("---\ntitle: Escape\n---\n\n" + "\n\n".join(images) + "\n", encoding="utf-8")
+    return post
+
+
+def _published(tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "out"
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+
+
+def test_images_from_outside_the_imported_tree_are_never_copied(tmp_path: Path) -> None:
+    depth = "../" * (len(tmp_path.parts) + 2)  # enough to reach / from the post's folder, src/_posts
+    post = _post_with_images(
+        tmp_path,
+        "![a](../../outside/secret.png)",
+        f'<img src="{depth}etc/passwd" alt="p">',
+        "![b](/../outside/secret.png)",
+        f"![c]({tmp_path / 'outside' / 'secret.png'})",
+        "![ok](/assets/ok.png)",
+    )
+    result = run_import(tmp_path, "src", "--to", "out/blog/posts")
+    assert result.exit_code == 0, result.output
+    published = _published(tmp_path)
+    assert not any(b"secret" in data or b"root:" in data for name, data in published.items() if name.endswith("png"))
+    assert [name for name in published if not name.endswith(".md")] == ["blog/posts/escape/ok.png"]
+    text = (tmp_path / "out/blog/posts/2022-01-01-escape.md").read_text(encoding="utf-8")
+    assert "![a](../../outside/secret.png)" in text and f'<img src="{depth}etc/passwd"' in text  # links kept
+    assert "![ok](escape/ok.png)" in text
+    outside = [line for line in result.output.splitlines() if "outside the folder being imported" in line]
+    assert len(outside) == 3, result.output  # every escape reported, with its line
+    # A path from / is one from the site's root (Jekyll's meaning), not from the machine's.
+    assert f"image '{tmp_path / 'outside' / 'secret.png'}' not found next to the source" in result.output
+    assert all(f"{post.relative_to(tmp_path)}:" in line or str(post) in line for line in outside), outside
+    assert "copied to" not in "\n".join(outside)
+
+
+def test_a_symlink_out_of_the_tree_is_not_followed_but_one_inside_is(tmp_path: Path) -> None:
+    _post_with_images(tmp_path, "![s](../assets/link.png)", "![i](../assets/inner.png)")
+    site = tmp_path / "src"
+    (site / "assets" / "link.png").symlink_to(tmp_path / "outside" / "secret.png")
+    (site / "assets" / "inner.png").symlink_to(site / "assets" / "ok.png")
+    result = run_import(tmp_path, "src", "--to", "out/blog/posts")
+    assert result.exit_code == 0, result.output
+    published = _published(tmp_path)
+    assert published["blog/posts/escape/inner.png"] == b"\x89PNG ok"
+    assert not any(data == b"\x89PNG secret" for data in published.values())
+    assert "'../assets/link.png' is outside the folder being imported" in result.output
+
+
+def test_an_image_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    _post_with_images(tmp_path, "![f](../assets/pipe.png)", "![d](../assets/zero.png)", "![dir](../assets)")
+    site = tmp_path / "src"
+    os.mkfifo(site / "assets" / "pipe.png")  # reading it would wait forever
+    (site / "assets" / "zero.png").symlink_to("/dev/zero")  # outside, and endless
+    result = run_import(tmp_path, "src", "--to", "out/blog/posts")
+    assert result.exit_code == 0, result.output
+    assert "'../assets/pipe.png' is not a regular file: not copied" in result.output
+    assert "'../assets/zero.png' is outside the folder being imported" in result.output
+    assert "'../assets' is not a regular file: not copied" in result.output
+    assert [name for name in _published(tmp_path) if not name.endswith(".md")] == []
+
+
 def test_unknown_author_option_is_an_error(fixtures: Path, tmp_path: Path) -> None:
     copy_fixture(fixtures, SAMPLE, tmp_path)
     result = run_import(tmp_path, f"src/{SAMPLE}", "--to", "out/posts", "--author", "nobody")
