@@ -23,13 +23,14 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports on first use
     from retroblog.data.dataset import Dataset, PullRequest, load_dataset
     from retroblog.errors import ConfigError, DatasetError, PostError, Problem, RetroblogError
-    from retroblog.stats.compute import Filters, Stats, compute
+    from retroblog.stats.compute import Stats, compute
+    from retroblog.stats.filters import Filters
 
 _LAZY: dict[str, str] = {
     "Dataset": "retroblog.data.dataset",
     "PullRequest": "retroblog.data.dataset",
     "load_dataset": "retroblog.data.dataset",
-    "Filters": "retroblog.stats.compute",
+    "Filters": "retroblog.stats.filters",
     "Stats": "retroblog.stats.compute",
     "compute": "retroblog.stats.compute",
     "RetroblogError": "retroblog.errors",

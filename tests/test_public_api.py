@@ -82,6 +82,16 @@ def test_a_name_loads_its_module_on_first_use():
     assert loaded == {"own": ["retroblog.errors"], "polars": False, "cached": True}
 
 
+def test_filters_are_read_without_polars():
+    loaded = fresh(
+        "import json, sys; import retroblog; "
+        "filters = retroblog.Filters.from_options({'year': 2021, 'repo': 'a/x'}); "
+        "print(json.dumps({'scope': filters.describe(), 'polars': 'polars' in sys.modules}))"
+    )
+    assert loaded["polars"] is False
+    assert "2021" in str(loaded["scope"]) and "a/x" in str(loaded["scope"])
+
+
 def test_a_script_using_the_public_api(write):
     path = write("prs.csv", "merged_at,additions,repo\n2021-03-01T10:00:00Z,5,a/x\n2022-01-01T10:00:00Z,500,b/y\n")
     dataset = retroblog.load_dataset(path)

@@ -14,7 +14,8 @@ from retroblog.cli._common import user_errors
 from retroblog.data.dataset import Dataset, load_dataset
 from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
-from retroblog.stats.compute import Filters, Stats, compute
+from retroblog.stats.compute import Stats, compute
+from retroblog.stats.filters import Filters
 from retroblog.util.words import count
 
 if TYPE_CHECKING:
