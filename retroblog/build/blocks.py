@@ -223,13 +223,7 @@ class Blocks:
         ):
             if not wanted:
                 continue
-            key = (dataset.name, dataset.fingerprint, column)
-            if key not in self._names:  # once per dataset, not once per block: the column may be long
-                values = dataset.frame[column]
-                self._names[key] = frozenset(
-                    (values.explode() if column == "labels" else values).drop_nulls().to_list()
-                )
-            known = self._names[key]
+            known = self._column_values(dataset, column)
             missing = [name for name in wanted if name not in known]
             if not missing:
                 continue
@@ -243,6 +237,25 @@ class Blocks:
             closest = difflib.get_close_matches(missing[0], sorted(known), n=5, cutoff=0)
             raise ConfigError(f"{where}; the closest of its {len(known):,} {noun}: {', '.join(closest)}")
         return filters
+
+    def _column_values(self, dataset: Dataset, column: str) -> frozenset[str]:
+        """The repositories (``repo``) or labels (``labels``) of a dataset, read once per dataset version,
+        not once per block: the column is as long as the dataset."""
+        key = (dataset.name, dataset.fingerprint, column)
+        if key not in self._names:
+            values = dataset.frame[column]
+            self._names[key] = frozenset((values.explode() if column == "labels" else values).drop_nulls().to_list())
+        return self._names[key]
+
+    def _keep_private(self, dataset: Dataset, published: Any, what: str) -> None:
+        """The last guard of a private dataset: ``published`` (a chart's spec, words and rows, or a
+        stat's text) names none of its repositories or labels, whatever path the name took."""
+        if not dataset.private:
+            return
+        text = json.dumps(published, sort_keys=True, ensure_ascii=False, default=str)
+        for column, noun in (("repo", "repository names"), ("labels", "labels")):
+            if any(len(name) > 3 and name in text for name in self._column_values(dataset, column)):
+                raise ConfigError(f"{what} would publish {noun} of the private dataset {dataset.name!r}")
 
     # -- charts ------------------------------------------------------------------------------------
 
@@ -266,7 +279,10 @@ class Blocks:
             raise ConfigError(f"unknown chart type {parsed.target!r}; built-in types: {known}")
         if ctx.stats.total_prs == 0:  # a chart of nothing: empty axes and captions without numbers
             raise ConfigError(self._nothing_selected(dataset, filters))
-        return CHARTS[parsed.target](ctx), parsed.interactive
+        chart = CHARTS[parsed.target](ctx)
+        published = [chart.spec, chart.title, chart.description, chart.rows]
+        self._keep_private(dataset, published, f"the {parsed.target} chart")
+        return chart, parsed.interactive
 
     def _nothing_selected(self, dataset: Dataset, filters: Filters) -> str:
         """Why a built-in chart has nothing to draw: its filters, and the dates the dataset covers."""
@@ -276,7 +292,8 @@ class Blocks:
         if whole.total_prs == 0:
             return f"the dataset '{dataset.name}' has no PRs to chart"
         return (
-            f"no PRs {filters.describe() or 'match the filters'} in the dataset '{dataset.name}', whose PRs "
+            f"no PRs {filters.describe(private=dataset.private) or 'match the filters'} in the dataset "
+            f"'{dataset.name}', whose PRs "
             f"were merged from {whole.first_merged} to {whole.last_merged}: widen 'from'/'to'/'year', "
             "'repo' or 'label'"
         )
@@ -335,9 +352,13 @@ class Blocks:
     def _stat(self, key: str, options: StatOptions) -> str:
         dataset = self.dataset(options.dataset)
         if dataset.private and key.startswith(PRIVATE_TABLES):
-            raise ConfigError(f"{key!r} would publish repository names of the private dataset {dataset.name!r}")
+            raise ConfigError(
+                f"{key!r} would publish repository names or labels of the private dataset {dataset.name!r}"
+            )
         stats = self.stats(dataset, self._known_names(dataset, options.filters))
-        return format_value(lookup(stats.to_dict(), key))
+        value = format_value(lookup(stats.to_dict(), key))
+        self._keep_private(dataset, value, f"stat {key!r}")
+        return value
 
     def _stats_table(self, options: StatsOptions) -> str:
         selection = StatOptions(options.dataset, options.filters)

@@ -66,7 +66,8 @@ class ChartContext:
         return start.year if start and end and start.year == end.year else None
 
     def scope(self) -> str:
-        words = self.filters.describe()
+        """The filters in words, after the chart's noun (a private dataset's names counted, not named)."""
+        words = self.filters.describe(private=self.dataset.private)
         return f" {words}" if words else ""
 
 

@@ -174,13 +174,14 @@ def check_private(spec: Mapping[str, Any], dataset: Dataset, what: str) -> None:
 
 
 def private_values(dataset: Dataset) -> set[str]:
-    """The texts of a dataset that a chart of it must not show: its titles, repositories and URLs
+    """The texts of a dataset that a chart of it must not show: its titles, repositories, URLs and labels
     (those over three characters)."""
     values: set[str] = set()
-    for column in ("title", "repo", "url"):
-        values |= {
-            v for v in dataset.frame[column].drop_nulls().unique().to_list() if isinstance(v, str) and len(v) > 3
-        }
+    for column in ("title", "repo", "url", "labels"):
+        series = dataset.frame[column]
+        if column == "labels":
+            series = series.explode()
+        values |= {v for v in series.drop_nulls().unique().to_list() if isinstance(v, str) and len(v) > 3}
     return values
 
 

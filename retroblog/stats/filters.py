@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from retroblog.errors import ConfigError
+from retroblog.util.words import count
 
 if TYPE_CHECKING:
     import polars as pl
@@ -73,8 +74,12 @@ class Filters:
             conditions.append(pl.col("labels").list.eval(pl.element().is_in(self.labels)).list.any().fill_null(False))
         return frame.filter(*conditions) if conditions else frame
 
-    def describe(self) -> str:
-        """Human words for the filters, for chart descriptions and table captions."""
+    def describe(self, *, private: bool = False) -> str:
+        """Human words for the filters, for chart descriptions and table captions.
+
+        ``private``: the filters of a private dataset, whose repositories and labels are never named:
+        they are counted instead ("in 2 repositories", "with 1 label").
+        """
         parts = []
         if self.start and self.end:
             parts.append(f"from {self.start.isoformat()} to {self.end.isoformat()}")
@@ -83,9 +88,11 @@ class Filters:
         elif self.end:
             parts.append(f"up to {self.end.isoformat()}")
         if self.repos:
-            parts.append("in " + ", ".join(self.repos))
+            names = count(len(self.repos), "repository", "repositories") if private else ", ".join(self.repos)
+            parts.append(f"in {names}")
         if self.labels:
-            parts.append("labelled " + ", ".join(self.labels))
+            labels = ", ".join(self.labels)
+            parts.append(f"with {count(len(self.labels), 'label')}" if private else f"labelled {labels}")
         return " ".join(parts)
 
 

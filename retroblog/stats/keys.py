@@ -41,8 +41,9 @@ LABELS = {
 }
 """Headings of the figures in a ``stats`` table; a key without one is shown as it is written."""
 
-PRIVATE_TABLES = ("by_repo", "repos")
-"""Keys that start so name repositories: a private dataset never publishes them."""
+PRIVATE_TABLES = ("by_repo", "repos", "filters")
+"""Keys that start so name repositories or labels (``filters.repo`` echoes a block's own ``repo``
+option): a private dataset never publishes them."""
 
 
 def label(key: str) -> str:
