@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.sitebuild import SiteBuild, build_site
 
 MKDOCS_YML = (
     "site_name: t\nsite_url: http://127.0.0.1/\ntheme: {name: material, font: false}\n"
@@ -22,7 +22,7 @@ def write_blog(root: Path, posts: dict[str, str]) -> None:
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
 
 
-def build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True
-    )
+def build(root: Path) -> SiteBuild:
+    """``mkdocs build --strict`` of the site in ``root``, in this process (tests/sitebuild.py), into
+    ``root/site`` with its caches in ``root/.cache``."""
+    return build_site(root)

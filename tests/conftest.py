@@ -11,8 +11,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.sitebuild import SiteBuild
+from tests.sitebuild import build_site as build_site_in_process
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -86,32 +90,33 @@ def copy_site_sources(target: Path) -> Path:
     return target
 
 
-def build_strict(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of the site in ``root``, output captured. Never ``--quiet``: in MkDocs 1.6
-    that hides the warnings, and with them the abort that ``--strict`` makes of any warning."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-    )
+@pytest.fixture
+def build_site(tmp_path: Path) -> Callable[..., SiteBuild]:
+    """``build_site(config, site_dir=None, strict=True, env=None)``: tests/sitebuild.py's in-process build,
+    with the caches under this test's ``tmp_path``: beside mkdocs.yml (``.cache/``, as a user's site
+    has them) when the site is in ``tmp_path``, else in ``tmp_path/.cache``."""
 
+    def build(config: Path, **options: Any) -> SiteBuild:
+        root = config if config.is_dir() else config.parent
+        inside = root.resolve().is_relative_to(tmp_path.resolve())
+        options.setdefault("cache_dir", root / ".cache" if inside else tmp_path / ".cache")
+        return build_site_in_process(config, **options)
 
-def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
-    """The build succeeded and logged no warning."""
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    assert "WARNING" not in output, output[-3000:]
+    return build
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site (this repository's mkdocs.yml), built once with ``mkdocs build --strict``."""
-    out = tmp_path_factory.mktemp("example-site")
-    assert_clean(build_strict(REPO, out))
-    return out
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """The example site (this repository's mkdocs.yml, in place), built once with ``--strict`` and no
+    warning, its site and caches in temporary folders."""
+    out, cache = tmp_path_factory.mktemp("example-site"), tmp_path_factory.mktemp("example-cache")
+    return build_site_in_process(REPO, site_dir=out, cache_dir=cache).assert_clean()
+
+
+@pytest.fixture(scope="session")
+def example_site(example_build: SiteBuild) -> Path:
+    """The built example site's folder (see ``example_build``)."""
+    return example_build.site_dir
 
 
 @pytest.fixture(scope="session")

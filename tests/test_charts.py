@@ -31,6 +31,7 @@ from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render.svg import SvgCache
 from tests.conftest import REPO
+from tests.sitebuild import SiteBuild, build_site
 from tests.svgtext import axis_labels, drawn, legend_labels
 
 CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
@@ -485,14 +486,8 @@ def mkdocs_site(root: Path, pages: dict[str, str], csv: str = CSV, yml: str = SI
     return root
 
 
-def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def mkdocs_build(root: Path) -> SiteBuild:
+    return build_site(root)  # `mkdocs build --strict` in this process (tests/sitebuild.py)
 
 
 BROKEN_DATE = "# Post\n\nText.\n\n```chart\ntype: prs-per-year\nfrom: 2021-13-01\n```\n"

@@ -126,6 +126,7 @@ def test_make_deploy_of_a_new_site_publishes_it_for_its_pages_address(tmp_path):
     site, bare = tmp_path / "site-src", tmp_path / "pages.git"
     assert CliRunner().invoke(main, ["new", str(site)]).exit_code == 0
     _repository(site, "https://github.com/jane/retro-site.git", bare)
+    # `make deploy` as a user runs it, in processes (not tests/sitebuild.py): the Makefile is what is tested.
     deploy = subprocess.run(["make", "deploy"], cwd=site, env=_env(), capture_output=True, text=True)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert "Publishing to https://jane.github.io/retro-site/" in deploy.stdout
@@ -155,6 +156,7 @@ def test_make_deploy_of_the_example_site_publishes_it_for_its_pages_address(tmp_
     shutil.copy2(REPO / "Makefile", site / "Makefile")
     _repository(site, "git@github.com:retro-org/retroblog.git", bare)
     venv = REPO / ".venv"
+    # The repository's own Makefile and .venv, in processes (not tests/sitebuild.py): the command is tested.
     deploy = subprocess.run(
         ["make", "deploy", f"VENV={venv}", "-o", f"{venv}/.synced"],
         cwd=site,

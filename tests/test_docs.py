@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from retroblog.cli import main
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.plugin import RetroblogConfig
-from tests.conftest import REPO, build_strict, copy_site_sources
+from tests.conftest import REPO, copy_site_sources
 
 DOCS = REPO / "docs"
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w.+-]*)")
@@ -238,19 +236,13 @@ def _site(root: Path, pages: dict[str, str], nav: list[str]) -> Path:
     return root
 
 
-def _strict(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True, timeout=120
-    )
-
-
 PAGES = {"index.md": "# Home\n\n[ok](other.md#a-heading)\n", "other.md": "# Other\n\n## A heading\n"}
 NAV = ["index.md", "other.md"]
 
 
 @pytest.mark.slow
-def test_strict_build_passes_with_working_links(tmp_path):
-    result = _strict(_site(tmp_path, PAGES, NAV))
+def test_strict_build_passes_with_working_links(tmp_path, build_site):
+    result = build_site(_site(tmp_path, PAGES, NAV))
     assert result.returncode == 0, result.stderr
 
 
@@ -269,17 +261,17 @@ def test_strict_build_passes_with_working_links(tmp_path):
         ),
     ],
 )
-def test_strict_build_fails_on_a_broken_internal_link(tmp_path, index, nav, complaint):
-    result = _strict(_site(tmp_path, PAGES | {"index.md": f"# Home\n\n{index}\n"}, nav))
+def test_strict_build_fails_on_a_broken_internal_link(tmp_path, build_site, index, nav, complaint):
+    result = build_site(_site(tmp_path, PAGES | {"index.md": f"# Home\n\n{index}\n"}, nav))
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Aborted" in output
     assert complaint in output, output
 
 
 @pytest.mark.slow
-def test_the_example_sites_strict_build_fails_on_its_own_broken_links(tmp_path):
-    """The build the tests rely on (tests/conftest.py's build_strict, as the example_site fixture runs
-    it) aborts on a broken link in the real docs, and names the page and each broken target."""
+def test_the_example_sites_strict_build_fails_on_its_own_broken_links(tmp_path, build_site):
+    """The build the tests rely on (tests/sitebuild.py's, as the example_site fixture runs it) aborts on
+    a broken link in the real docs, and names the page and each broken target."""
     site = copy_site_sources(tmp_path / "src")
     page = site / "docs" / "getting-started.md"
     page.write_text(
@@ -287,7 +279,7 @@ def test_the_example_sites_strict_build_fails_on_its_own_broken_links(tmp_path):
         + "\nSee [a page](no-such-page.md) and [a section](charts.md#no-such-anchor).\n",
         encoding="utf-8",
     )
-    result = build_strict(site, tmp_path / "out")
+    result = build_site(site, site_dir=tmp_path / "out")
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Aborted with 2 warnings in strict mode" in output, output[-3000:]
     warnings = [line for line in output.splitlines() if line.startswith("WARNING")]

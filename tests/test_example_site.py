@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -103,21 +102,19 @@ def _copy_site(tmp_path: Path) -> Path:
     return site
 
 
-def _build(site: Path, out: str = "site") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / out)],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},  # feeds and sitemap dates
-    )
-
-
 @pytest.mark.slow
-def test_example_site_builds_strict_and_self_contained(tmp_path):
+def test_example_site_builds_strict_and_self_contained(tmp_path, build_site):
     site = _copy_site(tmp_path)
-    result = _build(site)
+    checkout_cache = _tree(REPO / ".cache")
+    result = build_site(site)
     assert result.returncode == 0, result.stderr
+    # Hermetic: the build's caches are the site copy's, in tmp_path; the checkout's .cache is untouched.
+    # (mkdocs-rss-plugin's default is .cache/plugins/rss in the folder it was imported from: here, the checkout.)
+    cache = (site / ".cache").resolve()
+    assert result.caches == {"rss": cache / "plugins" / "rss", "retroblog": cache / "retroblog"}
+    assert list((cache / "retroblog" / "blocks").glob("*.html")) and list((cache / "retroblog").glob("vega-*.js"))
+    assert (cache / "plugins" / "rss").is_dir()
+    assert _tree(REPO / ".cache") == checkout_cache
     html_files = list((site / "site").rglob("*.html"))
     assert (site / "site" / "index.html").is_file()
     post = next(p for p in html_files if "my-three-years-at-northwind" in str(p))
@@ -146,6 +143,23 @@ def test_example_site_builds_strict_and_self_contained(tmp_path):
     assert css and not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in css)
 
 
+def _tree(folder: Path) -> set[tuple[str, int, int]]:
+    """Every file and folder in ``folder``, itself included, with its mtime and size; empty if it is missing."""
+    paths = [folder, *folder.rglob("*")] if folder.exists() else []
+    return {(p.relative_to(folder).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in paths}
+
+
+@pytest.mark.slow
+def test_the_example_site_fixture_caches_in_a_temporary_folder(example_build, tmp_path_factory):
+    """The session's example site is built in place, from the checkout's own mkdocs.yml, where the caches'
+    defaults (.cache/retroblog, .cache/plugins/rss) are the checkout's: each goes to a temporary folder."""
+    temporary = tmp_path_factory.getbasetemp().resolve()
+    assert example_build.cache_dir.is_relative_to(temporary) and example_build.site_dir.is_relative_to(temporary)
+    cache = example_build.cache_dir
+    assert example_build.caches == {"rss": cache / "plugins" / "rss", "retroblog": cache / "retroblog"}
+    assert list((cache / "retroblog" / "blocks").glob("*.html")) and list((cache / "retroblog").glob("vega-*.js"))
+
+
 def _differing(a: Path, b: Path, suffixes: tuple[str, ...]) -> list[str]:
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
@@ -158,15 +172,15 @@ def _differing(a: Path, b: Path, suffixes: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.slow
-def test_same_inputs_build_byte_identical_html(tmp_path):
+def test_same_inputs_build_byte_identical_html(tmp_path, build_site):
     first = _copy_site(tmp_path / "a")
     second = _copy_site(tmp_path / "b")
     for site in (first, second):  # cold: charts computed by the worker process
-        assert _build(site).returncode == 0
+        assert build_site(site).returncode == 0
     assert list((first / ".cache" / "retroblog" / "blocks").glob("*.html"))
     assert _differing(first / "site", second / "site", (".html", ".svg", ".js", ".css")) == []
     # Warm (every block from the cache, no worker) and cold give the same bytes, search index included.
-    assert _build(first, "site-warm").returncode == 0
+    assert build_site(first, site_dir=first / "site-warm").returncode == 0
     assert _differing(first / "site", first / "site-warm", (".html", ".svg", ".js", ".css", ".json", ".xml")) == []
 
 

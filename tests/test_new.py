@@ -44,6 +44,7 @@ from retroblog.site.scaffold import on_pypi as real_on_pypi
 from retroblog.stats.compute import compute
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
+from tests.sitebuild import build_site
 
 HOSTILE_TITLE = '<script>alert(1)</script> "quoted: yes" :stat[total_prs] & {#id} *em*'
 HOSTILE_AUTHOR = '<script>alert(2)</script> O\'Brien "Jo" [x](javascript:alert(3))'
@@ -345,13 +346,7 @@ def built(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("new") / "site-src"
     result = new(site, "--title", HOSTILE_TITLE, "--author", HOSTILE_AUTHOR)
     assert result.exit_code == 0, result.output
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        env=_env(),
-    )
+    build = build_site(site)  # in this process, as `python -m mkdocs build --strict` in the site's folder
     assert build.returncode == 0, build.stderr
     return site
 

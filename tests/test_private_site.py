@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 MARKERS = ("ZqTitleSecret", "ZqRepoSecret", "zqurlsecret")
 
 
 @pytest.mark.slow
-def test_private_dataset_leaks_nothing(tmp_path):
+def test_private_dataset_leaks_nothing(tmp_path, build_site):
     (tmp_path / "data").mkdir()
     rows = "".join(
         f"2021-0{m}-1{d}T10:00:00Z,{m * 7 + d},2,{MARKERS[0]} {m}{d},{MARKERS[1]}-{d % 2},"
@@ -31,9 +28,7 @@ def test_private_dataset_leaks_nothing(tmp_path):
         "plugins:\n  - search\n  - retroblog:\n      datasets:\n        secret: {private: true}\n"
         "markdown_extensions:\n  - pymdownx.superfences\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True
-    )
+    result = build_site(tmp_path)
     assert result.returncode == 0, result.stderr
     files = [p for p in (tmp_path / "site").rglob("*") if p.is_file()]
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

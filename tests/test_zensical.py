@@ -98,6 +98,7 @@ def _expected_stats(root: Path, markdown: str) -> list[str]:
 def test_zensical_build_renders_the_example_post(tmp_path):
     root = tmp_path / "project"
     page = _project(root)
+    # A subprocess on purpose (not tests/sitebuild.py): Zensical's own command, offline where the system allows.
     result = subprocess.run(
         [*_offline(), sys.executable, "-m", "zensical", "build", "--strict"],
         cwd=root,

@@ -4,14 +4,11 @@ nonsense fails with file and line; the blog's features (pagination, read time, a
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -20,11 +17,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
 
 from tests.posts.helpers import copy_fixture, run_import
+from tests.sitebuild import SiteBuild, build_site
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -60,14 +56,11 @@ def _site(tmp_path: Path, config: str = CONFIG) -> Path:
     return tmp_path
 
 
-def _build(site: Path, *, strict: bool) -> None:
-    config = load_config(config_file=str(site / "mkdocs.yml"), strict=strict)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        with contextlib.suppress(FileNotFoundError):  # the blog's temp folder, when the build stopped early
-            config.plugins.on_shutdown()
+def _build(site: Path, *, strict: bool) -> SiteBuild:
+    """Build ``site`` in this process (tests/sitebuild.py); the test fails unless the build finished."""
+    done = build_site(site, strict=strict)
+    assert done.returncode == 0, done.output[-3000:]
+    return done
 
 
 def test_imported_samples_pass_material_validation_strictly(fixtures: Path, tmp_path: Path) -> None:
@@ -140,8 +133,8 @@ def test_a_post_that_cannot_be_understood_fails_with_file_and_line(
 ) -> None:
     site = _site(tmp_path)
     shutil.copy(fixtures / "bad/post-invalid-yaml.md", site / "docs/blog/posts/bad.md")
-    with pytest.raises(Abort, match="Aborted with a BuildError!"):
-        _build(site, strict=False)
+    done = build_site(site, strict=False)
+    assert done.abort == "Aborted with a BuildError!", done.output[-3000:]
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert errors == [
         "docs/blog/posts/bad.md:4: invalid YAML in the front matter, in 'tags': expected ',' or ']', but got ':' "
@@ -299,9 +292,7 @@ def test_downloaded_html_images_are_found_on_the_built_page(tmp_path: Path) -> N
 def test_a_post_that_is_not_utf8_fails_with_file_line_and_advice(tmp_path: Path) -> None:
     site = _site(tmp_path)
     (site / "docs/blog/posts/latin1.md").write_bytes(b"---\ndate: 2022-01-01\ntitle: Caf\xe9 notes\n---\n\nBody.\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=site, capture_output=True, text=True, timeout=600
-    )
+    done = build_site(site, strict=False)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]

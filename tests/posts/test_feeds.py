@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.blogsite import build, write_blog
+from tests.blogsite import write_blog
 
 CSV = "merged_at,additions,deletions\n2019-07-01T10:00:00Z,5,1\n2021-12-01T10:00:00Z,7,2\n"
 
@@ -20,7 +20,7 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_feed_abstract_of_a_post_without_description_shows_numbers_not_syntax(site):
+def test_feed_abstract_of_a_post_without_description_shows_numbers_not_syntax(site, build_site):
     """mkdocs-rss-plugin renders abstracts with plain Markdown; the plugin hands it the converted excerpt."""
     post = (
         "---\ndate: 2021-03-01\n---\n\n# Numbers\n\nI merged :stat[total_prs] PRs.\n\n"
@@ -35,7 +35,7 @@ def test_feed_abstract_of_a_post_without_description_shows_numbers_not_syntax(si
             "abstract_delimiter: <!-- more -->, use_git: false, date_from_meta: {as_creation: date}}}]",
         )
     )
-    done = build(site)
+    done = build_site(site)
     assert done.returncode == 0, done.stderr
     feed = (site / "site" / "feed_rss_created.xml").read_text()
     assert "I merged" in feed and ":stat[" not in feed and "```chart" not in feed and "prs-per-year" not in feed
