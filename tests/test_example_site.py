@@ -103,33 +103,26 @@ def _copy_site(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_example_site_builds_strict_and_self_contained(tmp_path, build_site):
-    site = _copy_site(tmp_path)
-    checkout_cache = _tree(REPO / ".cache")
-    result = build_site(site)
-    assert result.returncode == 0, result.stderr
-    # Hermetic: the build's caches are the site copy's, in tmp_path; the checkout's .cache is untouched.
-    # (mkdocs-rss-plugin's default is .cache/plugins/rss in the folder it was imported from: here, the checkout.)
-    cache = (site / ".cache").resolve()
-    assert result.caches == {"rss": cache / "plugins" / "rss", "retroblog": cache / "retroblog"}
-    assert list((cache / "retroblog" / "blocks").glob("*.html")) and list((cache / "retroblog").glob("vega-*.js"))
-    assert (cache / "plugins" / "rss").is_dir()
-    assert _tree(REPO / ".cache") == checkout_cache
-    html_files = list((site / "site").rglob("*.html"))
-    assert (site / "site" / "index.html").is_file()
+def test_example_site_builds_strict_and_self_contained(example_build):
+    """The session's strict build of the example site (tests/conftest.py), shared with the other tests
+    that read it; test_same_inputs_build_byte_identical_html builds copies of its sources."""
+    assert example_build.returncode == 0, example_build.stderr
+    out = example_build.site_dir
+    html_files = list(out.rglob("*.html"))
+    assert (out / "index.html").is_file()
     post = next(p for p in html_files if "my-three-years-at-northwind" in str(p))
     text = post.read_text(encoding="utf-8")
     assert '<span class="retroblog-stat">310</span> pull requests' in text
     assert text.count('<figure class="retroblog-chart"') == 9
     assert "assets/retroblog/retroblog.js" in text
-    assert (site / "site" / "assets" / "retroblog" / "vega.js").stat().st_size > 500_000
+    assert (out / "assets" / "retroblog" / "vega.js").stat().st_size > 500_000
     # Career (data/career.yml): the timeline and table on the career page, the note on a `career: true` post.
-    career = (site / "site" / "career" / "index.html").read_text(encoding="utf-8")
+    career = (out / "career" / "index.html").read_text(encoding="utf-8")
     assert career.count('<figure class="retroblog-chart"') == 1 and "retroblog-career-table" in career
     oncall = next(p for p in html_files if p.parent.name == "what-on-call-taught-me-about-writing-code")
     assert 'class="admonition info retroblog-career"' in oncall.read_text(encoding="utf-8")
     # Charts stay out of the search index: no descriptions, no specs.
-    index = (site / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = (out / "search" / "search_index.json").read_text(encoding="utf-8")
     posts = json.dumps([d for d in json.loads(index)["docs"] if d["location"].startswith("blog/")])
     assert "Bar chart of merged PRs" not in posts  # (the charts docs page may quote one in its prose)
     assert "retroblog-spec" not in index
@@ -139,7 +132,7 @@ def test_example_site_builds_strict_and_self_contained(tmp_path, build_site):
         text = page.read_text(encoding="utf-8")
         assert external_resources(text) == [], page
         assert "fonts.googleapis" not in text
-    css = list((site / "site").rglob("*.css"))
+    css = list(out.rglob("*.css"))
     assert css and not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in css)
 
 
@@ -175,9 +168,18 @@ def _differing(a: Path, b: Path, suffixes: tuple[str, ...]) -> list[str]:
 def test_same_inputs_build_byte_identical_html(tmp_path, build_site):
     first = _copy_site(tmp_path / "a")
     second = _copy_site(tmp_path / "b")
-    for site in (first, second):  # cold: charts computed by the worker process
-        assert build_site(site).returncode == 0
+    checkout_cache = _tree(REPO / ".cache")
+    builds = [build_site(site) for site in (first, second)]  # cold: charts computed by the worker process
+    assert [build.returncode for build in builds] == [0, 0], builds[0].stderr + builds[1].stderr
     assert list((first / ".cache" / "retroblog" / "blocks").glob("*.html"))
+    # Hermetic: each build's caches are its site copy's, in tmp_path; the checkout's .cache is untouched.
+    # (mkdocs-rss-plugin's default is .cache/plugins/rss in the folder it was imported from: here, the checkout.)
+    for site, build in zip((first, second), builds, strict=True):
+        cache = (site / ".cache").resolve()
+        assert build.caches == {"rss": cache / "plugins" / "rss", "retroblog": cache / "retroblog"}
+        assert list((cache / "retroblog" / "blocks").glob("*.html")) and list((cache / "retroblog").glob("vega-*.js"))
+        assert (cache / "plugins" / "rss").is_dir()
+    assert _tree(REPO / ".cache") == checkout_cache
     assert _differing(first / "site", second / "site", (".html", ".svg", ".js", ".css")) == []
     # Warm (every block from the cache, no worker) and cold give the same bytes, search index included.
     assert build_site(first, site_dir=first / "site-warm").returncode == 0
