@@ -9,6 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled once at install: every later start (retroblog --help, each build, each test process) reads
+# bytecode instead of compiling polars and the rest again where PYTHONDONTWRITEBYTECODE is set.
+export UV_COMPILE_BYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: the same inputs give byte-identical HTML.
 export SOURCE_DATE_EPOCH ?= 1700000000
