@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import logging
 import re
 from collections.abc import Callable
@@ -37,12 +36,10 @@ from retroblog.build.syntax import (
     post_date,
 )
 from retroblog.errors import RetroblogError
-from retroblog.render.html import error_box
+from retroblog.render.html import PENDING, PENDING_MARK, error_box, inline_stat, pending_chart
 from retroblog.render.svg import SvgCache
 
 log = logging.getLogger("mkdocs.plugins.retroblog")
-
-PENDING = re.compile(r'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="(\d+)"[^>]*></div>')
 
 
 class RetroblogExtension(Extension):
@@ -121,15 +118,12 @@ class RetroblogExtension(Extension):
         """A placeholder for a chart still being computed; ``resolve`` puts the chart in its place."""
         number = str(len(self.pending) + 1)
         self.pending[number] = (pending, page, line)
-        return (
-            f'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="{number}" '
-            f'data-retroblog-interactive="{str(pending.interactive).lower()}"></div>'
-        )
+        return pending_chart(number, interactive=pending.interactive)
 
     def resolve(self, html: str, *, wait: bool = True) -> str:
         """Put the charts pending in ``html`` in place of their placeholders: all of them, waiting for
         each (``wait``), or only those already computed."""
-        if "retroblog-pending" not in html:
+        if PENDING_MARK not in html:
             return html
 
         def chart(match: re.Match[str]) -> str:
@@ -254,7 +248,7 @@ class RetroblogPreprocessor(Preprocessor):
                 result = self.ext.blocks.stat(key, options)
             except RetroblogError as exc:
                 return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index), inline=True))
-            return self.md.htmlStash.store(f'<span class="retroblog-stat">{html.escape(result)}</span>')
+            return self.md.htmlStash.store(inline_stat(result))
 
         return INLINE.sub(value, text)
 

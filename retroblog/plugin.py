@@ -27,7 +27,7 @@ from retroblog.build.syntax import may_hold_blocks, post_date, uses_blocks, with
 from retroblog.build.worker import Prefetcher
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
-from retroblog.render.html import feed_excerpt
+from retroblog.render.html import PENDING_MARK, feed_excerpt, script
 from retroblog.render.svg import SvgCache
 from retroblog.render.vendor import BROWSER_FILES, asset, vega_bundle
 from retroblog.util.files import atomic_write
@@ -232,7 +232,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         # A chart still being computed stays a placeholder in the written page, which on_post_build
         # completes: the build goes on meanwhile instead of waiting page by page.
         output = self.extension.resolve(output, wait=False)
-        if "retroblog-pending" in output and page.file.abs_dest_path:
+        if PENDING_MARK in output and page.file.abs_dest_path:
             self.unfinished.append(page.file.abs_dest_path)
         if 'data-retroblog-interactive="true"' in output and f"{ASSETS}/retroblog.js" not in output:
             at = output.rfind("</article>")
@@ -294,7 +294,7 @@ def _uses_blocks(markdown: str | None) -> bool:
 
 
 def _script(page: Page) -> str:
-    return f'<script src="{get_relative_url(f"{ASSETS}/retroblog.js", page.url)}" defer></script>'
+    return script(get_relative_url(f"{ASSETS}/retroblog.js", page.url))
 
 
 def _same(old: Settings, new: Settings) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -141,3 +142,36 @@ def test_the_architecture_page_names_every_part_of_the_package():
         assert f"`{folder}/`" in page, f"docs/architecture.md does not describe retroblog/{folder}/"
     for adapter in ("plugin.py", "markdown.py", "cli/"):
         assert f"`{adapter}`" in page
+
+
+MARKUP = re.compile(r"<(?:div|span|figure|figcaption|table|tr|td|th|svg|p|aside|script|style|caption)\b")
+"""An HTML element being written: what only ``render/`` does (the adapters and the engine call it)."""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if _part(p) in {"data", "stats", "charts", "build", "markdown", "plugin"}],
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_only_render_writes_markup(path):
+    assert _markup_written(path) == [], f"{path.relative_to(REPO)} writes markup: render/ does"
+
+
+def _markup_written(path: Path) -> list[tuple[int, str]]:
+    """The lines and texts of string literals in ``path`` that write an HTML element (docstrings aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and MARKUP.search(node.value)
+    ]
+
+
+def test_the_markup_check_finds_an_element_in_an_f_string_and_not_in_a_docstring(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""A <div> in a docstring is words."""\nx = f\'<span class="a">{1}</span>\'\n')
+    assert _markup_written(module) == [(2, '<span class="a">')]

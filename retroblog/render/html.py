@@ -121,9 +121,31 @@ def error_box(message: str, *, inline: bool = False) -> str:
     )
 
 
-_FIGURE = re.compile(
-    r'<figure class="retroblog-chart".*?</figure>|<div class="retroblog-pending"[^>]*></div>', re.DOTALL
-)
+def script(src: str) -> str:
+    """A deferred script element for ``src`` (a URL relative to the page)."""
+    return f'<script src="{html.escape(src, quote=True)}" defer></script>'
+
+
+def inline_stat(value: str) -> str:
+    """A statistic in a line of prose (``:stat[...]``)."""
+    return f'<span class="retroblog-stat">{html.escape(value)}</span>'
+
+
+PENDING_MARK = "retroblog-pending"
+"""In the HTML of a page that still has charts being computed."""
+PENDING = re.compile(r'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="(\d+)"[^>]*></div>')
+"""A placeholder (``pending_chart``); its group is the chart's number."""
+
+
+def pending_chart(number: str, *, interactive: bool) -> str:
+    """The placeholder of a chart still being computed, which ``PENDING`` finds when the chart is ready."""
+    return (
+        f'<div class="retroblog-pending" data-search-exclude data-retroblog-pending="{html.escape(number)}" '
+        f'data-retroblog-interactive="{str(interactive).lower()}"></div>'
+    )
+
+
+_FIGURE = re.compile(r'<figure class="retroblog-chart".*?</figure>|' + PENDING.pattern, re.DOTALL)
 
 
 def feed_excerpt(html_text: str, separator: str = "<!-- more -->") -> str | None:
