@@ -8,6 +8,7 @@ under ``mkdocs serve``.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -66,6 +67,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.prefetcher: Prefetcher | None = None
         self.line_shift: dict[str, int] = {}
         """Posts read from a normalised copy: lines the copy has more than the file (by src_uri)."""
+        self._posts_tmp: tempfile.TemporaryDirectory[str] | None = None
+        """The folder of those copies, made on the first build that needs it, removed at shutdown."""
         self.is_serve = False
         self.dirty = False
 
@@ -76,6 +79,9 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
 
     def on_shutdown(self) -> None:
         self._close_worker()
+        if self._posts_tmp is not None:  # the normalised copies of posts, kept while serving
+            self._posts_tmp.cleanup()
+            self._posts_tmp = None
 
     def _close_worker(self) -> None:
         if self.prefetcher is not None:
@@ -152,7 +158,6 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
     # post is read by the blog from a temporary copy, and the source file is never changed.
     def _normalise_posts(self, files: Files, config: MkDocsConfig) -> None:
         """Normalise blog posts' dates, categories and tags; a notice once per file; fail on nonsense."""
-        import tempfile
 
         from retroblog.posts.blog.lenient import decode, normalise, post_dirs
 
@@ -160,8 +165,9 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         dirs = post_dirs(config.plugins.items())
         if not dirs:
             return
-        if getattr(self, "_posts_tmp", None) is None:
+        if self._posts_tmp is None:
             self._posts_tmp = tempfile.TemporaryDirectory(prefix="retroblog-posts-")
+        folder = self._posts_tmp.name
         for file in files.documentation_pages():
             if not any(file.src_uri.startswith(d + "/") for d in dirs) or file.abs_src_path is None:
                 continue
@@ -176,7 +182,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
                 continue
             # the copy's front matter may have more lines: messages must name the author's lines
             self.line_shift[file.src_uri] = result.text.count("\n") - text.count("\n")
-            copy = Path(self._posts_tmp.name, file.src_uri)
+            copy = Path(folder, file.src_uri)
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(result.text, encoding="utf-8")
             file.abs_src_path = str(copy)

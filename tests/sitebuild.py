@@ -20,7 +20,6 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -152,20 +151,9 @@ def build_site(
             finally:
                 with contextlib.suppress(FileNotFoundError):  # the blog's temp folder, when the build stopped early
                     loaded.plugins.on_shutdown()
-                _remove_posts_copies(loaded)
                 _PLUGINS.plugin_cache.clear()
         result.records = records
     return result
-
-
-def _remove_posts_copies(config: MkDocsConfig) -> None:
-    """Remove the retroblog plugin's temporary folder of normalised posts. The plugin leaves it to the
-    garbage collector, which warns (a ResourceWarning, an error in this suite) once a build's plugin
-    objects are dropped; ``mkdocs build`` removes it silently as the process ends."""
-    for plugin in config.plugins.values():
-        posts = getattr(plugin, "_posts_tmp", None)
-        if isinstance(posts, tempfile.TemporaryDirectory):
-            posts.cleanup()
 
 
 def _own_caches(config: MkDocsConfig, cache: Path) -> dict[str, Path]:

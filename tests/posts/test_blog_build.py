@@ -9,6 +9,7 @@ import logging
 import math
 import re
 import shutil
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -99,16 +100,20 @@ def test_imported_samples_pass_material_validation_strictly(fixtures: Path, tmp_
 
 
 def test_posts_dropped_in_as_they_are_build_strictly_with_a_notice_each(
-    fixtures: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fixtures: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`make build` (--strict) builds a dropped-in Jekyll or Hashnode post and says, once per file, what was read
     leniently: an INFO record (shown by `mkdocs build`), since strict mode aborts on any WARNING."""
     site = _site(tmp_path)
     for source in [*(fixtures / "jekyll/_posts").iterdir(), *(fixtures / "hashnode").iterdir()]:
         shutil.copy(source, site / "docs/blog/posts" / source.name)
+    temporary = tmp_path / "tmp"  # where the plugin's normalised copies go, removed when the build ends
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     with caplog.at_level(logging.INFO):
         _build(site, strict=True)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert list(temporary.iterdir()) == []
     notices = [r.getMessage() for r in caplog.records if "retroblog" in r.name and "leniently" in r.getMessage()]
     advice = "to convert it for good, move it out of docs/ and run 'retroblog import FILE --to docs/blog/posts'"
     assert notices == [
