@@ -8,7 +8,10 @@ Seeded and exact (``retroblog.data.sample``): the published figures are fixed he
 - size buckets by additions: <10: 93, 10-100: 122, 100-500: 71, 500-1000: 11, >1000: 13;
 - three PRs above 2,000 additions, all in the last week of May 2022.
 
-Run ``make example-data`` (or ``python data/generate_example.py``) to write the file again; the same
+It also writes the gallery's datasets (``docs/gallery.md``): ``data/gallery/NAME.csv`` for each shape of
+``retroblog.data.sample.GALLERY`` (one PR, one month, 15 sparse years, 60 repositories ...).
+
+Run ``make example-data`` (or ``python data/generate_example.py``) to write the files again; the same
 seed always writes the same bytes.
 """
 
@@ -18,9 +21,11 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from retroblog.data.sample import Sample, rows, to_csv
+from retroblog.data.sample import GALLERY, Sample, rows, to_csv
+from retroblog.util.words import count
 
 OUT = Path(__file__).with_name("example.csv")
+GALLERY_DIR = Path(__file__).with_name("gallery")
 
 EXAMPLE = Sample(
     seed=20220531,
@@ -81,10 +86,19 @@ def render(records: list[dict[str, str | int]]) -> str:
     return to_csv(records)
 
 
+def gallery() -> dict[str, str]:
+    """The text of each gallery dataset, by file name (``one-pr.csv`` ...)."""
+    return {f"{name}.csv": to_csv(rows(sample)) for name, sample in GALLERY.items()}
+
+
 def main() -> int:
     text = render(generate())
     OUT.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {OUT} ({text.count(chr(10)) - 1} PRs)\n")
+    GALLERY_DIR.mkdir(exist_ok=True)
+    for name, text in gallery().items():
+        (GALLERY_DIR / name).write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {GALLERY_DIR / name} ({count(text.count(chr(10)) - 1, 'PR')})\n")
     return 0
 
 
