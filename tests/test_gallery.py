@@ -23,6 +23,9 @@ import generate_example
 
 FOLDER = REPO / "data" / "gallery"
 PAGE = REPO / "docs" / "gallery.md"
+NOT_SHOWN = {("unknown-counts", "comments-per-pr")}
+"""(shape, type) pairs the page leaves out: charts that are an error on the shape, which would fail the
+strict build (with no comment count known, comments-per-pr has nothing to draw)."""
 
 
 def _records(shape: str) -> list[PullRequest]:
@@ -119,7 +122,7 @@ def test_the_page_shows_every_chart_type_on_every_shape():
     sections = _blocks_by_section(PAGE.read_text(encoding="utf-8"))
     assert list(sections) == list(GALLERY)
     for shape, blocks in sections.items():
-        assert blocks == [(kind, f"gallery-{shape}") for kind in CHARTS], shape
+        assert blocks == [(kind, f"gallery-{shape}") for kind in CHARTS if (shape, kind) not in NOT_SHOWN], shape
 
 
 class _Figures(HTMLParser):
@@ -158,6 +161,6 @@ def test_the_built_page_has_one_rendered_figure_per_shape_and_type(example_site:
     page.feed((example_site / "gallery" / "index.html").read_text(encoding="utf-8"))
     for shape in GALLERY:
         figures = page.sections[shape]
-        assert len(figures) == len(CHARTS), shape
+        assert len(figures) == len([kind for kind in CHARTS if (shape, kind) not in NOT_SHOWN]), shape
         assert all(f["svg"] >= 1 and not f["error"] for f in figures), (shape, figures)
-    assert sum(len(f) for f in page.sections.values()) == len(GALLERY) * len(CHARTS)
+    assert sum(len(f) for f in page.sections.values()) == len(GALLERY) * len(CHARTS) - len(NOT_SHOWN)
