@@ -376,6 +376,7 @@ def azure_command(
 ) -> None:
     """Your completed pull requests from Azure DevOps (token from AZURE_DEVOPS_TOKEN)."""
     from retroblog.collect.azure import collect_azure
+    from retroblog.collect.state import state_path
 
     with user_errors(), _interruptible():
         check_output(output.out)
@@ -389,6 +390,7 @@ def azure_command(
                 host=host,
                 dates=output.dates,
                 repo_paths=repo_paths,
+                state_file=state_path(output.out, "azure"),
                 progress=bar,
             )
         if not found.rows:
@@ -397,4 +399,5 @@ def azure_command(
                 "check --creator (the email you sign in with) and the dates"
             )
         result = output.write(found.rows)
-    output.report(result, f"found {count(len(found.rows), 'pull request')} in {org}/{project}")
+    resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
+    output.report(result, f"found {count(len(found.rows), 'pull request')} in {org}/{project}{resumed}")

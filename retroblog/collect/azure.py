@@ -30,9 +30,12 @@ from retroblog.collect.base import (
 from retroblog.collect.git import DEFAULT_EXCLUDES, fill_from_clones
 from retroblog.collect.github import ApiCollection
 from retroblog.collect.http import HttpClient, check_base_url
+from retroblog.collect.state import ResumeState
 
 API_VERSION = "7.1"
 PAGE = 100
+SAVE_EVERY = 25
+"""The resume state is saved after this many PRs' threads (and at once when a request fails)."""
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _METHODS = {"noFastForward": "merge", "squash": "squash", "rebase": "rebase", "rebaseMerge": "rebase"}
 
@@ -61,6 +64,7 @@ def collect_azure(
     dates: DateRange | None = None,
     repo_paths: Sequence[str | Path] = (),
     excludes: Iterable[str] = DEFAULT_EXCLUDES,
+    state_file: Path | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
@@ -77,6 +81,9 @@ def collect_azure(
         token,
         auth="basic",
         token_hint="the token (AZURE_DEVOPS_TOKEN)",
+        # Without it dev.azure.com answers a bad token with 203 and a sign-in page; with it, 401 (as
+        # Microsoft's own CLI asks).
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
         sleep=sleep,
         clock=clock,
         progress=progress,
@@ -90,10 +97,20 @@ def collect_azure(
             params["searchCriteria.minTime"] = f"{dates.since.isoformat()}T00:00:00Z"
         if dates.until:
             params["searchCriteria.maxTime"] = f"{dates.until.isoformat()}T23:59:59Z"
-    mine: list[dict[str, Any]] = []
-    skip = 0
+    state = ResumeState(
+        state_file, {"source": "azure", "base": base, "creator": creator, **{k: str(v) for k, v in params.items()}}
+    )
+    saved = state.load() or {}
+    mine: list[dict[str, Any]] = [i for i in saved.get("mine", []) if isinstance(i, dict)]
+    skip: int = saved["skip"] if isinstance(saved.get("skip"), int) else 0
+    listed = saved.get("listed") is True
+    done: dict[str, Row] = {k: r for k, r in (saved.get("rows") or {}).items() if isinstance(r, dict)}
+
+    def save() -> None:
+        state.save({"mine": mine, "skip": skip, "listed": listed, "rows": done})
+
     with client:
-        while True:
+        while not listed:
             answer = client.get(f"{base}/_apis/git/pullrequests", {**params, "$skip": skip})
             body = answer.json()
             items = body.get("value") if isinstance(body, dict) else None
@@ -106,18 +123,38 @@ def collect_azure(
                     closed = parse_timestamp(item.get("closedDate"), f"Azure DevOps PR {item.get('pullRequestId')}")
                     if closed is not None and dates.contains(closed):
                         mine.append(item)
-            if len(items) < PAGE:
-                break
-            skip += len(items)
+            listed = len(items) < PAGE
+            skip += 0 if listed else len(items)
+            save()
         progress.total(len(mine))
-        rows = []
-        for item in mine:
-            comments, review_comments = _comments(client, base, item)
-            rows.append(_row(item, base, web, comments, review_comments))
-            progress.advance()
-    rows.sort(key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
+        progress.advance(len(done))
+        resumed = len(done)
+        try:
+            for index, item in enumerate(mine):
+                key = _key(item, index)
+                if key in done:
+                    continue
+                comments, review_comments = _comments(client, base, item)
+                done[key] = _row(item, base, web, comments, review_comments)
+                progress.advance()
+                if len(done) % SAVE_EVERY == 0:
+                    save()
+        except CollectError:
+            save()  # the threads fetched so far are kept: the next run asks only for the rest
+            raise
+    rows = sorted(done.values(), key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
     fill_from_clones(rows, repo_paths, excludes, service="Azure DevOps")
-    return ApiCollection(rows=rows, requests=client.requests)
+    state.clear()
+    return ApiCollection(rows=rows, requests=client.requests, resumed=resumed)
+
+
+def _key(item: dict[str, Any], index: int) -> str:
+    """A listed PR's key in the resume state: its repository id and number (its place in the list if
+    it has neither)."""
+    repository = item.get("repository") or {}
+    repo_id = repository.get("id") if isinstance(repository, dict) else None
+    number = item.get("pullRequestId")
+    return f"{repo_id}/{number}" if repo_id and number is not None else f"#{index}"
 
 
 def _is_creator(created_by: Any, creator: str) -> bool:

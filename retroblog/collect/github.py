@@ -236,13 +236,14 @@ def _search(
         if not isinstance(body, dict):
             raise CollectError(f"GitHub: unexpected answer from {where.url}: expected a JSON object")
         errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
-        if any(e.get("type") == "RATE_LIMITED" for e in errors):
+        limited = next((e for e in errors if _is_rate_limit(e)), None)
+        if limited is not None:
             waits += 1
             if waits > client.max_rate_waits:
                 raise CollectError("GitHub: still rate limited; run again later (the run resumes where it stopped)")
             reset = answer.headers.get("x-ratelimit-reset")
             seconds = float(reset) - client.clock() + 1 if reset and reset.isdigit() else 60.0 * waits
-            client.wait(seconds, "GitHub rate limit (GraphQL RATE_LIMITED)")
+            client.wait(seconds, f"GitHub rate limit (GraphQL {limited.get('type') or limited.get('code')})")
             continue
         messages = [client.scrub(str(e.get("message", e))) for e in errors]
         data = body.get("data")
@@ -250,6 +251,15 @@ def _search(
             detail = "; ".join(messages) or "no data in the answer"
             raise CollectError(f"GitHub: the search failed: {detail}")
         return data, messages
+
+
+RATE_LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
+"""The ``type`` of a GraphQL error that means "wait": ``RATE_LIMITED`` (GitHub's documented answer) and
+``RATE_LIMIT`` with the code ``graphql_rate_limit`` (what api.github.com answers since 2026)."""
+
+
+def _is_rate_limit(error: dict[str, Any]) -> bool:
+    return error.get("type") in RATE_LIMIT_TYPES or error.get("code") == "graphql_rate_limit"
 
 
 def _respect_budget(client: HttpClient, data: dict[str, Any]) -> None:

@@ -110,6 +110,7 @@ class HttpClient:
         *,
         auth: str = "bearer",
         token_hint: str = "the token",
+        headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         progress: Progress | None = None,
@@ -122,6 +123,8 @@ class HttpClient:
         self._token = token
         self._auth = auth
         self.token_hint = token_hint
+        self._extra_headers = dict(headers or {})
+        """Sent with every request (Azure DevOps: ``X-TFS-FedAuthRedirect: Suppress``)."""
         self._sleep = sleep
         self._clock = clock
         self.progress = progress or NullProgress()
@@ -221,6 +224,10 @@ class HttpClient:
                     "check --host and your network, then run again"
                 ),
             ) from None
+        if status == 203 and headers.get("content-type", "").startswith("text/html"):
+            # A sign-in page instead of the API's answer (dev.azure.com's reply to a bad token when it
+            # redirects to its login): the token was refused, as a 401 says.
+            raise self._failure(401, headers, url, "a sign-in page instead of the API's answer")
         if 200 <= status < 300:
             return Response(status, headers, data, url, self.service)
         message = self._message(data)
@@ -283,7 +290,7 @@ class HttpClient:
         return client
 
     def _headers(self, has_body: bool) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **self._extra_headers}
         if has_body:
             headers["Content-Type"] = "application/json"
         if self._auth == "bearer":

@@ -273,6 +273,37 @@ def test_rate_limits_and_server_errors_wait_then_resume(github: Any) -> None:
     assert len(github.requests) == 7
 
 
+def test_the_2026_rate_limit_answer_waits_for_the_reset_too(github: Any) -> None:
+    """Since 2026 api.github.com answers a used-up GraphQL limit with type RATE_LIMIT and code
+    graphql_rate_limit (HTTP 200), not RATE_LIMITED: it is a wait, not a failed search."""
+    clock = Clock(start=1_700_000_000)
+    github.faults = [
+        json_answer(
+            {
+                "errors": [
+                    {
+                        "type": "RATE_LIMIT",
+                        "code": "graphql_rate_limit",
+                        "message": "API rate limit already exceeded for user ID 1.",
+                    }
+                ]
+            },
+            200,
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(1_700_000_000 + 60)},
+        )
+    ]
+    found = collect_github(
+        "jane",
+        TOKEN,
+        host=github.url,
+        dates=DateRange(dt.date(2019, 1, 1), dt.date(2019, 1, 10)),
+        sleep=clock.sleep,
+        clock=clock.time,
+    )
+    assert [round(s) for s in clock.slept] == [61]
+    assert len(found.rows) == 19
+
+
 def test_used_up_points_wait_for_the_reset(github: Any) -> None:
     clock = Clock(start=dt.datetime(2029, 12, 31, 23, 0, tzinfo=UTC).timestamp())
     github.fake.remaining = 1

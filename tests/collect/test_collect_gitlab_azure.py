@@ -400,3 +400,72 @@ def test_azure_errors_and_cli(tmp_path: Path) -> None:
     assert [r.number for r in records] == [1, 2, 3, 5, 6, 7, 9, 10, 11]
     assert "line counts unknown: Azure DevOps's API gives none" in out.read_text()
     assert PAT not in out.read_text() + result.output + result.stderr
+
+
+class SignInPage(FakeAzure):
+    """dev.azure.com's answer to a bad token: 203 and an HTML sign-in page, unless the client asks it not to
+    redirect (``X-TFS-FedAuthRedirect: Suppress``), then 401."""
+
+    def __call__(self, seen: Seen) -> Answer:
+        expected = "Basic " + base64.b64encode(f":{PAT}".encode()).decode()
+        if seen.headers.get("authorization") == expected:
+            return super().__call__(seen)
+        if seen.headers.get("x-tfs-fedauthredirect") == "Suppress":
+            return json_answer({"message": "TF400813: The user is not authorized to access this resource."}, 401)
+        return 203, {"content-type": "text/html; charset=utf-8"}, b"<!DOCTYPE html><html><title>Sign in</title>"
+
+
+def test_azure_asks_for_a_401_and_takes_a_sign_in_page_as_a_refused_token() -> None:
+    with LocalServer(SignInPage(azure_prs(["a" * 40]))) as server:
+        with pytest.raises(AuthError, match=r"refused the token \(AZURE_DEVOPS_TOKEN\) \(HTTP 401: TF400813"):
+            collect_azure("fabrikam-org", "Fabrikam", "jane@corp.example", "expired", host=server.url)
+        assert server.requests[-1].headers["x-tfs-fedauthredirect"] == "Suppress"
+        # A server that sends its sign-in page anyway (the header dropped on the way): still the token.
+        server.faults = [(203, {"content-type": "text/html"}, b"<!DOCTYPE html><html><title>Sign in</title>")]
+        with pytest.raises(AuthError, match=r"refused the token \(AZURE_DEVOPS_TOKEN\) \(HTTP 401: a sign-in page"):
+            collect_azure("fabrikam-org", "Fabrikam", "jane@corp.example", PAT, host=server.url)
+
+
+def test_an_azure_run_stopped_by_a_server_error_resumes_where_it_stopped(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    prs = azure_prs(["a" * 40])[:40]  # 30 of them Jane's
+
+    def threads_fail_after_ten(seen: Seen) -> Answer | None:
+        """Every threads request after the tenth fails (the handler runs after the request is logged)."""
+        if seen.path.endswith("/threads") and sum(r.path.endswith("/threads") for r in server.requests) > 10:
+            return json_answer({"message": "TF400898: An Internal Error Occurred."}, 500)
+        return None
+
+    clock = Clock()
+    with LocalServer(FakeAzure(prs)) as server:
+        server.faults = [threads_fail_after_ten] * 17  # the 11th threads request fails 6 times
+        with pytest.raises(CollectError, match=r"HTTP 500 .* after 6 tries.*resumes where it stopped"):
+            collect_azure(
+                "fabrikam-org",
+                "Fabrikam",
+                "jane@corp.example",
+                PAT,
+                host=server.url,
+                state_file=state,
+                sleep=clock.sleep,
+                clock=clock.time,
+            )
+        assert state.is_file()
+        before = len(server.requests)
+        server.faults = []
+        found = collect_azure(
+            "fabrikam-org",
+            "Fabrikam",
+            "jane@corp.example",
+            PAT,
+            host=server.url,
+            state_file=state,
+            sleep=clock.sleep,
+            clock=clock.time,
+        )
+        again = server.requests[before:]
+    assert found.resumed == 10 and len(found.rows) == 30
+    assert not any(r.path.endswith("/pullrequests") for r in again)  # the list was kept
+    assert sum(r.path.endswith("/threads") for r in again) == 20  # only the PRs not fetched before
+    assert not state.exists()  # a completed run leaves no state
+    assert [r["number"] for r in found.rows] == sorted(r["number"] for r in found.rows)
