@@ -282,16 +282,13 @@ def github_command(
     output: Output,
 ) -> None:
     """Your merged PRs from GitHub (GraphQL search; token from GITHUB_TOKEN or GH_TOKEN)."""
-    from retroblog.collect.github import collect_github, endpoint
+    from retroblog.collect.github import TOKEN_NAMES, collect_github, endpoint
     from retroblog.collect.state import state_path
 
     with user_errors(), _interruptible():
         check_output(output.out)
         where = endpoint(host)
-        names: tuple[str, ...] = ("GITHUB_TOKEN", "GH_TOKEN")
-        if where.source == "github-enterprise":
-            names = ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", *names)
-        token = _token(*names)
+        token = _token(*TOKEN_NAMES[where.source])
         with _progress(f"searching {where.host}") as bar:
             found = collect_github(
                 user,

@@ -92,7 +92,17 @@ def endpoint(host: str | None) -> Endpoint:
     path = parts.path.rstrip("/")
     if path.endswith("/api/graphql"):
         return Endpoint(f"{root}{path}", name, "github-enterprise")
+    # An Enterprise Server's REST address (https://HOST/api/v3, what most tools ask for) names the same
+    # server: its GraphQL endpoint is /api/graphql beside it.
+    path = path.removesuffix("/api/v3").removesuffix("/api")
     return Endpoint(f"{root}{path}/api/graphql", name, "github-enterprise")
+
+
+TOKEN_NAMES = {
+    "github": ("GITHUB_TOKEN", "GH_TOKEN"),
+    "github-enterprise": ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"),
+}
+"""The environment variables the token is read from, first found first, by ``Endpoint.source``."""
 
 
 def _port(parts: urllib.parse.SplitResult) -> str:
@@ -152,7 +162,8 @@ def collect_github(
     if first > last:
         raise CollectError(f"--since {first.isoformat()} is after --until {last.isoformat()}; nothing to collect")
     progress = progress or NullProgress()
-    kwargs: dict[str, Any] = {"progress": progress, "token_hint": "the token (GITHUB_TOKEN or GH_TOKEN)"}
+    names = TOKEN_NAMES[where.source]
+    kwargs: dict[str, Any] = {"progress": progress, "token_hint": f"the token ({', '.join(names[:-1])} or {names[-1]})"}
     if sleep is not None:
         kwargs["sleep"] = sleep
     if clock is not None:

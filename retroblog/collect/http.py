@@ -308,16 +308,23 @@ class HttpClient:
         return text.replace(self._token, "***") if self._token else text
 
     def _message(self, data: bytes) -> str:
-        text = data[:2000].decode("utf-8", "replace")
+        """The server's own words in an error answer: its JSON message (a GraphQL body's first error),
+        else the start of its text; an HTML page is named as one, not quoted."""
         try:
-            value = json.loads(text)
+            value = json.loads(data[:MAX_ERROR_BODY]) if len(data) <= MAX_ERROR_BODY else None
         except ValueError:
             value = None
         if isinstance(value, dict):
+            errors = value.get("errors")
+            if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+                value = {**errors[0], **value}
             for key in ("message", "error_description", "error", "typeKey"):
                 if isinstance(value.get(key), str):
-                    return self.scrub(value[key])[:300]
-        return self.scrub(" ".join(text.split()))[:200]
+                    return _shorten(self.scrub(value[key]), 300)
+        text = data[:2000].decode("utf-8", "replace")
+        if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            return "an HTML page"
+        return _shorten(self.scrub(" ".join(text.split())), 200)
 
     def _rate_limit_wait(
         self, status: int, headers: dict[str, str], message: str, blind_waits: int
@@ -401,6 +408,18 @@ def _again(state: tenacity.RetryCallState) -> _Again:
 
 def _lower(items: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in items}
+
+
+MAX_ERROR_BODY = 1 << 20
+"""An error answer's body is read as JSON up to this size (a larger one is only quoted)."""
+
+
+def _shorten(text: str, most: int) -> str:
+    """``text`` cut at a word before ``most`` characters, with an ellipsis, never in the middle of a word."""
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1].rsplit(" ", 1)[0] if " " in text[: most - 1] else text[: most - 1]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _retry_after(headers: Mapping[str, str], now: float) -> float | None:

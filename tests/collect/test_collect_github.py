@@ -362,10 +362,34 @@ def test_server_errors_give_up_with_a_clear_message_and_resume_later(github: Any
     )
 
 
+def test_an_enterprise_rest_address_names_its_graphql_endpoint() -> None:
+    assert endpoint("https://ghe.corp.example/api/v3").url == "https://ghe.corp.example/api/graphql"
+    assert endpoint("https://ghe.corp.example/api/v3/").url == "https://ghe.corp.example/api/graphql"
+    assert endpoint("https://ghe.corp.example/api/graphql").url == "https://ghe.corp.example/api/graphql"
+    assert endpoint("ghe.corp.example").url == "https://ghe.corp.example/api/graphql"
+    assert endpoint("https://api.github.com").url == "https://api.github.com/graphql"
+
+
+def test_a_persistent_graphql_502_quotes_the_servers_message_not_a_cut_json_fragment(github: Any) -> None:
+    message = (
+        "Something went wrong while executing your query. This may be the result of a timeout, or it could be a "
+        "GitHub bug. Please include `C1F2:3D4E:5A6B7C:8D9E0F:65A1B2C3` when reporting this issue."
+    )
+    body = json.dumps({"data": None, "errors": [{"message": message}], "padding": "x" * 3000}).encode()
+    github.faults = [(502, {"content-type": "application/json"}, body)] * 6
+    clock = Clock()
+    with pytest.raises(CollectError) as info:
+        collect_github("jane", TOKEN, host=github.url, sleep=clock.sleep, clock=clock.time)
+    text = str(info.value)
+    assert message in text and '{"data"' not in text  # the whole message, its request id uncut
+
+
 def test_expired_token_malformed_json_and_graphql_errors(github: Any) -> None:
     with pytest.raises(
         AuthError,
-        match=r"GitHub refused the token \(GITHUB_TOKEN or GH_TOKEN\) \(HTTP 401: Bad credentials\): it has expired",
+        # (127.0.0.1 is an Enterprise host: the token is read from GH_ENTERPRISE_TOKEN first, and the hint says so)
+        match=r"GitHub refused the token \(GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN, GITHUB_TOKEN or GH_TOKEN\) "
+        r"\(HTTP 401: Bad credentials\): it has expired",
     ) as info:
         collect_github("jane", "ghp_expired", host=github.url)
     assert "ghp_expired" not in str(info.value)
