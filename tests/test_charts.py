@@ -359,7 +359,7 @@ def test_calendar_has_every_week_and_weekday_in_order_and_whole_numbers(year_sit
     weeks = [re.match(r"Week: ([\d-]+)", c.text).group(1) for c in cells]  # type: ignore[union-attr]
     assert [w for _, w in sorted(zip([c.x for c in cells], weeks, strict=True))] == sorted(weeks)
     spec = json.loads(attr(out, "data-retroblog-spec"))
-    domain = spec["encoding"]["x"]["scale"]["domain"]
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]  # (layer 1 outlines the days)
     assert domain[0] == "2020-12-28" and domain[-1] == "2021-12-27" and len(domain) == 53  # Mondays of 2021's weeks
     legend = legend_labels(out)
     most = max(Counter(day[:10] for day in _csv_column(0)).values())

@@ -89,7 +89,15 @@ def chart(name: str, *, options: set[str] | None = None) -> Callable[[Builder], 
 
 
 def theme_config() -> dict[str, Any]:
-    """Vega-Lite config that leaves colours to the page: transparent, currentColor text and guides."""
+    """Vega-Lite config that leaves colours to the page: transparent, currentColor text and guides.
+
+    Type follows Material's scale (``retroblog.charts.theme``): labels and guide titles 12 px, the
+    title 16 px, and no text under 11 px, in a static SVG drawn at 1:1 and in the interactive view laid
+    out at its column's width alike. Labels that would still overlap (a narrow column) are thinned,
+    never drawn over each other.
+    """
+    from retroblog.charts.theme import LABEL_MEDIUM, TITLE_MEDIUM
+
     guide = {
         "labelColor": "currentColor",
         "titleColor": "currentColor",
@@ -99,16 +107,25 @@ def theme_config() -> dict[str, Any]:
         "gridOpacity": 0.15,
         "domainOpacity": 0.5,
         "tickOpacity": 0.5,
-        "labelFontSize": 11,
-        "titleFontSize": 12,
+        "labelFontSize": LABEL_MEDIUM,
+        "titleFontSize": LABEL_MEDIUM,
         "titleFontWeight": "normal",
+        "labelOverlap": True,
+    }
+    legend = {
+        "labelColor": "currentColor",
+        "titleColor": "currentColor",
+        "labelFontSize": LABEL_MEDIUM,
+        "titleFontSize": LABEL_MEDIUM,
+        "titleFontWeight": "normal",
+        "labelOverlap": True,
     }
     return {
         "background": None,
         "view": {"stroke": None},
         "axis": guide,
-        "legend": {"labelColor": "currentColor", "titleColor": "currentColor", "labelFontSize": 11},
-        "title": {"color": "currentColor", "fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+        "legend": legend,
+        "title": {"color": "currentColor", "fontSize": TITLE_MEDIUM, "fontWeight": "normal", "anchor": "start"},
         "mark": {"color": SERIES[0]},
         "range": {"category": list(SERIES)},
     }
@@ -204,7 +221,7 @@ def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str,
         tooltip=[alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
     )
     layered = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2) + base.mark_text(
-        dy=-5, baseline="bottom", fontSize=10, color="currentColor"
+        dy=-5, baseline="bottom", fontSize=11, color="currentColor"
     ).encode(text=alt.Text("prs:Q"))
     plot = layered if len(rows) <= 24 else base.mark_bar()
     description = f"Bar chart of merged PRs per {heading.lower()}{ctx.scope()}. " + _series_words(
@@ -268,7 +285,7 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     outer = max(label_radius - 14, 8)
     donut = base.mark_arc(innerRadius=outer * 0.55, outerRadius=outer, stroke="transparent")
     # an empty quarter has no slice, and no label: its "0" would be drawn over its neighbour's
-    labels = base.mark_text(radius=label_radius, fontSize=11, color="currentColor").encode(
+    labels = base.mark_text(radius=label_radius, fontSize=12, color="currentColor").encode(
         text=alt.condition("datum.prs > 0", alt.Text("prs:Q"), alt.value(""))
     )
     title = str(ctx.options.get("title") or (f"PRs merged per quarter in {year}" if year else "PRs merged per quarter"))
@@ -427,6 +444,10 @@ def calendar(ctx: ChartContext) -> Chart:
             ],
         )
     )
+    # Every day with PRs is also outlined in the full series colour, 3:1 against the page in both
+    # schemes: a day of one PR, a quarter-opaque fill, is as easy to see as the busiest.
+    outline = heat.mark_rect(cornerRadius=1, filled=False, stroke=SERIES[0], strokeWidth=1, aria=False)
+    heat = heat + outline.encode(opacity=alt.value(1))
     busiest = max(rows, key=lambda r: r["prs"], default=None)
     weekday_counts = ctx.stats.counts("weekday")
     top_day = max(weekday_counts, key=lambda k: weekday_counts[k]) if ctx.stats.total_prs else "-"
@@ -465,7 +486,7 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
         tooltip=[alt.Tooltip("repo:N", title="Repository"), alt.Tooltip("prs:Q", title="PRs")],
     )
     plot = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2) + base.mark_text(
-        dx=4, align="left", fontSize=10, color="currentColor"
+        dx=4, align="left", fontSize=11, color="currentColor"
     ).encode(text=alt.Text("prs:Q"))
     title = str(ctx.options.get("title") or f"PRs merged per repository (top {min(top, len(ctx.stats.by_repo))})")
     listed = ", ".join(f"{r['repo']}: {r['prs']:,}" for r in rows)
