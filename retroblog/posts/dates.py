@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -141,3 +142,35 @@ def is_yaml_date(value: Any) -> bool:
     if isinstance(value, dict):
         return "created" in value and all(isinstance(v, dt.date) for v in value.values())
     return False
+
+
+@dataclass
+class Fallback:
+    """The date of a post that carries none of its own (no date key, no date line, no file-name date).
+
+    In order of trust: ``--date`` (``given``), the date of the file's first commit when it lies in a git
+    repository (a guess, reported as one), else a placeholder (the file's modification date): the post
+    is then imported as a draft, and the report says its date must be set. Nothing is refused for want
+    of a date.
+    """
+
+    date: PostDate
+    source: str
+    """Where the date comes from, in words: ``--date``, ``its first commit in git``, ..."""
+    given: bool = False
+    """``--date``: chosen by the user (a plain-text post prefers it to its file name's date)."""
+    placeholder: bool = False
+    used: bool = False
+    """Whether a converter took it (the importer then makes a placeholder-dated post a draft)."""
+
+    def take(self, report: Any, missing: str) -> PostDate:
+        """The date, reported: ``missing`` says what the post lacks ("no 'date' in the front matter")."""
+        self.used = True
+        report.add("mapped", f"{missing}; {self.source} → date.created: {self.date.isoformat()}")
+        if self.placeholder:
+            report.add(
+                "problem",
+                f"no date anywhere: imported as a draft (draft: true) dated {self.date.isoformat()}, a "
+                "placeholder; set its real date (or pass --date) and remove draft",
+            )
+        return self.date

@@ -10,6 +10,7 @@ downloads nothing. The same inputs give byte-identical output.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +20,14 @@ import yaml
 
 from retroblog.errors import PostError, RetroblogError
 from retroblog.posts.common import NEUTRALISED, neutralise_fields
-from retroblog.posts.dates import PostDate
+from retroblog.posts.dates import Fallback, PostDate
 from retroblog.posts.formats import devto, hashnode, jekyll
 from retroblog.posts.formats.medium import convert_html
 from retroblog.posts.formats.text import convert_text
 from retroblog.posts.frontmatter import read_post
 from retroblog.posts.images import Images
 from retroblog.posts.model import Post, Report, Write
-from retroblog.posts.sources import SourceFile, detect, discover, read_source
+from retroblog.posts.sources import SourceFile, detect, discover, first_commit_date, read_source
 from retroblog.posts.writer import render
 from retroblog.util.files import atomic_write
 
@@ -42,7 +43,8 @@ class ImportOptions:
     force: bool = False
     download_images: bool = False
     date: PostDate | None = None
-    """The date of posts that carry none (plain text, Medium drafts)."""
+    """The date of posts that carry none (in any format); without it, the first commit's date in git or a
+    placeholder (the post is then a draft)."""
     author: str | None = None
     """An ``.authors.yml`` id for posts whose author is unknown."""
     format: str = "auto"
@@ -57,24 +59,61 @@ class _Plan:
 
 
 def convert(path: Path, text: str, report: Report, options: ImportOptions) -> Post:
-    """One source file as a ``Post`` (raises ``PostError`` with the file and line)."""
+    """One source file as a ``Post`` (raises ``PostError`` with the file and line).
+
+    A post with no date of its own takes ``--date``, else its first commit's date in git, else a
+    placeholder date, and is then a draft (``Fallback``): nothing is refused for want of a date.
+    """
     name = str(path)
     kind = options.format if options.format != "auto" else detect(path, text)
+    if options.format == "auto" and kind != _by_suffix(path, kind):
+        report.add("mapped", f"format: {kind}, from the file's content (not its name's .{path.suffix[1:]})")
+    fallback = fallback_date(path, options.date)
+    post = _convert(kind, path, name, text, report, fallback)
+    if fallback.used and fallback.placeholder:
+        post.draft = True
+    return post
+
+
+def _convert(kind: str, path: Path, name: str, text: str, report: Report, fallback: Fallback) -> Post:
     if kind == "medium":
-        return convert_html(text, name, report, date=options.date)
+        return convert_html(text, name, report, fallback=fallback)
     if kind == "text":
-        return convert_text(text, name, report, date=options.date)
+        return convert_text(text, name, report, fallback=fallback)
     raw = read_post(text, name)
     if not raw.has_front_matter:
         raise PostError(name, 1, f"a {kind} post starts with '---' front matter; this file has none")
     convert_post = {"jekyll": jekyll.convert, "hashnode": hashnode.convert, "devto": devto.convert}[kind]
-    post = convert_post(raw, report)
+    post = convert_post(raw, report, fallback)
     if kind != "hashnode":
         for note in raw.repairs:
             report.add("repaired", note)
     for note in raw.duplicates:
         report.add("dropped", note)
     return post
+
+
+def _by_suffix(path: Path, kind: str) -> str:
+    """The format a file's name alone suggested (what detection was before it read the content), to report
+    where the content decided otherwise."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "medium"
+    if suffix == ".txt":
+        return "text"
+    return kind if kind != "medium" else "text"
+
+
+def fallback_date(path: Path, given: PostDate | None) -> Fallback:
+    """The date a post without one of its own takes: ``--date``, its first commit in git, or a
+    placeholder (the file's modification date, so the same file gives the same post)."""
+    if given is not None:
+        return Fallback(given, "--date", given=True)
+    first = first_commit_date(path)
+    if first is not None:
+        return Fallback(first, f"a guess: the date of its first commit in git ({first.isoformat()})")
+    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    return Fallback(modified, "a placeholder: the file's modification date", placeholder=True)
 
 
 def load_authors(path: Path) -> dict[str, dict[str, Any]]:

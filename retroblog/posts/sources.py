@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import shutil
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,23 +68,54 @@ def discover(sources: Sequence[str | Path]) -> list[SourceFile]:
     return list(unique.values())
 
 
+_FRONT_MATTER = re.compile(r"^\ufeff?---[ \t]*\r?\n")
+_HTML = re.compile(r"^\ufeff?\s*(?:<!doctype\s+html|<html\b)", re.IGNORECASE)
+
+
 def detect(path: Path, text: str) -> str:
-    """The source format of a file, from its suffix and front matter."""
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
+    """The source format of a file, from its content: front matter (Jekyll, Hashnode or DEV, by its
+    keys), an HTML document (Medium's export), else plain text. The name's suffix decides only for an
+    HTML fragment (``.html`` without ``<html>``): a ``.txt`` copy of a Jekyll post is a Jekyll post."""
+    if _FRONT_MATTER.match(text):
+        try:
+            meta = read_post(text, str(path)).meta
+        except PostError:
+            meta = {}
+        keys = set(meta)
+        if keys & hashnode.MARKERS or "datePublished" in text.split("\n---", 1)[0]:
+            return "hashnode"
+        if keys & devto.MARKERS:
+            return "devto"
+        return "jekyll"
+    if _HTML.match(text) or path.suffix.lower() in (".html", ".htm"):
         return "medium"
-    if suffix == ".txt" or not re.match(r"^\ufeff?---[ \t]*\r?\n", text):
-        return "text"
+    return "text"
+
+
+def first_commit_date(path: Path) -> dt.date | None:
+    """The day ``path`` was first committed, when it lies in a git repository (renames followed); None
+    when it does not, when git is not installed, or when it is not committed."""
+    git = shutil.which("git")
+    if git is None:
+        return None
     try:
-        meta = read_post(text, str(path)).meta
-    except PostError:
-        meta = {}
-    keys = set(meta)
-    if keys & hashnode.MARKERS or "datePublished" in text.split("\n---", 1)[0]:
-        return "hashnode"
-    if keys & devto.MARKERS:
-        return "devto"
-    return "jekyll"
+        done = subprocess.run(
+            [git, "log", "--follow", "--diff-filter=A", "--format=%aI", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = done.stdout.split()
+    if done.returncode != 0 or not lines:
+        return None
+    try:
+        return dt.datetime.fromisoformat(lines[-1]).date()  # the oldest: the file's first commit
+    except ValueError:
+        return None
 
 
 def read_source(path: Path, report: Report) -> str:
@@ -118,4 +152,4 @@ def read_source(path: Path, report: Report) -> str:
     return text
 
 
-__all__ = ["SUFFIXES", "SourceFile", "detect", "discover", "read_source"]
+__all__ = ["SUFFIXES", "SourceFile", "detect", "discover", "first_commit_date", "read_source"]

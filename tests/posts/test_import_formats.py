@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -130,13 +131,23 @@ MEDIUM_DRAFT = """<!DOCTYPE html><html><head><title>Half a thought</title></head
 """
 
 
-def test_a_medium_draft_needs_a_date_and_becomes_a_draft(tmp_path: Path) -> None:
+def test_a_medium_draft_without_a_date_is_kept_as_a_draft_with_a_placeholder_or_given_date(tmp_path: Path) -> None:
+    """Issue 14: a post with no date anywhere is not refused (nothing is lost): it is imported as a draft
+    whose placeholder date (the file's modification date) the report names; --date gives the real one."""
     _write(tmp_path, "posts/draft_Half-A-Thought-0a1b2c3d4e5f.html", MEDIUM_DRAFT)
+    source = tmp_path / "src/posts/draft_Half-A-Thought-0a1b2c3d4e5f.html"
+    os.utime(source, (1_650_000_000, 1_650_000_000))  # 2022-04-15
     undated = run_import(tmp_path, "src", "--to", "out/posts")
-    assert undated.exit_code == 1
+    assert undated.exit_code == 0, undated.output
     assert (
-        '  problem: src/posts/draft_Half-A-Thought-0a1b2c3d4e5f.html:1: no <time class="dt-published"> (a draft?): '
-        "pass --date YYYY-MM-DD\n" in undated.output
+        "  mapped: no publication date; a placeholder: the file's modification date → date.created: 2022-04-15\n"
+        in undated.output
+    )
+    assert "  problem: no date anywhere: imported as a draft (draft: true) dated 2022-04-15, a placeholder" in (
+        undated.output
+    )
+    assert _read(tmp_path, "2022-04-15-half-a-thought.md").startswith(
+        "---\ntitle: Half a thought\ndate:\n  created: 2022-04-15\nslug: half-a-thought\ndraft: true\n"
     )
     dated = run_import(tmp_path, "src", "--to", "out/posts", "--date", "2022-05-01")
     assert dated.exit_code == 0, dated.output
@@ -201,3 +212,87 @@ def test_career_stays_a_top_level_key(tmp_path: Path, name: str, front: str) -> 
     assert "\ncareer: true\n" in front_matter + "\n"
     assert "  career: true" not in text  # not under retroblog:, where the plugin would not see it
     assert "  kept: career: true (retroblog's own key)\n" in result.output
+
+
+MM_COPY = """---
+title: "Three years on the resolver team"
+date: August 06, 2022
+categories: [career]
+header:
+  overlay_image: /assets/cover.png
+---
+
+What I learned.
+"""
+
+
+def test_a_txt_copy_of_a_jekyll_post_is_read_as_jekyll_from_its_content(tmp_path: Path) -> None:
+    _write(tmp_path, "three-years.txt", MM_COPY)
+    result = run_import(tmp_path, "src/three-years.txt", "--to", "out/posts")
+    assert result.exit_code == 0, result.output
+    assert "src/three-years.txt (jekyll (Minimal Mistakes)) -> out/posts/2022-08-06-three-years-on-the" in result.output
+    assert "  mapped: format: jekyll, from the file's content (not its name's .txt)\n" in result.output
+    text = _read(tmp_path, "2022-08-06-three-years-on-the-resolver-team.md")
+    assert text.startswith("---\ntitle: Three years on the resolver team\ndate:\n  created: 2022-08-06\n")
+    forced = run_import(tmp_path, "src/three-years.txt", "--to", "out/text", "--from", "text", "--date", "2022-09-01")
+    assert forced.exit_code == 0, forced.output
+    assert "(text)" in forced.output.splitlines()[0]  # --from decides over the content
+
+
+UNDATED_JEKYLL = "---\ntitle: Notes from the on-call week\n---\n\nThe pager went off twice.\n"
+
+
+def test_an_undated_jekyll_post_takes_date_or_else_becomes_a_draft(tmp_path: Path) -> None:
+    _write(tmp_path, "pages/on-call.md", UNDATED_JEKYLL)  # outside _posts/: no date in its name either
+    os.utime(tmp_path / "src/pages/on-call.md", (1_600_000_000, 1_600_000_000))  # 2020-09-13
+    undated = run_import(tmp_path, "src", "--to", "out/posts")
+    assert undated.exit_code == 0, undated.output
+    assert "placeholder: the file's modification date → date.created: 2020-09-13" in undated.output
+    assert "draft: true\n" in _read(tmp_path, "2020-09-13-notes-from-the-on-call-week.md")
+    dated = run_import(tmp_path, "src", "--to", "out/dated", "--date", "2021-02-03")
+    assert dated.exit_code == 0, dated.output
+    assert "--date → date.created: 2021-02-03" in dated.output and "placeholder" not in dated.output
+    text = (tmp_path / "out/dated/2021-02-03-notes-from-the-on-call-week.md").read_text(encoding="utf-8")
+    assert "draft" not in text
+
+
+def test_a_post_in_a_git_repository_takes_its_first_commits_date_as_a_guess(tmp_path: Path) -> None:
+    import subprocess
+
+    _write(tmp_path, "pages/on-call.md", UNDATED_JEKYLL)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2019-03-04T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2019-03-04T10:00:00+00:00",
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    src = tmp_path / "src"
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
+        subprocess.run(["git", *args], cwd=src, env=env, check=True, capture_output=True)
+    with (src / "pages/on-call.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nA later edit.\n")
+    later = {**env, "GIT_AUTHOR_DATE": "2020-01-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2020-01-01T10:00:00+00:00"}
+    subprocess.run(["git", "commit", "-q", "-am", "edit"], cwd=src, env=later, check=True, capture_output=True)
+    result = run_import(tmp_path, "src", "--to", "out/posts")
+    assert result.exit_code == 0, result.output
+    assert "a guess: the date of its first commit in git (2019-03-04) → date.created: 2019-03-04" in result.output
+    assert "draft" not in _read(tmp_path, "2019-03-04-notes-from-the-on-call-week.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reported"),
+    [
+        ("hashnode.md", "---\ntitle: A note\ncuid: abc123\nslug: a-note\n---\n\nBody.\n", "no 'datePublished'"),
+        ("dev.md", "---\ntitle: A note\npublished: false\ncover_image: null\n---\n\nBody.\n", "no 'published_at'"),
+        ("plain.txt", "A note\n\nBody of the note.\n", "mapped: --date"),
+    ],
+)
+def test_date_applies_to_every_format(tmp_path: Path, name: str, text: str, reported: str) -> None:
+    _write(tmp_path, name, text)
+    result = run_import(tmp_path, f"src/{name}", "--to", "out/posts", "--date", "2021-07-08")
+    assert result.exit_code == 0, result.output
+    assert reported in result.output and "--date → date.created: 2021-07-08" in result.output
+    assert [p.name for p in (tmp_path / "out/posts").iterdir()] == ["2021-07-08-a-note.md"]

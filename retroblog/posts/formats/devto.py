@@ -13,7 +13,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import as_list, body_of, check_dates, slugify
-from retroblog.posts.dates import file_name_date
+from retroblog.posts.dates import Fallback, file_name_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -29,7 +29,7 @@ EXTRA = {"canonical_url": "canonical_url", "social_image": "og_image", "id": "so
 """Keys kept as they are under ``retroblog:``, by their name there."""
 
 
-def convert(raw: RawPost, report: Report) -> Post:
+def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> Post:
     """A DEV post as a mkdocs-material post."""
     path = raw.path
     fields = Fields.of(raw, report)
@@ -46,14 +46,17 @@ def convert(raw: RawPost, report: Report) -> Post:
         created = dated[1]
     else:
         from_name = file_name_date(name)
-        if from_name is None:
+        if from_name is not None:
+            created = from_name[0]
+            report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
+        elif fallback is not None:
+            created = fallback.take(report, "no 'published_at' or 'date' in the front matter (a DEV draft?)")
+        else:
             raise PostError(
                 path,
                 1,
                 "no 'published_at' or 'date' in the front matter (DEV drafts have none: add one)",
             )
-        created = from_name[0]
-        report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
     updated = check_dates(
         created,
         fields.get(UPDATED),

@@ -15,6 +15,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
+from retroblog.posts.dates import Fallback
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -33,7 +34,7 @@ EXTRA = {"ogImage": "og_image", "canonical": "canonical_url", "seoTitle": "seo_t
 """Keys kept as they are under ``retroblog:``, by their name there."""
 
 
-def convert(raw: RawPost, report: Report) -> Post:
+def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> Post:
     """A Hashnode backup post as a mkdocs-material post."""
     path = raw.path
     fields = Fields.of(raw, report)
@@ -47,14 +48,17 @@ def convert(raw: RawPost, report: Report) -> Post:
     if not title:
         raise PostError(path, raw.line_of("title"), "no 'title' in the front matter")
     dated = fields.take(CREATED)
-    if dated is None:
+    if dated is not None:
+        created = dated[1]
+    elif fallback is not None:
+        created = fallback.take(report, "no 'datePublished' in the front matter")
+    else:
         raise PostError(path, 1, "no 'datePublished' in the front matter")
-    created = dated[1]
     updated = check_dates(
         created,
         fields.get(UPDATED),
         path=path,
-        line=raw.line_of(dated[0]),
+        line=raw.line_of(dated[0]) if dated else None,
         updated_key="updatedAt",
         updated_line=raw.line_of("updatedAt"),
         report=report,

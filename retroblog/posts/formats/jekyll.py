@@ -16,7 +16,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
-from retroblog.posts.dates import file_name_date
+from retroblog.posts.dates import Fallback, file_name_date
 from retroblog.posts.fields import Field, Fields, as_date, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -69,7 +69,7 @@ HEADER_EXTRA = {
 TOC_KEYS = ("toc", "toc_label", "toc_icon", "toc_sticky")
 
 
-def convert(raw: RawPost, report: Report) -> Post:
+def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> Post:
     """A Jekyll (or Minimal Mistakes) post as a mkdocs-material post."""
     path = raw.path
     fields = Fields.of(raw, report)
@@ -93,7 +93,9 @@ def convert(raw: RawPost, report: Report) -> Post:
         created = from_name[0]
         report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
     elif created is None:
-        raise PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name")
+        if fallback is None:
+            raise PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name")
+        created = fallback.take(report, "no 'date' in the front matter and no date in the file name")
     updated = check_dates(
         created,
         fields.get(UPDATED),

@@ -28,7 +28,7 @@ from markdownify import ATX, MarkdownConverter
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
 from retroblog.posts.common import check_dates, escape, excerpt, slugify
-from retroblog.posts.dates import PostDate
+from retroblog.posts.dates import Fallback
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text
 from retroblog.posts.model import Post, Report
 
@@ -293,7 +293,7 @@ def _tidy(markdown: str) -> str:
     return "\n".join(out).strip("\n")
 
 
-def convert_html(text: str, path: str, report: Report, *, date: PostDate | None = None) -> Post:
+def convert_html(text: str, path: str, report: Report, *, fallback: Fallback | None = None) -> Post:
     """A Medium export file's HTML as a mkdocs-material post."""
     report.format = "medium"
     soup = BeautifulSoup(text, "html.parser")
@@ -316,9 +316,8 @@ def convert_html(text: str, path: str, report: Report, *, date: PostDate | None 
     dated = fields.take(published)
     if dated is not None:
         created = dated[1]
-    elif date is not None:
-        created = date
-        report.add("mapped", f"no publication date; --date → date.created: {created.isoformat()}")
+    elif fallback is not None:
+        created = fallback.take(report, "no publication date")
     else:
         raise PostError(path, 1, 'no <time class="dt-published"> (a draft?): pass --date YYYY-MM-DD')
     check_dates(created, None, path=path, line=fields.line(dated[0]) if dated else None, report=report)

@@ -16,14 +16,14 @@ from typing import Any
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
 from retroblog.posts.common import check_dates, escape, excerpt, fixed_text, slugify
-from retroblog.posts.dates import PostDate, file_name_date, parse_date
+from retroblog.posts.dates import Fallback, PostDate, file_name_date, parse_date
 from retroblog.posts.model import Post, Report
 
 _READ = re.compile(r"^(?P<minutes>\d{1,3})\s*min(?:ute)?s?\s+read(?:\s*[·•|-]\s*(?P<date>.+))?$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[•·▪◦‣∙]\s*(?P<text>.*)$")
 
 
-def convert_text(text: str, path: str, report: Report, *, date: PostDate | None = None) -> Post:
+def convert_text(text: str, path: str, report: Report, *, fallback: Fallback | None = None) -> Post:
     """A plain-text post as a mkdocs-material post."""
     report.format = "text"
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -51,12 +51,15 @@ def convert_text(text: str, path: str, report: Report, *, date: PostDate | None 
             break
     if created is None:
         from_name = file_name_date(PurePath(path).name)
-        if date is not None:
-            created = date
+        if fallback is not None and fallback.given:  # --date: the user's word over the file name's
+            fallback.used = True
+            created = fallback.date
             report.add("mapped", f"--date → date.created: {created.isoformat()}")
         elif from_name is not None:
             created = from_name[0]
             report.add("mapped", f"the file name's date → date.created: {created.isoformat()}")
+        elif fallback is not None:
+            created = fallback.take(report, "no date in the text or the file name")
         else:
             raise PostError(path, 1, "no date in the text or the file name: pass --date YYYY-MM-DD")
     check_dates(created, None, path=path, line=date_line, report=report)
