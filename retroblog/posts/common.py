@@ -385,6 +385,8 @@ def fixed_text(value: str, key: str, path: str, line: int, report: Report) -> st
     fixed = mojibake.fix_text(value)
     if fixed != value:
         report.add("repaired", f"{path}:{line}: mojibake in '{key}': '{value}' → '{fixed}'")
+        for ambiguity in mojibake.ambiguities(value):
+            report.add("check", f"{path}:{line}: '{key}': {ambiguity}")
     return fixed
 
 
@@ -392,8 +394,7 @@ def body_of(raw: RawPost, report: Report, separator: str | None = None, lead: st
     """A front-matter post's body: mojibake, Hashnode image links, Liquid, the excerpt marker."""
     body, repairs = mojibake.fix_lines(raw.body, raw.body_line)
     for repair in repairs:
-        for line in mojibake.describe(repair, raw.path):
-            report.add("repaired", line)
+        mojibake.report(repair, raw.path, report.add)
     body = strip_align(body, raw.path, raw.body_line, report)
     body = liquid(body, raw.path, raw.body_line, report)
     return excerpt(body, report, separator, lead)

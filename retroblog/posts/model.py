@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from retroblog.posts.dates import PostDate
 
-Kind = Literal["mapped", "kept", "dropped", "repaired", "problem"]
+Kind = Literal["mapped", "kept", "dropped", "repaired", "check", "problem"]
+"""``check``: a repair that had to be chosen (an ambiguous mojibake), for the author to look at."""
 
 
 @dataclass

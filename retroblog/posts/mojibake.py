@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ftfy
+
+if TYPE_CHECKING:
+    from retroblog.posts.model import Kind
 
 _SUSPECT = re.compile(r"[\u00c2-\u00c5\u00e2\u00f0\u00c3\u00ef\u0080-\u009f]")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -28,11 +33,54 @@ class Repair:
     after: str
 
 
+_QUOTES = re.compile("\u201c|\u00e2\u20ac\u0153|\u201d|\u00e2\u20ac\u009d|\u00e2\u20ac(?= |$)")
+"""Opening quotes (“, and its mojibake), closing ones (”, and its mojibake) and an ``â€`` whose last byte
+was lost: ” is E2 80 9D, and 0x9D has no character in Windows-1252, so a text that went through it
+keeps only ``â€``; followed by a space, ftfy reads the space as a lost no-break space and makes ``†``
+(E2 80 A0)."""
+
+
+def _lost_bytes(text: str) -> tuple[str, list[str]]:
+    """``text`` with each ``â€`` that lost its last byte decided by its context, and a note on each.
+
+    After an opening quote that is not closed yet, it is the closing quote ``”``; otherwise the repair
+    is ftfy's (``†`` before a space), which may be wrong: both are noted, for the author to check.
+    """
+    out: list[str] = []
+    notes: list[str] = []
+    opened, last = 0, 0
+    for match in _QUOTES.finditer(text):
+        token = match.group()
+        if token in ("\u201c", "\u00e2\u20ac\u0153"):
+            opened += 1
+        elif token in ("\u201d", "\u00e2\u20ac\u009d"):
+            opened = max(opened - 1, 0)
+        elif opened:
+            opened -= 1
+            out += [text[last : match.start()], "\u201d"]
+            last = match.end()
+            notes.append(
+                f"column {match.start() + 1}: 'â€' read as a closing quote '”' whose last byte was lost "
+                "(a quote opens before it); check it"
+            )
+        else:
+            notes.append(
+                f"column {match.start() + 1}: 'â€' is a closing quote '”' whose last byte was lost, or a "
+                "dagger '†': repaired as ftfy reads it, with no opening quote before it to tell; check it"
+            )
+    return "".join([*out, text[last:]]), notes
+
+
 def fix_text(text: str) -> str:
     """``text`` with its mojibake repaired (a single value such as a title)."""
     if not _SUSPECT.search(text):
         return text
-    return ftfy.fix_encoding(text)
+    return ftfy.fix_encoding(_lost_bytes(text)[0])
+
+
+def ambiguities(text: str) -> list[str]:
+    """Notes on the repairs of ``text`` that had to be chosen (see ``_lost_bytes``): what to check."""
+    return _lost_bytes(text)[1] if _SUSPECT.search(text) else []
 
 
 def fix_lines(text: str, first_line: int = 1) -> tuple[str, list[Repair]]:
@@ -74,3 +122,12 @@ def describe(repair: Repair, path: str) -> list[str]:
         note(path, repair.line, offset + 1, before, after)
         for offset, before, after in changes(repair.before, repair.after)
     ]
+
+
+def report(repair: Repair, path: str, add: Callable[[Kind, str], None]) -> None:
+    """Report ``repair`` through ``add`` (a ``Report``'s): a ``repaired`` line per changed run, and a
+    ``check`` line per repair that had to be chosen."""
+    for line in describe(repair, path):
+        add("repaired", line)
+    for ambiguity in ambiguities(repair.before):
+        add("check", f"{path}:{repair.line}: {ambiguity}")

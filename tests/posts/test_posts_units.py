@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
 
 from retroblog.errors import PostError
+from retroblog.posts import mojibake
 from retroblog.posts.blog.lenient import decode, normalise
 from retroblog.posts.dates import parse_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
@@ -68,6 +70,47 @@ def test_dates_that_are_not_dates_name_file_and_line(text: str) -> None:
 )
 def test_mojibake_is_repaired_and_nothing_else(text: str, expected: str) -> None:
     assert fix_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "note"),
+    [
+        # a real post: the closing quote lost its last byte (0x9D has no Windows-1252 character)
+        ("“Naming things.â€ -- Phil Karlton", "“Naming things.” -- Phil Karlton", "read as a closing quote"),
+        ("â€œNaming things.â€ -- Phil Karlton", "“Naming things.” -- Phil Karlton", "read as a closing quote"),
+        ("She said â€œhiâ€ and left", "She said “hi” and left", "read as a closing quote"),
+        # no opening quote to tell: ftfy's reading stands, and it is flagged for the author
+        ("naming things.â€ -- Phil", "naming things.†-- Phil", "or a dagger"),
+    ],
+)
+def test_a_quote_that_lost_its_last_byte_is_repaired_from_its_context_and_flagged(
+    text: str, expected: str, note: str
+) -> None:
+    assert fix_text(text) == expected
+    (ambiguity,) = mojibake.ambiguities(text)
+    assert note in ambiguity and "check it" in ambiguity
+
+
+def test_an_unambiguous_repair_is_not_flagged() -> None:
+    assert mojibake.ambiguities("Itâ€™s â€œfineâ€\x9d") == []
+    assert mojibake.ambiguities("plain text, no mojibake") == []
+
+
+def test_an_ambiguous_repair_is_a_check_line_of_the_import_report(tmp_path: Path) -> None:
+    from tests.posts.helpers import run_import
+
+    post = tmp_path / "src" / "_posts" / "2022-08-06-naming.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: Naming\n---\n\nAs he said: “Naming things.â€ -- Phil\n", encoding="utf-8")
+    result = run_import(tmp_path, "src", "--to", "out/posts")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out/posts/2022-08-06-naming.md").read_text(encoding="utf-8")
+    assert "“Naming things.” -- Phil" in text and "†" not in text
+    checks = [line for line in result.output.splitlines() if line.startswith("  check: ")]
+    assert checks == [
+        "  check: src/_posts/2022-08-06-naming.md:5: column 28: 'â€' read as a closing quote '”' whose last byte "
+        "was lost (a quote opens before it); check it"
+    ]
 
 
 def test_mojibake_inside_code_fences_is_left_alone() -> None:

@@ -341,6 +341,8 @@ def convert_html(text: str, path: str, report: Report, *, fallback: Fallback | N
             line = text.count("\n", 0, found) + 1 if found >= 0 else 1
             column = found - text.rfind("\n", 0, found) if found >= 0 else 1
             report.add("repaired", mojibake.note(path, line, column, before, after))
+        for ambiguity in mojibake.ambiguities(repair.before):
+            report.add("check", f"{path}: {ambiguity} (in the body's Markdown line '{repair.after[:40]}')")
     image = converter.images[0] if converter.images else None
     if image:
         report.add("mapped", "first body image → image (cover)")

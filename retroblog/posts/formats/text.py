@@ -99,8 +99,7 @@ def convert_text(text: str, path: str, report: Report, *, fallback: Fallback | N
             continue
         fixed = mojibake.fix_text(line)
         if fixed != line:
-            for note in mojibake.describe(mojibake.Repair(index + 1, line, fixed), path):
-                report.add("repaired", note)
+            mojibake.report(mojibake.Repair(index + 1, line, fixed), path, report.add)
         paragraph.append((index + 1, fixed))
     flush()
     body = "\n\n".join(blocks)
