@@ -89,14 +89,15 @@ def test_chart_block_renders_an_accessible_figure(site):
     assert out.startswith('<figure class="retroblog-chart" id="rb-')
     assert 'role="figure"' in out and "data-search-exclude" in out
     label = attr(out, "aria-label")
-    assert label.startswith("PRs merged per month. Bar chart of merged PRs per month.")
-    assert "2021-01: 3, 2021-02: 3" in label
+    assert label.startswith("PRs merged per month. Bar chart of merged PRs per month from January to June 2021.")
+    assert "January 2021: 3, February 2021: 3" in label
     spec = json.loads(attr(out, "data-retroblog-spec"))
     assert spec["data"]["values"][0] == {"month": "2021-01", "prs": 3}
     assert "$schema" not in spec
     assert "<svg " in out and "<table><caption>PRs merged per month</caption>" in out
     assert "<td>2021-06</td><td>3</td>" in out
-    assert 'data-caption="Bar chart of merged PRs per month.' in out
+    # the visible caption is the finding (every month has 3 PRs: a tie); the figures are for screen readers
+    assert attr(out, "data-caption") == "18 PRs merged; the most, 3, in each of 6 months."
 
 
 @pytest.mark.parametrize("name", sorted(CHARTS))
@@ -306,10 +307,12 @@ def test_cache_renders_each_chart_once_and_follows_data(site, tmp_path):
 def test_the_caption_is_in_the_accessible_name_not_in_the_page_text(site):
     out = convert(site, "```chart\ntype: size-buckets\n```\n")
     caption = attr(out, "data-caption")
-    assert caption.startswith("Histogram of merged PRs by lines inserted.")
+    assert caption == "All 18 PRs inserted 10 to 100 lines."  # a short sentence: the finding
     assert re.search(r"<figcaption [^>]*></figcaption>", out)  # no text: read time and search skip it
-    assert attr(out, "aria-label") == f"PRs by size (lines inserted). {caption}"
-    assert f'<svg role="img" aria-label="{html.escape(caption, quote=True)}"' in out
+    description = json.loads(attr(out, "data-retroblog-spec"))["description"]
+    assert description.startswith("Histogram of merged PRs by lines inserted. <10: 0, 10-100: 18")
+    assert attr(out, "aria-label") == f"PRs by size (lines inserted). {description}"  # every figure
+    assert f'<svg role="img" aria-label="{html.escape(description, quote=True)}"' in out
 
 
 def test_charts_add_nothing_to_read_time(site):
@@ -341,8 +344,10 @@ def test_ordinal_axes_run_in_data_order_in_the_svg(year_site):
     buckets = axis_labels(convert(year_site, "```chart\ntype: size-buckets\n```\n"), "x")
     assert len(buckets) == 5 and buckets == sorted(buckets, key=_lower_edge)
     by_month = sorted({day[:7] for day in _csv_column(0)})
+    # in words, the year once: Jan 2021, Feb, ... Dec
+    in_words = [calendar.month_abbr[int(m[5:])] + (f" {m[:4]}" if i == 0 else "") for i, m in enumerate(by_month)]
     for name in ("prs-per-month", "inserts-deletes", "cumulative", "comments-per-pr"):
-        assert axis_labels(convert(year_site, f"```chart\ntype: {name}\n```\n"), "x") == by_month, name
+        assert axis_labels(convert(year_site, f"```chart\ntype: {name}\n```\n"), "x") == in_words, name
     years = convert(year_site, "```chart\ntype: prs-per-year\nfrom: 2021-03\n```\n")
     assert axis_labels(years, "x") == ["2021"]
     quarters = convert(year_site, "```chart\ntype: prs-per-quarter\nyear: 2021\n```\n")
@@ -404,7 +409,7 @@ def test_comments_per_pr_breaks_its_line_at_a_month_without_prs(tmp_path):
         "2021-04-10T10:00:00Z,0,1\n"
     )
     out = convert(tmp_path, "```chart\ntype: comments-per-pr\n```\n")
-    assert axis_labels(out, "x") == ["2021-01", "2021-02", "2021-03", "2021-04"]  # the gap has its place
+    assert axis_labels(out, "x") == ["Jan 2021", "Feb", "Mar", "Apr"]  # the gap has its place
     spec = json.loads(attr(out, "data-retroblog-spec"))
     values = spec["data"]["values"] if "data" in spec else spec["layer"][0]["data"]["values"]
     assert [(v["month"], v["per_pr"]) for v in values] == [
@@ -625,7 +630,8 @@ def test_a_spec_charts_table_and_description_come_from_its_own_data(year_site):
     assert _hidden_table(out) == (["Day", "PRs merged"], expected)
     top = max(calendar.day_abbr, key=lambda d: days[d])
     low = min(calendar.day_abbr, key=lambda d: days[d])
-    description = attr(out, "data-caption")
+    description = attr(out, "aria-label").removeprefix("Chart. ")  # the title is the file's own: none, "Chart"
+    assert attr(out, "data-caption") == "PRs per weekday."  # its first sentence: the rest is for screen readers
     listed = ", ".join(f"{day}: {days[day]}" for day in calendar.day_abbr)
     assert description == (
         f"PRs per weekday. 7 rows of data: {listed}. Highest PRs merged: {days[top]} ({top}); "
@@ -646,7 +652,8 @@ def test_an_altair_charts_table_and_description_come_from_its_own_data(year_site
     rows = [[r, str(repos[r]), f"{inserted[r]:,}"] for r in sorted(repos)]
     assert _hidden_table(out) == (["Repository", "PRs merged", "Lines inserted"], rows)
     top, low = max(repos, key=repos.__getitem__), min(repos, key=repos.__getitem__)
-    assert attr(out, "data-caption") == (
+    assert attr(out, "data-caption") == "PRs per repository."
+    assert json.loads(attr(out, "data-retroblog-spec"))["description"] == (
         "PRs per repository. 3 rows of data from 2021-01-01 to 2021-12-31: "
         + ", ".join(f"{r}: {repos[r]}" for r in sorted(repos))
         + f". Highest PRs merged: {repos[top]} ({top}); lowest: {repos[low]} ({low})."
@@ -753,7 +760,7 @@ def test_chart_options_choose_the_prs_and_the_look(two_site):
     months = Counter(r[0][:7] for r in _work_rows())
     spring = convert(two_site, "```chart\ntype: prs-per-month\ndataset: work\nfrom: 2021-02\nto: 2021-03-31\n```\n")
     assert _values(spring, "month", "prs") == [("Feb", months["2021-02"]), ("Mar", months["2021-03"])]
-    assert "from 2021-02-01 to 2021-03-31" in attr(spring, "aria-label")
+    assert "from February to March 2021" in attr(spring, "aria-label")  # the months drawn, in words
     bugs = sum(bool({"bug", "ui"} & set(r[3].split(";"))) for r in _work_rows())
     labelled = convert(two_site, "```chart\ntype: prs-per-year\ndataset: work\nlabel: [bug, ui]\n```\n")
     assert _values(labelled, "prs") == [(bugs,)] and "labelled bug, ui" in attr(labelled, "aria-label")
@@ -1002,19 +1009,25 @@ def test_the_smallest_size_still_has_a_plot_and_its_title(year_site, name):
     ]  # baseline below a 14-px line
 
 
-def test_a_donut_over_years_colours_each_quarter_of_the_year_and_labels_no_empty_slice(tmp_path):
+def test_quarters_over_years_are_a_bar_per_year_stacked_and_coloured_by_quarter_of_the_year(tmp_path):
+    """Over several years a donut had a slice per quarter (37 over nine years): a bar per year instead."""
     (tmp_path / "data").mkdir()
     days = ["2020-05-04", "2020-06-01", "2020-06-08", "2021-01-04", "2021-08-02", "2021-08-03"]
     (tmp_path / "data" / "work.csv").write_text("merged_at\n" + "".join(f"{d}T10:00:00Z\n" for d in days))
     out = convert(tmp_path, "```chart\ntype: prs-per-quarter\n```\n")
     assert legend_labels(out) == ["Q1", "Q2", "Q3", "Q4"]
-    slices = re.findall(r'<path[^>]*aria-label="[^"]*quarter: (\d{4})-Q(\d)[^"]*"[^>]*fill="([^"]+)"', out)
-    assert {(y, q) for y, q, _ in slices} >= {("2020", "2"), ("2021", "1"), ("2021", "3")}
-    for _, quarter, fill in slices:  # by quarter of the year, not by slice: the first slice is Q2
+    assert axis_labels(out, "x") == ["2020", "2021"]
+    marks = drawn(out)[0]
+    assert not [m for m in marks if m.attrs.get("aria-roledescription") in ("arc", "arc mark")]  # no slice
+    segments = re.findall(r'<path[^>]*aria-label="Year: (\d{4})[^"]*Quarter: Q(\d)[^"]*"[^>]*fill="([^"]+)"', out)
+    assert {(y, q) for y, q, _ in segments} >= {("2020", "2"), ("2021", "1"), ("2021", "3")}
+    for _, quarter, fill in segments:  # by quarter of the year: Q2 of 2020 the colour of Q2 of 2021
         assert fill == SERIES[int(quarter) - 1]
-    found, _ = drawn(out)
-    labels = sorted(d.text for d in found if d.tag == "text" and "role-mark" in d.roles and d.text)
-    assert labels == ["1", "2", "3"]  # 2020-Q2: 3, 2021-Q1: 1, 2021-Q3: 2; the empty quarters have none
+    totals = [d.text for d in marks if d.tag == "text" and "role-mark" in d.roles]
+    assert totals == ["3", "3"]  # each year's total on its bar: 2020 has 3, 2021 has 1 + 2
+    # the data table keeps every quarter, an empty one too
+    _, body = _hidden_table(out)
+    assert [row[0] for row in body] == ["2020-Q2", "2020-Q3", "2020-Q4", "2021-Q1", "2021-Q2", "2021-Q3"]
 
 
 @pytest.mark.parametrize("busiest", [2, 3, 12])
@@ -1033,7 +1046,7 @@ def test_the_calendar_legend_counts_whole_prs_each_once(tmp_path, busiest):
 def test_the_calendar_description_counts_days_and_names_weekdays_in_full(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "work.csv").write_text("merged_at\n2021-03-02T10:00:00Z\n2021-03-02T11:00:00Z\n")  # a Tuesday
-    caption = attr(convert(tmp_path, "```chart\ntype: calendar\n```\n"), "data-caption")
+    caption = attr(convert(tmp_path, "```chart\ntype: calendar\n```\n"), "aria-label")
     assert "1 day with merged PRs; most on Tuesdays" in caption, caption
     assert "week's Tuesday (2)" in caption, caption
 

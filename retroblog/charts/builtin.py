@@ -8,6 +8,7 @@ static SVG follows the light and dark schemes without a rebuild.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
@@ -18,6 +19,19 @@ import altair as alt
 import polars as pl
 
 from retroblog.charts.theme import SERIES
+from retroblog.charts.time import (
+    MONTH_ABBR,
+    MONTH_NAMES,
+    Grain,
+    axis_options,
+    bin_key,
+    bin_words,
+    choose,
+    label_expr,
+    month_words,
+    one_year,
+    period_words,
+)
 from retroblog.data.dataset import Dataset
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import WEEKDAYS, Filters, Stats
@@ -38,14 +52,18 @@ MIN_PLOT_HEIGHT = 60
 
 @dataclass
 class Chart:
-    """A chart ready to render: its spec, the rows behind it and words for assistive technology."""
+    """A chart ready to render: its spec, the rows behind it, its caption and words for assistive technology."""
 
     spec: dict[str, Any]
     title: str
     description: str
+    """Every figure the chart draws, in words: for screen readers (with the data table)."""
     columns: list[tuple[str, str]]
     """(field, heading) of the data table."""
     rows: list[dict[str, Any]]
+    caption: str = ""
+    """The visible caption: one short sentence, the main finding ("Most PRs were merged in 2021: 129 of
+    310."); empty: the description is shown instead."""
 
 
 @dataclass
@@ -151,18 +169,49 @@ def finish(
     return spec
 
 
-def _series_words(rows: list[dict[str, Any]], key: str, value: str, unit: str) -> str:
+def _figure(value: Any) -> str:
+    """A count in a description: ``1,234``; an unknown one: ``unknown``."""
+    return "unknown" if value is None else f"{value:,}"
+
+
+def _series_words(
+    rows: list[dict[str, Any]],
+    key: str,
+    value: str,
+    unit: str,
+    words: Callable[[str], str] = str,
+    *,
+    span: bool = True,
+) -> str:
+    """Every row's value (up to 12 rows, else the span), the largest and the total; keys in ``words``
+    (``span=False``: months whose span the description already gave)."""
     if not rows:
         return f"No {unit}."
     total = sum(r[value] for r in rows)
     best = max(rows, key=lambda r: r[value])
     if len(rows) <= 12:
-        listed = ", ".join(f"{r[key]}: {r[value]:,}" for r in rows)
-        return f"{listed}. Most in {best[key]} ({best[value]:,}); {total:,} in all."
-    return (
-        f"{len(rows)} periods from {rows[0][key]} to {rows[-1][key]}; most in {best[key]} ({best[value]:,}); "
-        f"{total:,} in all."
+        listed = ", ".join(f"{words(r[key])}: {r[value]:,}" for r in rows)
+        return f"{listed}. Most in {words(best[key])} ({best[value]:,}); {total:,} in all."
+    periods = (
+        f"{len(rows)} periods from {words(rows[0][key])} to {words(rows[-1][key])}" if span else f"{len(rows)} months"
     )
+    return f"{periods}; most in {words(best[key])} ({best[value]:,}); {total:,} in all."
+
+
+def _most(rows: list[dict[str, Any]], key: str, unit: str, words: Callable[[str], str] = str) -> str:
+    """The caption of a chart of PRs per ``unit`` (``year``, ``month`` ...): its main finding, ``Most
+    PRs were merged in 2021: 129 of 310.``; a tie says so (``18 PRs merged; the most, 3, in each of
+    6 months.``)."""
+    total = sum(r["prs"] for r in rows)
+    best = max(rows, key=lambda r: r["prs"], default=None)
+    if best is None or not total:
+        return "No PRs merged."
+    if best["prs"] == total:
+        return f"All {count(total, 'PR')} were merged in {words(best[key])}."
+    ties = sum(r["prs"] == best["prs"] for r in rows)
+    if ties > 1:
+        return f"{count(total, 'PR')} merged; the most, {best['prs']:,}, in each of {count(ties, unit)}."
+    return f"Most PRs were merged in {words(best[key])}: {best['prs']:,} of {total:,}."
 
 
 def _in_order(rows: list[dict[str, Any]], key: str) -> list[Any]:
@@ -174,9 +223,63 @@ def _in_order(rows: list[dict[str, Any]], key: str) -> list[Any]:
     return list(dict.fromkeys(r[key] for r in rows))
 
 
-def _month_axis(rows: list[dict[str, Any]]) -> alt.X:
-    """The x axis of a chart per month (``2021-03``), in calendar order."""
-    return alt.X("month:O", title="Month", sort=_in_order(rows, "month"), axis=alt.Axis(labelAngle=-45))
+def _month_scope(ctx: ChartContext, months: list[str]) -> str:
+    """The filters in words with the months the chart draws for dates: `` from April 2017 to December
+    2019 in org/app``. A ``year: 2019`` filter draws that year clipped to the dataset's first and last
+    merge, so its own dates would name months the chart does not have."""
+    others = dataclasses.replace(ctx.filters, start=None, end=None).describe(private=ctx.dataset.private)
+    words = [w for w in (period_words(months[0], months[-1]) if months else "", others) if w]
+    return f" {' '.join(words)}" if words else ""
+
+
+def _month_grain(ctx: ChartContext, months: list[str], plot: int, *, bins: bool = True) -> Grain:
+    """The grain of a chart of ``months`` on a plot ``plot`` pixels wide (``bins=False``: a bin a month)."""
+    grains = ("month", "quarter", "year") if bins else ("month",)
+    return choose(len(months), plot, one_year=one_year(months), bins=grains)
+
+
+def _time_x(
+    grain: Grain, keys: list[str], shown: list[str] | None = None, title: str | None = None, *, titled: bool = False
+) -> alt.X:
+    """The x axis of a chart over time: a band per bin in calendar order, labels as ``grain`` chose
+    them (``titled``: the chart's title names the year of a chart of one year, so no label does)."""
+    axis = axis_options(grain, keys, shown, year_on_first=not titled)
+    return alt.X(f"{grain.bin}:O", title=title or grain.heading, sort=shown or keys, axis=alt.Axis(**axis))
+
+
+MONTH_WORDS_EXPR = (
+    "utcFormat(utc(toNumber(slice(datum.month, 0, 4)), toNumber(slice(datum.month, 5, 7)) - 1, 1), '%B %Y')"
+)
+"""A Vega expression for a tooltip: a ``month`` of ``2016-04`` in words, ``April 2016`` (in UTC: no
+timezone moves it to March)."""
+
+
+def _binned(rows: list[dict[str, Any]], grain: Grain, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Monthly rows (``month`` and ``metrics``) summed into the grain's bins.
+
+    Each bin has its key under the bin's name (``quarter: 2016-Q2``), its words (``when``: ``Q2
+    2016``) and, per metric, the month by month detail for its tooltip (``prs_months``: ``Apr: 3,
+    May: 0, Jun: 2``). A metric unknown in every month of a bin is unknown (None) in the bin.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = bin_key(row["month"], grain.bin)
+        target = out.setdefault(key, {grain.bin: key, "when": bin_words(key), **dict.fromkeys(metrics)})
+        name = MONTH_ABBR[int(row["month"][5:7]) - 1]
+        for metric in metrics:
+            if row[metric] is not None:
+                target[metric] = (target[metric] or 0) + row[metric]
+            detail = f"{name}: {_figure(row[metric])}"
+            target[f"{metric}_months"] = (
+                f"{target[f'{metric}_months']}, {detail}" if f"{metric}_months" in target else detail
+            )
+    return list(out.values())
+
+
+def _bin_title(grain: Grain, monthly: str, year: int | None = None) -> str:
+    """A month chart's default title: ``monthly`` (``PRs merged per month``) or, binned, per quarter or year."""
+    title = monthly if grain.bin == "month" else monthly.replace("per month", f"per {grain.bin}")
+    return f"{title} in {year}" if year else title
 
 
 TICK_SPACING = 40
@@ -209,71 +312,130 @@ def _room(ctx: ChartContext, chrome: tuple[int, int], height: int | None = None)
     }
 
 
-def _bars(ctx: ChartContext, rows: list[dict[str, Any]], key: str, heading: str, title: str) -> Chart:
+def _plot_width(ctx: ChartContext, chrome: tuple[int, int]) -> int:
+    """The width of the plot of a chart whose guides take ``chrome`` (``_room``'s guess)."""
+    return _room(ctx, chrome)["width"] - chrome[0]
+
+
+BAR_LABEL_CHAR = 7
+"""Pixels a digit of a bar's count label takes (11 px text): a bar narrower than its label has none."""
+
+
+def _bars(
+    ctx: ChartContext,
+    rows: list[dict[str, Any]],
+    key: str,
+    heading: str,
+    title: str,
+    *,
+    x: alt.X | None = None,
+    tooltip: list[alt.Tooltip] | None = None,
+    chrome: tuple[int, int] | None = None,
+) -> Chart:
+    """A bar per row of ``rows`` (``key`` and ``prs``), its count on top when there is room for it.
+
+    ``x``: the axis of a chart over time (``_time_x``); without it the rows' keys are all labelled,
+    slanted when there are more than 12.
+    """
+    chrome = chrome or (80, 60 + (55 if len(rows) > 12 else 20))
+    largest = max((r["prs"] for r in rows), default=0)
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X(
+        x=x
+        or alt.X(
             f"{key}:O",
             title=heading,
             sort=_in_order(rows, key),
             axis=alt.Axis(labelAngle=0 if len(rows) <= 12 else -45),
         ),
-        y=alt.Y("prs:Q", title="PRs merged", axis=_count_axis(max((r["prs"] for r in rows), default=0), ctx.height)),
-        tooltip=[alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
+        y=alt.Y("prs:Q", title="PRs merged", axis=_count_axis(largest, ctx.height)),
+        tooltip=tooltip or [alt.Tooltip(f"{key}:O", title=heading), alt.Tooltip("prs:Q", title="PRs")],
     )
-    layered = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2) + base.mark_text(
-        dy=-5, baseline="bottom", fontSize=11, color="currentColor"
-    ).encode(text=alt.Text("prs:Q"))
-    plot = layered if len(rows) <= 24 else base.mark_bar()
+    bar = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+    fits = _plot_width(ctx, chrome) / max(len(rows), 1) >= BAR_LABEL_CHAR * len(f"{largest:,}") + 4
+    plot = (
+        bar + base.mark_text(dy=-5, baseline="bottom", fontSize=11, color="currentColor").encode(text=alt.Text("prs:Q"))
+        if len(rows) <= 24 and fits
+        else base.mark_bar()
+    )
     description = f"Bar chart of merged PRs per {heading.lower()}{ctx.scope()}. " + _series_words(
         rows, key, "prs", "PRs"
     )
     title = str(ctx.options.get("title") or title)
     description = str(ctx.options.get("description") or description)
-    # title 30, axis title 20, labels (slanted when there are many) and their padding
-    chrome = (80, 60 + (55 if len(rows) > 12 else 20))
+    caption = str(ctx.options.get("description") or _most(rows, key, heading.lower()))
     spec = finish(plot.properties(**_room(ctx, chrome)), ctx, title, description)
-    return Chart(spec, title, description, [(key, heading), ("prs", "PRs")], rows)
+    return Chart(spec, title, description, [(key, heading), ("prs", "PRs")], rows, caption)
+
+
+TIME_CHROME = (80, 80)
+"""The guides of a bar chart over time (title 30, horizontal labels and their title 50), across and down."""
 
 
 @chart("prs-per-year")
 def prs_per_year(ctx: ChartContext) -> Chart:
     rows = [{"year": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["year"]]
-    return _bars(ctx, rows, "year", "Year", "PRs merged per year")
+    years = [r["year"] for r in rows]
+    grain = choose(12 * len(years), _plot_width(ctx, TIME_CHROME), bins=("year",))
+    return _bars(
+        ctx, rows, "year", "Year", "PRs merged per year", x=_time_x(grain, years, title="Year"), chrome=TIME_CHROME
+    )
 
 
 @chart("prs-per-month")
 def prs_per_month(ctx: ChartContext) -> Chart:
-    rows = [{"month": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["month"]]
+    months = ctx.stats.periods["month"]
+    keys = [r["period"] for r in months]
     year = ctx.single_year()
-    if year:
-        for r in rows:
-            r["month"] = dt.date(year, int(r["month"][5:]), 1).strftime("%b")
-    title = f"PRs merged per month in {year}" if year else "PRs merged per month"
-    return _bars(ctx, rows, "month", "Month", title)
+    # within one year the months are named (Jan to Dec), in the data table and the spec alike
+    shown = [MONTH_ABBR[int(m[5:7]) - 1] for m in keys] if year else keys
+    rows = [{"month": s, "prs": r["prs"]} for s, r in zip(shown, months, strict=True)]
+    grain = _month_grain(ctx, keys, _plot_width(ctx, TIME_CHROME))
+    title = str(ctx.options.get("title") or _bin_title(grain, "PRs merged per month", year))
+    scope = _month_scope(ctx, keys)
+    tooltip: list[alt.Tooltip]
+    if grain.bin == "month":
+        data = rows
+        tooltip = [alt.Tooltip("month:O", title="Month"), alt.Tooltip("prs:Q", title="PRs")]
+        x = _time_x(grain, keys, shown, titled=bool(year))
+    else:
+        data = _binned([{"month": k, "prs": r["prs"]} for k, r in zip(keys, months, strict=True)], grain, ("prs",))
+        tooltip = [
+            alt.Tooltip("when:N", title=grain.heading),
+            alt.Tooltip("prs:Q", title="PRs"),
+            alt.Tooltip("prs_months:N", title="Per month"),
+        ]
+        x = _time_x(grain, [d[grain.bin] for d in data])
+    chart_ = _bars(ctx, data, grain.bin, grain.heading, title, x=x, tooltip=tooltip, chrome=TIME_CHROME)
+    month_rows = [{"month": k, "prs": r["prs"]} for k, r in zip(keys, months, strict=True)]
+    description = str(
+        ctx.options.get("description")
+        or f"Bar chart of merged PRs per {grain.bin}{scope}. "
+        + _series_words(month_rows, "month", "prs", "PRs", words=month_words, span=False)
+    )
+    chart_.spec["description"] = description
+    caption = str(ctx.options.get("description") or _most(month_rows, "month", "month", month_words))
+    return Chart(chart_.spec, title, description, [("month", "Month"), ("prs", "PRs")], rows, caption)
 
 
 @chart("prs-per-quarter")
 def prs_per_quarter(ctx: ChartContext) -> Chart:
     rows = [{"quarter": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["quarter"]]
+    years = list(dict.fromkeys(r["quarter"][:4] for r in rows))
+    caption = _most(rows, "quarter", "quarter", bin_words)
+    if len(years) > 1:
+        return _quarter_bars(ctx, rows, years, caption)
     year = ctx.single_year()
     if year:
         rows = [{"quarter": r["quarter"][5:], "prs": r["prs"]} for r in rows]
-    # One colour per quarter of the year (Q1 to Q4), whichever year: over several years a colour per
-    # slice would come round again after four, Q1 of 2021 the colour of Q1 of 2020 by chance. The year
-    # is in the tooltip and the data table.
-    quarters = ["Q1", "Q2", "Q3", "Q4"]
+    # One colour per quarter of the year (Q1 to Q4), whichever year. The year is in the tooltip and the
+    # data table.
     base = (
         alt.Chart(alt.Data(values=rows))
         .transform_calculate(q="slice(datum.quarter, -2)")
         .encode(
             theta=alt.Theta("prs:Q", stack=True),
             order=alt.Order("quarter:O"),
-            color=alt.Color(
-                "q:N",
-                title="Quarter",
-                sort=quarters,
-                scale=alt.Scale(domain=quarters, range=list(SERIES[:4])),
-            ),
+            color=_quarter_colour(),
             tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
         )
     )
@@ -294,23 +456,95 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
         or f"Donut chart of merged PRs per quarter{ctx.scope()}. " + _series_words(rows, "quarter", "prs", "PRs")
     )
     spec = finish((donut + labels).properties(**size), ctx, title, description)
-    return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows)
+    caption = str(ctx.options.get("description") or caption)
+    return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows, caption)
+
+
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+
+
+def _quarter_colour() -> alt.Color:
+    """A colour per quarter of the year (Q1 to Q4), whichever year: a quarter of 2021 is the colour of
+    the same quarter of 2020, never a colour that comes round again by chance."""
+    return alt.Color(
+        "q:N", title="Quarter", sort=list(QUARTERS), scale=alt.Scale(domain=list(QUARTERS), range=list(SERIES[:4]))
+    )
+
+
+def _quarter_bars(ctx: ChartContext, rows: list[dict[str, Any]], years: list[str], caption: str) -> Chart:
+    """PRs per quarter over several years: a bar per year, stacked by quarter (Q1 at the bottom), the
+    year's total on top when there is room; a donut of dozens of slices would be unreadable."""
+    chrome = (DONUT_LEGEND + 80, 80)
+    grain = choose(12 * len(years), _plot_width(ctx, chrome), bins=("year",))
+    data = [{**r, "year": r["quarter"][:4], "q": r["quarter"][5:], "when": bin_words(r["quarter"])} for r in rows]
+    base = alt.Chart(alt.Data(values=data))
+    x = _time_x(grain, years, title="Year")
+    stacked = base.mark_bar().encode(
+        x=x,
+        y=alt.Y(
+            "prs:Q",
+            title="PRs merged",
+            stack="zero",
+            axis=_count_axis(max(sum(r["prs"] for r in rows if r["quarter"][:4] == y) for y in years), ctx.height),
+        ),
+        color=_quarter_colour(),
+        order=alt.Order("q:O", sort="ascending"),
+        tooltip=[alt.Tooltip("when:N", title="Quarter"), alt.Tooltip("prs:Q", title="PRs")],
+    )
+    totals = {y: sum(r["prs"] for r in rows if r["quarter"][:4] == y) for y in years}
+    plot: alt.TopLevelMixin = stacked
+    if _plot_width(ctx, chrome) / len(years) >= BAR_LABEL_CHAR * len(f"{max(totals.values()):,}") + 4:
+        plot = stacked + base.transform_aggregate(total="sum(prs)", groupby=["year"]).mark_text(
+            dy=-5, baseline="bottom", fontSize=11, color="currentColor"
+        ).encode(x=x, y=alt.Y("total:Q"), text=alt.Text("total:Q"))
+    title = str(ctx.options.get("title") or "PRs merged per quarter")
+    description = str(
+        ctx.options.get("description")
+        or f"Stacked bar chart of merged PRs per quarter, a bar per year{ctx.scope()}. "
+        + _series_words(rows, "quarter", "prs", "PRs", words=bin_words)
+    )
+    spec = finish(plot.properties(**_room(ctx, chrome)), ctx, title, description)
+    caption = str(ctx.options.get("description") or caption)
+    return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows, caption)
 
 
 @chart("inserts-deletes")
 def inserts_deletes(ctx: ChartContext) -> Chart:
     months = ctx.stats.periods["month"]
     rows = [{"month": r["period"], "additions": r["additions"], "deletions": r["deletions"]} for r in months]
-    long = [{"month": r["month"], "kind": "Inserted", "lines": r["additions"]} for r in rows] + [
-        {"month": r["month"], "kind": "Deleted", "lines": -r["deletions"]} for r in rows
+    keys = [r["month"] for r in rows]
+    chrome = (90, 150)
+    grain = _month_grain(ctx, keys, _plot_width(ctx, chrome))
+    drawn = rows if grain.bin == "month" else _binned(rows, grain, ("additions", "deletions"))
+    field = grain.bin
+    # a month whose count is unknown (None) has no bar, not a bar of 0
+    long = [
+        {field: r[field], "kind": "Inserted", "lines": r["additions"], **_detail(r, "additions")} for r in drawn
+    ] + [
+        {
+            field: r[field],
+            "kind": "Deleted",
+            "lines": None if r["deletions"] is None else -r["deletions"],
+            **_detail(r, "deletions"),
+        }
+        for r in drawn
     ]
     # inserted lines above zero, deleted below: the axis spans the largest of each
-    span = max((r["additions"] for r in rows), default=0) + max((r["deletions"] for r in rows), default=0)
+    span = max((r["additions"] or 0 for r in drawn), default=0) + max((r["deletions"] or 0 for r in drawn), default=0)
+    tooltip = [
+        alt.Tooltip(f"{field}:O", title=grain.heading)
+        if grain.bin == "month"
+        else alt.Tooltip("when:N", title=grain.heading),
+        alt.Tooltip("kind:N", title="Lines"),
+        alt.Tooltip("lines:Q", title="Count"),
+    ]
+    if grain.bin != "month":
+        tooltip.append(alt.Tooltip("months:N", title="Per month"))
     bars = (
         alt.Chart(alt.Data(values=long))
         .mark_bar()
         .encode(
-            x=_month_axis(rows),
+            x=_time_x(grain, [r[field] for r in drawn]),
             y=alt.Y("lines:Q", title="Lines (deleted below zero)", axis=_count_axis(span, ctx.height)),
             color=alt.Color(
                 "kind:N",
@@ -318,36 +552,65 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
                 scale=alt.Scale(domain=["Inserted", "Deleted"], range=[SERIES[0], SERIES[1]]),
                 legend=alt.Legend(orient="top"),
             ),
-            tooltip=[
-                alt.Tooltip("month:O", title="Month"),
-                alt.Tooltip("kind:N", title="Lines"),
-                alt.Tooltip("lines:Q", title="Count"),
-            ],
+            tooltip=tooltip,
         )
     )
-    added = sum(r["additions"] for r in rows)
-    deleted = sum(r["deletions"] for r in rows)
-    busiest = max(rows, key=lambda r: r["additions"] + r["deletions"], default=None)
-    title = str(ctx.options.get("title") or "Lines inserted and deleted per month")
+    added = sum(r["additions"] or 0 for r in rows)
+    deleted = sum(r["deletions"] or 0 for r in rows)
+    busiest = max(rows, key=lambda r: (r["additions"] or 0) + (r["deletions"] or 0), default=None)
+    title = str(ctx.options.get("title") or _bin_title(grain, "Lines inserted and deleted per month"))
+    most = f"the most change in {month_words(busiest['month'])}" if busiest else ""
     description = str(
         ctx.options.get("description")
         or (
-            f"Diverging bar chart of lines inserted (above zero) and deleted (below zero) per month{ctx.scope()}: "
-            f"{added:,} inserted and {deleted:,} deleted in {len(rows)} months"
-            + (f"; the most change in {busiest['month']}." if busiest else ".")
+            f"Diverging bar chart of lines inserted (above zero) and deleted (below zero) per {grain.bin}"
+            f"{_month_scope(ctx, keys)}: {added:,} inserted and {deleted:,} deleted in {count(len(rows), 'month')}"
+            + (f"; {most}." if busiest else ".")
         )
     )
-    spec = finish(bars.properties(**_room(ctx, (90, 150))), ctx, title, description)
-    return Chart(
-        spec, title, description, [("month", "Month"), ("additions", "Inserted"), ("deletions", "Deleted")], rows
+    caption = str(
+        ctx.options.get("description")
+        or f"{added:,} lines inserted and {deleted:,} deleted" + (f"; {most}." if busiest else ".")
     )
+    spec = finish(bars.properties(**_room(ctx, chrome)), ctx, title, description)
+    return Chart(
+        spec,
+        title,
+        description,
+        [("month", "Month"), ("additions", "Inserted"), ("deletions", "Deleted")],
+        rows,
+        caption,
+    )
+
+
+def _detail(row: dict[str, Any], metric: str) -> dict[str, Any]:
+    """A binned row's words for a tooltip: the bin (``when``) and its months' ``metric`` (``months``)."""
+    return {"when": row["when"], "months": row[f"{metric}_months"]} if "when" in row else {}
+
+
+BUCKET_WORDS = {"<": "fewer than {}", ">": "more than {}"}
+
+
+def _bucket_words(bucket: str) -> str:
+    """A size bucket in words: ``<10`` -> ``fewer than 10``, ``10-100`` -> ``10 to 100``."""
+    if bucket[:1] in BUCKET_WORDS:
+        return BUCKET_WORDS[bucket[0]].format(bucket[1:])
+    return bucket.replace("-", " to ", 1)
 
 
 @chart("size-buckets")
 def size_buckets(ctx: ChartContext) -> Chart:
-    rows = [{"bucket": k, "prs": v} for k, v in ctx.stats.size_buckets.items()]
+    rows: list[dict[str, Any]] = [{"bucket": k, "prs": v} for k, v in ctx.stats.size_buckets.items()]
     chart_ = _bars(ctx, rows, "bucket", "Lines inserted", "PRs by size (lines inserted)")
+    total = sum(r["prs"] for r in rows)
+    best = max(rows, key=lambda r: r["prs"], default=None)
     if not ctx.options.get("description"):
+        if best and total:
+            chart_.caption = (
+                f"All {count(total, 'PR')} inserted {_bucket_words(best['bucket'])} lines."
+                if best["prs"] == total
+                else f"Most PRs inserted {_bucket_words(best['bucket'])} lines: {best['prs']:,} of {total:,}."
+            )
         unknown = ctx.stats.unknown["additions"]
         note = f" {unknown:,} PRs of unknown size are not counted." if unknown else ""
         chart_.description = (
@@ -359,6 +622,11 @@ def size_buckets(ctx: ChartContext) -> Chart:
     return chart_
 
 
+def _month_tooltip() -> alt.Tooltip:
+    """The month of a point of a monthly line, in words (``April 2016``: ``MONTH_WORDS_EXPR``)."""
+    return alt.Tooltip("when:N", title="Month")
+
+
 @chart("cumulative")
 def cumulative(ctx: ChartContext) -> Chart:
     total = 0
@@ -366,20 +634,30 @@ def cumulative(ctx: ChartContext) -> Chart:
     for r in ctx.stats.periods["month"]:
         total += r["prs"]
         rows.append({"month": r["period"], "prs": r["prs"], "total": total})
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=_month_axis(rows),
-        y=alt.Y("total:Q", title="PRs merged so far", axis=_count_axis(total, ctx.height)),
-        tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("total:Q", title="PRs so far")],
+    keys = [r["month"] for r in rows]
+    chrome = (80, 120)
+    plot_width = _plot_width(ctx, chrome)
+    grain = _month_grain(ctx, keys, plot_width, bins=False)
+    base = (
+        alt.Chart(alt.Data(values=rows))
+        .transform_calculate(when=MONTH_WORDS_EXPR)
+        .encode(
+            x=_time_x(grain, keys),
+            y=alt.Y("total:Q", title="PRs merged so far", axis=_count_axis(total, ctx.height)),
+            tooltip=[_month_tooltip(), alt.Tooltip("total:Q", title="PRs so far")],
+        )
     )
-    plot = base.mark_area(opacity=0.25, line={"color": SERIES[0]}) + base.mark_point(filled=True, size=18)
+    # a point a month; smaller where months are only a few pixels apart, so they stay apart
+    size = 18 if plot_width / max(len(rows), 1) >= 8 else 6
+    plot = base.mark_area(opacity=0.25, line={"color": SERIES[0]}) + base.mark_point(filled=True, size=size)
     title = str(ctx.options.get("title") or "PRs merged over time")
-    first, last = (rows[0]["month"], rows[-1]["month"]) if rows else ("", "")
+    scope = _month_scope(ctx, keys)
     description = str(
-        ctx.options.get("description")
-        or f"Cumulative line chart of merged PRs{ctx.scope()}, from {first} to {last}, reaching {total:,}."
+        ctx.options.get("description") or f"Cumulative line chart of merged PRs{scope}, reaching {total:,}."
     )
-    spec = finish(plot.properties(**_room(ctx, (80, 120))), ctx, title, description)
-    return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows)
+    caption = str(ctx.options.get("description") or f"{count(total, 'PR')} merged{scope}.")
+    spec = finish(plot.properties(**_room(ctx, chrome)), ctx, title, description)
+    return Chart(spec, title, description, [("month", "Month"), ("prs", "PRs"), ("total", "PRs so far")], rows, caption)
 
 
 DAY_NAMES = dict(
@@ -406,6 +684,38 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _day_words(day: dt.date) -> str:
+    """``3 June 2019``."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _calendar_axis(weeks: list[str], first: dt.date | None, last: dt.date | None, plot: int) -> dict[str, Any]:
+    """The week axis of a calendar from ``first`` to ``last``, labelled by month: each label at the
+    first week that starts in its month (the first month's at the first column), as many months as fit
+    (``choose``): ``Jan 2021``, ``Feb`` ... within a year, ``Apr 2016`` or ``2016`` over several."""
+    if first is None or last is None:
+        return {"labels": False}
+    starts: dict[str, str] = {}
+    since, until = first.isoformat()[:7], last.isoformat()[:7]
+    for week in weeks:
+        # the first Monday of each month; the first column (its Monday perhaps in the month before) is the
+        # first month's
+        month = max(week[:7], since)
+        if month <= until:
+            starts.setdefault(month, week)
+    months = list(starts)
+    if not months:
+        return {"labels": False}
+    # months are 4 or 5 columns: labels are spaced for the shortest
+    shortest = plot * 4 / max(len(weeks) / len(months), 4)
+    grain = choose(len(months), shortest, one_year=one_year(months), bins=("month",))
+    ticks = grain.ticks(months)
+    words = {starts[m]: grain.label(m) for m in ticks}
+    if grain.one_year and grain.step < 12:  # the year once, on the first label: "Jan 2021", "Feb", ...
+        words[starts[ticks[0]]] += f" {ticks[0][:4]}"
+    return {"values": list(words), "labelExpr": label_expr(words), "labelAngle": 0, "labelOverlap": "greedy"}
+
+
 @chart("calendar")
 def calendar(ctx: ChartContext) -> Chart:
     frame = ctx.filters.apply(ctx.dataset.frame)
@@ -424,11 +734,18 @@ def calendar(ctx: ChartContext) -> Chart:
         while monday <= last:
             weeks.append(monday.isoformat())
             monday += dt.timedelta(days=7)
+    chrome = (60, 50)
+    axis = _calendar_axis(
+        weeks,
+        first if isinstance(first, dt.date) else None,
+        last if isinstance(last, dt.date) else None,
+        _plot_width(ctx, chrome),
+    )
     heat = (
         alt.Chart(alt.Data(values=rows))
         .mark_rect(cornerRadius=1)
         .encode(
-            x=alt.X("week:O", title="Week", scale=alt.Scale(domain=weeks), axis=alt.Axis(labels=False, ticks=False)),
+            x=alt.X("week:O", title=None, scale=alt.Scale(domain=weeks), axis=alt.Axis(ticks=False, **axis)),
             y=alt.Y("weekday:O", title=None, scale=alt.Scale(domain=list(WEEKDAYS))),
             # PRs are counted in whole numbers: so is the legend (no 1.5 PRs)
             opacity=alt.Opacity(
@@ -464,8 +781,13 @@ def calendar(ctx: ChartContext) -> Chart:
             )
         )
     )
-    spec = finish(heat.properties(**_room(ctx, (60, 50), min(ctx.height, 160))), ctx, title, description)
-    return Chart(spec, title, description, [("week", "Week of"), ("weekday", "Day"), ("prs", "PRs")], rows)
+    caption = f"PRs merged on {count(len(rows), 'day')}."
+    if busiest:
+        day = dt.date.fromisoformat(busiest["week"]) + dt.timedelta(days=WEEKDAYS.index(busiest["weekday"]))
+        caption = f"PRs merged on {count(len(rows), 'day')}; the busiest, {_day_words(day)}, had {busiest['prs']:,}."
+    caption = str(ctx.options.get("description") or caption)
+    spec = finish(heat.properties(**_room(ctx, chrome, min(ctx.height, 160))), ctx, title, description)
+    return Chart(spec, title, description, [("week", "Week of"), ("weekday", "Day"), ("prs", "PRs")], rows, caption)
 
 
 @chart("prs-per-repo", options={"top"})
@@ -488,17 +810,29 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
     plot = base.mark_bar(cornerRadiusTopRight=2, cornerRadiusBottomRight=2) + base.mark_text(
         dx=4, align="left", fontSize=11, color="currentColor"
     ).encode(text=alt.Text("prs:Q"))
-    title = str(ctx.options.get("title") or f"PRs merged per repository (top {min(top, len(ctx.stats.by_repo))})")
+    # "top 3" only when some repositories are left out: "top 2" of 2 says nothing
+    shown = f" (top {len(rows)})" if len(rows) < len(ctx.stats.by_repo) else ""
+    title = str(ctx.options.get("title") or f"PRs merged per repository{shown}")
     listed = ", ".join(f"{r['repo']}: {r['prs']:,}" for r in rows)
     description = str(
         ctx.options.get("description")
         or f"Horizontal bar chart of merged PRs per repository{ctx.scope()}, largest first: {listed}."
     )
+    total = ctx.stats.total_prs
+    caption = "No PRs merged."
+    if rows:
+        best = rows[0]
+        caption = (
+            f"All {count(total, 'PR')} were merged in {best['repo']}."
+            if best["prs"] == total
+            else f"Most PRs were merged in {best['repo']}: {best['prs']:,} of {total:,}."
+        )
+    caption = str(ctx.options.get("description") or caption)
     height = max(ctx.height // 2, 22 * len(rows))
     # the repositories' names take about 7 pixels a character, left of the bars
     longest = max((len(r["repo"]) for r in rows), default=0)
     spec = finish(plot.properties(**_room(ctx, (7 * longest + 50, 60), height)), ctx, title, description)
-    return Chart(spec, title, description, [("repo", "Repository"), ("prs", "PRs")], rows)
+    return Chart(spec, title, description, [("repo", "Repository"), ("prs", "PRs")], rows, caption)
 
 
 @chart("comments-per-pr")
@@ -523,14 +857,22 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
         for m in dict.fromkeys([*(r["period"] for r in ctx.stats.periods["month"]), *known])
     ]
     rows.sort(key=lambda r: r["month"])
+    keys = [r["month"] for r in rows]
+    chrome = (80, 120)
+    grain = _month_grain(ctx, keys, _plot_width(ctx, chrome), bins=False)
     measured = [r for r in rows if r["per_pr"] is not None]
     tooltip = [
-        alt.Tooltip("month:O", title="Month"),
+        _month_tooltip(),
         alt.Tooltip("per_pr:Q", title="Comments per PR"),
         alt.Tooltip("prs:Q", title="PRs"),
     ]
     data = alt.Data(values=rows)
-    base = alt.Chart(data).encode(x=_month_axis(rows), y=alt.Y("per_pr:Q", title="Comments per PR"))
+    x = _time_x(grain, keys)
+    base = (
+        alt.Chart(data)
+        .transform_calculate(when=MONTH_WORDS_EXPR)
+        .encode(x=x, y=alt.Y("per_pr:Q", title="Comments per PR"))
+    )
     line = base.mark_line(interpolate="monotone", invalid="break-paths-show-domains")
     points = base.mark_point(filled=True, size=18).encode(tooltip=tooltip)
     # A line is one path, and its tooltip would be its first month's wherever it is hovered: instead an
@@ -539,8 +881,9 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
     bands = (
         alt.Chart(data)
         .transform_filter("isValid(datum.per_pr)")
+        .transform_calculate(when=MONTH_WORDS_EXPR)
         .mark_rect(opacity=0)
-        .encode(x=_month_axis(rows), tooltip=tooltip)
+        .encode(x=x, tooltip=tooltip)
     )
     plot = line + points + bands
     overall = (sum(r["per_pr"] * r["prs"] for r in measured) / sum(r["prs"] for r in measured)) if measured else 0
@@ -549,7 +892,7 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
         ctx.options.get("description")
         or (
             f"Line chart of the average number of comments (conversation and review) per merged PR per month"
-            f"{ctx.scope()}: {overall:.1f} per PR overall over {count(len(measured), 'month')}"
+            f"{_month_scope(ctx, keys)}: {overall:.1f} per PR overall over {count(len(measured), 'month')}"
             + (
                 f"; no value for {count(len(rows) - len(measured), 'month')} (no PRs or no known comments)."
                 if len(measured) < len(rows)
@@ -557,5 +900,13 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
             )
         )
     )
-    spec = finish(plot.properties(**_room(ctx, (80, 120))), ctx, title, description)
-    return Chart(spec, title, description, [("month", "Month"), ("per_pr", "Comments per PR"), ("prs", "PRs")], rows)
+    caption = (
+        f"{overall:.1f} comments per PR on average, over {count(len(measured), 'month')} with known counts."
+        if measured
+        else "No PR has a known number of comments."
+    )
+    caption = str(ctx.options.get("description") or caption)
+    spec = finish(plot.properties(**_room(ctx, chrome)), ctx, title, description)
+    return Chart(
+        spec, title, description, [("month", "Month"), ("per_pr", "Comments per PR"), ("prs", "PRs")], rows, caption
+    )

@@ -159,7 +159,14 @@ def _own_chart(
     words = embedded.describe(columns, rows, measures, ctx.scope())
     description = str(ctx.options.get("description") or f"{lead} {words}")
     spec["description"] = description
-    return Chart(spec, title, description, columns, rows)
+    return Chart(spec, title, description, columns, rows, first_sentence(description))
+
+
+def first_sentence(text: str) -> str:
+    """A user chart's visible caption: the first sentence of its description (``PRs per weekday.``),
+    the rest of it, figure by figure, being for screen readers."""
+    head, stop, _ = text.partition(". ")
+    return f"{head}." if stop else text
 
 
 def check_private(spec: Mapping[str, Any], dataset: Dataset, what: str) -> None:

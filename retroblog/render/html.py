@@ -43,7 +43,7 @@ def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool) -> str:
         f'data-retroblog-spec="{spec}">'
         f'<div class="retroblog-static">{svg}</div>'
         f"{data_table(chart)}"
-        f'<figcaption data-caption="{html.escape(chart.description, quote=True)}"></figcaption>'
+        f'<figcaption data-caption="{html.escape(chart.caption or chart.description, quote=True)}"></figcaption>'
         "</figure>"
     )
 
