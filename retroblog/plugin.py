@@ -32,6 +32,7 @@ from retroblog.render.html import PENDING_MARK, feed_excerpt, script
 from retroblog.render.svg import SvgCache
 from retroblog.render.vendor import BROWSER_FILES, asset, vega_bundle
 from retroblog.util.files import atomic_write
+from retroblog.util.words import ENGLISH, check_language
 
 log = get_plugin_logger(__name__)
 
@@ -97,6 +98,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             "timezone": self.config.timezone,
             "datasets": self.config.datasets,
             "size_buckets": self.config.size_buckets,
+            "language": _language(config),
         }
         try:
             settings = Settings.from_options(options, root)
@@ -304,10 +306,22 @@ def _script(page: Page) -> str:
 
 
 def _same(old: Settings, new: Settings) -> bool:
-    return (old.root, old.data_dir, old.timezone, old.datasets, old.size_buckets) == (
+    return (old.root, old.data_dir, old.timezone, old.datasets, old.size_buckets, old.language) == (
         new.root,
         new.data_dir,
         new.timezone,
         new.datasets,
         new.size_buckets,
+        new.language,
     )
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The language of dates in prose: Material's ``theme.language``; English, with a warning, for one
+    that retroblog cannot write dates in."""
+    language = config.theme.get("language") or ENGLISH
+    try:
+        return check_language(language, "theme.language")
+    except RetroblogError as exc:
+        log.warning(f"{exc}: dates and numbers are written in English")
+        return ENGLISH

@@ -33,7 +33,9 @@ def test_json_by_path(write):
     }
     assert data["by_month"]["2021-03"] == 1
     assert data["size_buckets"] == {"<10": 1, "10-100": 1, "100-500": 0, "500-1000": 1, ">1000": 0}
-    assert (data["additions"], data["deletions"]) == (555, 0)
+    # the file has no deletions column: unknown for every PR, null (not 0), and counted as unknown
+    assert (data["additions"], data["deletions"]) == (555, None)
+    assert data["unknown"]["deletions"] == 3
 
 
 def test_filters_and_repo(write):

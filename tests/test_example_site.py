@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import html
 import itertools
 import json
@@ -311,10 +312,17 @@ def test_every_inline_number_of_the_example_post_is_the_stats_figure(example_sit
         expected = figures
         for part in key.split(".", 1):
             expected = expected[part]
-        if isinstance(expected, dict):  # busiest month: its period and count
-            assert value.startswith(str(expected.get("period", expected.get("weeks")))), (key, value)
+        if isinstance(expected, dict) and "period" in expected:  # busiest month, in words: April 2020 (14 PRs)
+            year, month = expected["period"].split("-")
+            assert value == f"{calendar.month_name[int(month)]} {year} ({expected['prs']:,} PRs)", (key, value)
+        elif isinstance(expected, dict):
+            assert value.startswith(str(expected["weeks"])), (key, value)
         elif isinstance(expected, int):
             assert value == f"{expected:,}", key
+        elif isinstance(expected, float):  # lines: a whole number from 10 up, halves up (36.5 reads 37)
+            places = decimal.Decimal(1) if expected >= 10 else decimal.Decimal("0.1")
+            shown = decimal.Decimal(str(expected)).quantize(places, decimal.ROUND_HALF_UP).normalize()
+            assert value == f"{shown:,f}", key
         else:
             assert value == str(expected), key
 

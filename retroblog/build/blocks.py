@@ -41,7 +41,8 @@ from retroblog.data.dataset import DatasetConfig
 from retroblog.errors import ConfigError, RetroblogError
 from retroblog.render.html import figure, stats_table
 from retroblog.render.svg import SvgCache
-from retroblog.stats.keys import PRIVATE_TABLES, format_value, label, lookup
+from retroblog.stats.keys import PRIVATE_TABLES, label, stat_text
+from retroblog.util.words import Words
 
 __all__ = ["BlockError", "Blocks", "ChartResult", "Job", "PendingChart", "chart_id", "parse_inline_options"]
 
@@ -118,6 +119,8 @@ class Blocks:
             "dataset": inputs,
             "buckets": self.settings.size_buckets,
         }
+        if job.kind != "chart":
+            parts["language"] = self.settings.language  # the words of dates and numbers
         if job.kind == "chart" and "altair" in options:
             # The module's file and the Python files beside it (what it may import from the site).
             module = module_path(self.settings.root, str(options["altair"]))
@@ -342,7 +345,7 @@ class Blocks:
     # -- stats -------------------------------------------------------------------------------------
 
     def stat(self, key: str, options: Mapping[str, Any]) -> str:
-        """One statistic, formatted for prose: ``total_prs`` -> ``310``, ``by_year.2020`` -> ``129``."""
+        """One statistic, written for prose: ``total_prs`` -> ``310``, ``busiest_month`` -> ``April 2020 (14 PRs)``."""
         return self.fragment(Job("stat", dict(options), key))
 
     def stats_table(self, options: Mapping[str, Any]) -> str:
@@ -356,7 +359,8 @@ class Blocks:
                 f"{key!r} would publish repository names or labels of the private dataset {dataset.name!r}"
             )
         stats = self.stats(dataset, self._known_names(dataset, options.filters))
-        value = format_value(lookup(stats.to_dict(), key))
+        words = None if options.format == "raw" else Words(self.settings.language)
+        value = stat_text(stats.to_dict(), key, words)
         self._keep_private(dataset, value, f"stat {key!r}")
         return value
 

@@ -15,12 +15,14 @@ from typing import Any
 
 from retroblog.errors import ConfigError
 from retroblog.stats.filters import Filters
-from retroblog.stats.keys import DEFAULT_STATS
+from retroblog.stats.keys import DEFAULT_STATS, FORMATS
 
 FILTER_KEYS = frozenset({"dataset", "from", "to", "year", "repo", "label"})
 """Options that select a dataset's PRs: every chart, stats block and inline stat takes them."""
 CHART_KEYS = FILTER_KEYS | {"type", "title", "description", "width", "height", "interactive", "spec", "altair"}
 """Options of every chart of a dataset (a built-in type adds its own: ``retroblog.charts.builtin.OPTIONS``)."""
+STAT_KEYS = FILTER_KEYS | {"format"}
+"""Options of an inline stat (``format``: ``words``, the default, or ``raw``)."""
 STATS_KEYS = FILTER_KEYS | {"title", "stats"}
 """Options of a ``stats`` block."""
 
@@ -75,16 +77,22 @@ def _dataset(options: Mapping[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class StatOptions:
-    """An inline stat's options (``:stat[key]{year=2021}``): which dataset and which of its PRs."""
+    """An inline stat's options (``:stat[key]{year=2021 format=raw}``): which dataset and which of its
+    PRs, and how the value is written."""
 
     dataset: str | None
     """The dataset's name; None: the site's default dataset."""
     filters: Filters
+    format: str = FORMATS[0]
+    """``words`` (for people: ``April 2016 (9 PRs)``, ``37``) or ``raw`` (``2016-04 (9 PRs)``, ``36.5``)."""
 
     @classmethod
     def parse(cls, options: Mapping[str, Any]) -> StatOptions:
-        check_known(options, FILTER_KEYS)
-        return cls(_dataset(options), Filters.from_options(options, ""))
+        check_known(options, STAT_KEYS)
+        written = options.get("format", FORMATS[0])
+        if written not in FORMATS:
+            raise ConfigError(f"'format' must be one of {', '.join(FORMATS)}, got {written!r}")
+        return cls(_dataset(options), Filters.from_options(options, ""), str(written))
 
 
 @dataclass(frozen=True)

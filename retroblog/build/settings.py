@@ -1,4 +1,4 @@
-"""Site settings shared by every adapter: where the data is, timezones, size buckets.
+"""Site settings shared by every adapter: where the data is, timezones, size buckets, the language.
 
 The MkDocs plugin builds ``Settings`` from its typed config; the Markdown extension takes the same
 keys as extension options (so Zensical or plain ``markdown`` can use it); the CLI reads them from the
@@ -17,8 +17,9 @@ import yaml
 from retroblog.data.dataset import DatasetRegistry
 from retroblog.data.schema import DEFAULT_EDGES, check_edges, check_timezone
 from retroblog.errors import ConfigError
+from retroblog.util.words import ENGLISH, check_language
 
-KEYS = ("data_dir", "timezone", "datasets", "size_buckets")
+KEYS = ("data_dir", "timezone", "datasets", "size_buckets", "language")
 
 
 @dataclass
@@ -31,6 +32,9 @@ class Settings:
     timezone: str = "UTC"
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     size_buckets: tuple[int, ...] = DEFAULT_EDGES
+    language: str = ENGLISH
+    """The language of dates and numbers in prose (``April 2016``): the MkDocs plugin takes Material's
+    ``theme.language``, the Markdown extension its ``language`` option."""
     _registry: DatasetRegistry | None = field(default=None, repr=False)
 
     @classmethod
@@ -61,6 +65,7 @@ class Settings:
             timezone=timezone,
             datasets={str(k): dict(v) for k, v in datasets.items()},
             size_buckets=check_edges(edges),
+            language=check_language(options.get("language") or ENGLISH),
         )
 
     @property

@@ -47,6 +47,7 @@ class Site:
     datasets: dict[str, dict[str, Any]]
     size_buckets: tuple[int, ...]
     folder: Path | None
+    language: str = "en"
 
     def settings(self) -> Settings:
         return Settings(
@@ -55,6 +56,7 @@ class Site:
             timezone=self.timezone,
             datasets=self.datasets,
             size_buckets=self.size_buckets,
+            language=self.language,
         )
 
 
@@ -102,6 +104,7 @@ class Prefetcher:
             settings.datasets,
             settings.size_buckets,
             folder,
+            settings.language,
         )
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None

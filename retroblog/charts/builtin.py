@@ -35,7 +35,8 @@ from retroblog.charts.time import (
 from retroblog.data.dataset import Dataset
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import WEEKDAYS, Filters, Stats
-from retroblog.util.words import count
+from retroblog.stats.keys import total_text
+from retroblog.util.words import Words, count
 
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHT = 240
@@ -508,8 +509,24 @@ def _quarter_bars(ctx: ChartContext, rows: list[dict[str, Any]], years: list[str
     return Chart(spec, title, description, [("quarter", "Quarter"), ("prs", "PRs")], rows, caption)
 
 
+def _refuse_unknown(ctx: ChartContext, metrics: tuple[str, ...], what: str, why: str = "its file has none") -> None:
+    """A chart of counts that every PR it covers has unknown has nothing to draw: an error saying so,
+    not empty axes or bars of 0."""
+    if all(ctx.stats.totals[metric] is None for metric in metrics):
+        raise ConfigError(f"{what} unknown for every PR of the dataset '{ctx.dataset.name}'{ctx.scope()} ({why})")
+
+
+def _total_words(ctx: ChartContext, metric: str) -> str:
+    """A metric's total for a description: ``1,234``, ``412 on 80 of 120 PRs``, ``an unknown number``."""
+    stats = ctx.stats
+    if stats.totals[metric] is None:
+        return "an unknown number"
+    return total_text(stats.totals[metric], stats.unknown[metric], stats.total_prs, metric, Words(), noun=False)
+
+
 @chart("inserts-deletes")
 def inserts_deletes(ctx: ChartContext) -> Chart:
+    _refuse_unknown(ctx, ("additions", "deletions"), "lines inserted and deleted are")
     months = ctx.stats.periods["month"]
     rows = [{"month": r["period"], "additions": r["additions"], "deletions": r["deletions"]} for r in months]
     keys = [r["month"] for r in rows]
@@ -555,8 +572,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
             tooltip=tooltip,
         )
     )
-    added = sum(r["additions"] or 0 for r in rows)
-    deleted = sum(r["deletions"] or 0 for r in rows)
+    added, deleted = (_total_words(ctx, metric) for metric in ("additions", "deletions"))
     busiest = max(rows, key=lambda r: (r["additions"] or 0) + (r["deletions"] or 0), default=None)
     title = str(ctx.options.get("title") or _bin_title(grain, "Lines inserted and deleted per month"))
     most = f"the most change in {month_words(busiest['month'])}" if busiest else ""
@@ -564,13 +580,13 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
         ctx.options.get("description")
         or (
             f"Diverging bar chart of lines inserted (above zero) and deleted (below zero) per {grain.bin}"
-            f"{_month_scope(ctx, keys)}: {added:,} inserted and {deleted:,} deleted in {count(len(rows), 'month')}"
+            f"{_month_scope(ctx, keys)}: {added} inserted and {deleted} deleted in {count(len(rows), 'month')}"
             + (f"; {most}." if busiest else ".")
         )
     )
     caption = str(
         ctx.options.get("description")
-        or f"{added:,} lines inserted and {deleted:,} deleted" + (f"; {most}." if busiest else ".")
+        or f"{added} lines inserted and {deleted} deleted" + (f"; {most}." if busiest else ".")
     )
     spec = finish(bars.properties(**_room(ctx, chrome)), ctx, title, description)
     return Chart(
@@ -600,6 +616,7 @@ def _bucket_words(bucket: str) -> str:
 
 @chart("size-buckets")
 def size_buckets(ctx: ChartContext) -> Chart:
+    _refuse_unknown(ctx, ("additions",), "lines inserted are")
     rows: list[dict[str, Any]] = [{"bucket": k, "prs": v} for k, v in ctx.stats.size_buckets.items()]
     chart_ = _bars(ctx, rows, "bucket", "Lines inserted", "PRs by size (lines inserted)")
     total = sum(r["prs"] for r in rows)
@@ -837,6 +854,7 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
 
 @chart("comments-per-pr")
 def comments_per_pr(ctx: ChartContext) -> Chart:
+    _refuse_unknown(ctx, ("comments", "review_comments"), "comments are", "git history, for one, has none")
     frame = ctx.filters.apply(ctx.dataset.frame)
     monthly = (
         frame.select(

@@ -16,7 +16,8 @@ from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import Stats, compute
 from retroblog.stats.filters import Filters
-from retroblog.util.words import count
+from retroblog.stats.keys import total_text
+from retroblog.util.words import Words, count
 
 if TYPE_CHECKING:
     from retroblog.build.settings import Settings
@@ -94,7 +95,10 @@ def stats(
 
 
 def _print_tables(result: Stats) -> None:
+    """The summary, per-year and size tables. A sum whose counts are unknown for every PR is "unknown",
+    a partly known one says on how many PRs it is ("412 comments on 80 of 120 PRs")."""
     console = Console()
+    words = Words()
     scope = result.filters.describe()
     summary = Table(
         title=f"{result.dataset}{' ' + scope if scope else ''} ({result.timezone})",
@@ -103,12 +107,12 @@ def _print_tables(result: Stats) -> None:
     summary.add_column("stat")
     summary.add_column("value", justify="right")
     summary.add_row("PRs merged", f"{result.total_prs:,}")
-    summary.add_row("first / last merge", f"{result.first_merged} / {result.last_merged}")
+    summary.add_row("first / last merge", f"{result.first_merged or '-'} / {result.last_merged or '-'}")
     for key in ("additions", "deletions", "lines_changed", "comments"):
-        unknown = result.unknown[key]
-        note = f" ({unknown:,} unknown)" if unknown else ""
-        summary.add_row(key.replace("_", " "), f"{result.totals[key]:,}{note}")
-    summary.add_row("median additions", str(result.size["median"]))
+        value = total_text(result.totals[key], result.unknown[key], result.total_prs, key, words)
+        summary.add_row(key.replace("_", " "), value)
+    median = result.size["median"]
+    summary.add_row("median additions", "unknown" if median is None else str(median))
     for key in ("month", "quarter"):
         best = result.busiest[key]
         summary.add_row(f"busiest {key}", f"{best['period']} ({best['prs']})" if best else "-")
@@ -121,14 +125,13 @@ def _print_tables(result: Stats) -> None:
     years = Table(title="per year")
     for column in ("year", "PRs", "additions", "deletions", "comments"):
         years.add_column(column, justify="right")
+    unknown = result.period_unknown.get("year", {})
     for row in result.periods["year"]:
-        years.add_row(
-            row["period"],
-            f"{row['prs']:,}",
-            f"{row['additions']:,}",
-            f"{row['deletions']:,}",
-            f"{row['comments']:,}",
-        )
+        cells = [
+            total_text(row[key], unknown.get(row["period"], {}).get(key, 0), row["prs"], key, words, noun=False)
+            for key in ("additions", "deletions", "comments")
+        ]
+        years.add_row(row["period"], f"{row['prs']:,}", *cells)
     console.print(years)
     buckets = Table(title="size buckets (additions)")
     buckets.add_column("bucket")

@@ -2,7 +2,12 @@
 
 Pure functions over a validated ``Dataset`` (polars expressions, one pass per grouping): no MkDocs,
 no Altair. Periods are computed in the dataset's timezone, never the build machine's. Counts that are
-unknown (null) are left out of sums and percentiles and reported under ``unknown``, never taken as 0.
+unknown (null) are left out of sums and percentiles and reported under ``unknown``, never taken as 0;
+a sum none of whose PRs has the count known (comments of a git history, which has none) is None.
+
+Periods run without a gap over the range the filters select (a ``year``, ``from``/``to``), clipped
+only to the first and last merge of the whole dataset: ``year: 2019`` has all twelve months of 2019
+(a month without PRs counts 0) unless the dataset begins or ends within 2019.
 """
 
 from __future__ import annotations
@@ -50,17 +55,24 @@ class Stats:
     filters: Filters
     edges: tuple[int, ...]
     total_prs: int
-    totals: dict[str, int]
+    totals: dict[str, int | None]
+    """Each metric's sum over the PRs that have it; None when the PRs have it unknown, every one."""
     unknown: dict[str, int]
+    """PRs whose count of each metric is unknown."""
     first_merged: str | None
     last_merged: str | None
     periods: dict[str, list[dict[str, Any]]]
+    """Rows per period name (year ... weekday): ``period``, ``prs`` and each metric (None when it is
+    unknown for every PR of the period; 0 in a period without PRs)."""
     size_buckets: dict[str, int]
     size: dict[str, float | int | None]
     lines_changed_size: dict[str, float | int | None]
     busiest: dict[str, dict[str, Any] | None]
     longest_streak: dict[str, Any]
     by_repo: list[dict[str, Any]]
+    period_unknown: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    """PRs of unknown count by period name, period and metric, where there are any:
+    ``{"year": {"2021": {"comments": 3}}}`` (a partly known period's cell says on how many PRs it is)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def counts(self, period: str) -> dict[str, int]:
@@ -117,11 +129,16 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
         *[pl.col(m) for m in METRICS],
         pl.col("repo"),
     )
-    sums = [pl.len().alias("prs"), *[pl.col(m).sum().alias(m) for m in METRICS]]
+    sums = [
+        pl.len().alias("prs"),
+        *[pl.col(m).sum().alias(m) for m in METRICS],
+        *[pl.col(m).null_count().alias(f"unknown_{m}") for m in METRICS],
+    ]
     bucket = pl.sum_horizontal([(pl.col("additions") >= e).cast(pl.Int32) for e in edges])
     quantiles = [pl.col("additions").quantile(p / 100, "linear").alias(f"p{p}") for p in PERCENTILES]
     lc_quantiles = [pl.col("lines_changed").quantile(p / 100, "linear").alias(f"p{p}") for p in PERCENTILES]
-    month_q, week_q, weekday_q, bucket_q, size_q, lc_q, total_q, repo_q = pl.collect_all(
+    day = pl.col("merged_at").dt.date()
+    month_q, week_q, weekday_q, bucket_q, size_q, lc_q, total_q, repo_q, span_q = pl.collect_all(
         [
             base.group_by("y", "m").agg(sums).sort("y", "m"),
             base.group_by("iy", "w").agg(sums).sort("iy", "w"),
@@ -137,14 +154,10 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
                 pl.col("lines_changed").mean().alias("mean"),
                 pl.col("lines_changed").max().alias("max"),
             ),
-            base.select(
-                pl.len().alias("prs"),
-                *[pl.col(m).sum().alias(m) for m in METRICS],
-                *[pl.col(m).null_count().alias(f"unknown_{m}") for m in METRICS],
-                pl.col("day").min().alias("first"),
-                pl.col("day").max().alias("last"),
-            ),
+            base.select(*sums, pl.col("day").min().alias("first"), pl.col("day").max().alias("last")),
             base.group_by("repo").agg(sums).sort(["prs", "repo"], descending=[True, False], nulls_last=True),
+            # the whole dataset's first and last merge: where the periods a filter selects are clipped
+            dataset.frame.lazy().select(day.min().alias("first"), day.max().alias("last")),
         ]
     )
     total = total_q.row(0, named=True)
@@ -152,21 +165,26 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
     bucket_counts = dict.fromkeys(labels, 0)
     for b, n in bucket_q.iter_rows():
         bucket_counts[labels[b]] = n
-    months = _fill_months(month_q)
+    span = _span(filters, span_q.row(0))
+    months = _fill_months(month_q, span)
     periods = {
         "year": _roll_up(months, lambda key: key[:4]),
         "quarter": _roll_up(months, lambda key: f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"),
         "month": months,
-        "week": _fill_weeks(week_q),
+        "week": _fill_weeks(week_q, span),
         "weekday": _weekdays(weekday_q),
     }
+    period_unknown = {name: _unknowns(rows) for name, rows in periods.items()}
+    for rows in periods.values():
+        for row in rows:
+            del row["unknown"]
     return Stats(
         dataset=dataset.name,
         timezone=dataset.timezone,
         filters=filters,
         edges=edges,
         total_prs=total["prs"],
-        totals={m: total[m] for m in METRICS},
+        totals={m: _metric(total, m) for m in METRICS},
         unknown={m: total[f"unknown_{m}"] for m in METRICS},
         first_merged=total["first"].isoformat() if total["first"] else None,
         last_merged=total["last"].isoformat() if total["last"] else None,
@@ -177,26 +195,49 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
         busiest={"month": _busiest(periods["month"]), "quarter": _busiest(periods["quarter"])},
         longest_streak=_streak(periods["week"]),
         by_repo=[
-            {"repo": row["repo"], **{k: row[k] for k in ("prs", *METRICS)}}
+            {"repo": row["repo"], "prs": row["prs"], **{m: _metric(row, m) for m in METRICS}}
             for row in repo_q.iter_rows(named=True)
             if row["repo"] is not None
         ],
+        period_unknown={name: found for name, found in period_unknown.items() if found},
     )
 
 
+def _metric(values: Mapping[str, Any], metric: str) -> int | None:
+    """A sum of ``values`` (a group's ``prs``, sums and ``unknown_*`` counts): None if every PR of the
+    group has the count unknown, 0 for a group without PRs."""
+    prs = values["prs"]
+    return None if prs and values[f"unknown_{metric}"] == prs else values[metric] or 0
+
+
 def _row(period: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A period's row; its ``unknown`` counts are taken out once the periods are rolled up."""
     row: dict[str, Any] = {"period": period, "prs": 0, **dict.fromkeys(METRICS, 0)}
+    row["unknown"] = dict.fromkeys(METRICS, 0)
     if values:
-        for key in ("prs", *METRICS):
-            row[key] = values[key] or 0
+        row["prs"] = values["prs"]
+        for metric in METRICS:
+            row[metric] = _metric(values, metric)
+            row["unknown"][metric] = values[f"unknown_{metric}"]
     return row
 
 
-def _fill_months(table: pl.DataFrame) -> list[dict[str, Any]]:
-    found = {(r["y"], r["m"]): r for r in table.iter_rows(named=True)}
-    if not found:
+def _span(filters: Filters, dataset_span: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date, dt.date] | None:
+    """The days the periods cover: the filters' range, clipped to the dataset's first and last merge
+    (None when they do not meet, or the dataset is empty)."""
+    first, last = dataset_span
+    if first is None or last is None:
+        return None
+    start = max(first, filters.start) if filters.start else first
+    end = min(last, filters.end) if filters.end else last
+    return (start, end) if start <= end else None
+
+
+def _fill_months(table: pl.DataFrame, span: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
+    if span is None:
         return []
-    (y, m), last = min(found), max(found)
+    found = {(r["y"], r["m"]): r for r in table.iter_rows(named=True)}
+    (y, m), last = (span[0].year, span[0].month), (span[1].year, span[1].month)
     rows = []
     while (y, m) <= last:
         rows.append(_row(f"{y:04d}-{m:02d}", found.get((y, m))))
@@ -204,13 +245,11 @@ def _fill_months(table: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _fill_weeks(table: pl.DataFrame) -> list[dict[str, Any]]:
-    found = {(r["iy"], r["w"]): r for r in table.iter_rows(named=True)}
-    if not found:
+def _fill_weeks(table: pl.DataFrame, span: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
+    if span is None:
         return []
-    first, last = min(found), max(found)
-    monday = dt.date.fromisocalendar(first[0], first[1], 1)
-    end = dt.date.fromisocalendar(last[0], last[1], 1)
+    found = {(r["iy"], r["w"]): r for r in table.iter_rows(named=True)}
+    monday, end = _monday(span[0]), _monday(span[1])
     rows = []
     while monday <= end:
         iy, w, _ = monday.isocalendar()
@@ -221,13 +260,30 @@ def _fill_weeks(table: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
 def _roll_up(months: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for row in months:
-        target = out.setdefault(key(row["period"]), _row(key(row["period"]), None))
-        for metric in ("prs", *METRICS):
-            target[metric] += row[metric]
-    return list(out.values())
+        target = groups.setdefault(key(row["period"]), {"prs": 0, **dict.fromkeys(METRICS, 0)})
+        target["prs"] += row["prs"]
+        for metric in METRICS:
+            target[metric] += row[metric] or 0
+            target.setdefault(f"unknown_{metric}", 0)
+            target[f"unknown_{metric}"] += row["unknown"][metric]
+    return [_row(period, values) for period, values in groups.items()]
+
+
+def _unknowns(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The ``unknown`` counts of rows that have any: ``{"2021": {"comments": 3}}``."""
+    found = {}
+    for row in rows:
+        counts = {metric: n for metric, n in row["unknown"].items() if n}
+        if counts:
+            found[row["period"]] = counts
+    return found
 
 
 def _weekdays(table: pl.DataFrame) -> list[dict[str, Any]]:

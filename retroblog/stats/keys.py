@@ -1,4 +1,4 @@
-"""Stat keys: ``by_year.2020`` looked up in the stats JSON, and the value formatted for prose.
+"""Stat keys: ``by_year.2020`` looked up in the stats JSON, and the value written for people.
 
 The keys are those of ``Stats.to_dict`` (the JSON of ``retroblog stats --json``): a top-level name,
 or a table and one of its entries joined by a dot. ``DEFAULT_STATS`` and ``LABELS`` are the rows and
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retroblog.errors import ConfigError
+from retroblog.util.words import Words, count
 
 DEFAULT_STATS = (
     "total_prs",
@@ -52,7 +53,11 @@ def label(key: str) -> str:
 
 
 def lookup(data: Mapping[str, Any], key: str) -> Any:
-    """``by_year.2020`` in the stats JSON; names the valid keys when the path does not exist."""
+    """``by_year.2020`` in the stats JSON; names the valid keys when the path does not exist.
+
+    A busiest period (``{"period": ..., "prs": ...}``) and the longest streak come back as their
+    mapping, which ``stat_text`` writes as one figure; any other table is an error.
+    """
     value: Any = data
     walked: list[str] = []
     for part in _split_key(key):
@@ -63,10 +68,8 @@ def lookup(data: Mapping[str, Any], key: str) -> Any:
         where = ".".join(walked) or "stats"
         options = ", ".join(list(value)[:12]) if isinstance(value, Mapping) else "none"
         raise ConfigError(f"unknown stat {key!r}: {where} has no {part!r} (available: {options})")
-    if isinstance(value, Mapping) and "period" in value:
-        return f"{value['period']} ({value['prs']:,} PRs)"
-    if isinstance(value, Mapping) and "weeks" in value:
-        return f"{value['weeks']} weeks" if value["weeks"] else "0 weeks"
+    if isinstance(value, Mapping) and ("period" in value or "weeks" in value):
+        return value
     if isinstance(value, Mapping | list):
         raise ConfigError(f"stat {key!r} is a table, not a number; name one entry such as {key}.<name>")
     return value
@@ -78,14 +81,70 @@ def _split_key(key: str) -> list[str]:
     return [head, rest] if rest else [head]
 
 
-def format_value(value: Any) -> str:
-    """A stat's value as prose shows it: ``1,234``, ``12.5``, ``true``, ``unknown`` for a missing one."""
+FORMATS = ("words", "raw")
+"""Values of a stat's ``format`` option: ``words`` for people (the default), ``raw`` as the JSON has it."""
+DATES = frozenset(
+    {"first_merged", "last_merged", "filters.from", "filters.to", "busiest_month.period", "busiest_quarter.period"}
+)
+"""Keys whose value is a date, month or quarter (written in words)."""
+TOTALS = {
+    "additions": ("line inserted", "lines inserted"),
+    "deletions": ("line deleted", "lines deleted"),
+    "lines_changed": ("line changed", "lines changed"),
+    "comments": ("comment", "comments"),
+    "review_comments": ("review comment", "review comments"),
+}
+"""Sums of a count that PRs may have unknown, and their noun (singular, plural) for a partly known total."""
+
+
+def stat_text(data: Mapping[str, Any], key: str, words: Words | None = None) -> str:
+    """The stat ``key`` of the stats JSON ``data`` as a page writes it: in ``words`` (``April 2016 (9 PRs)``,
+    ``37``, ``412 comments on 80 of 120 PRs``), or raw without them (``2016-04 (9 PRs)``, ``36.5``, ``412``).
+    An unknown value is ``unknown`` either way."""
+    value = lookup(data, key)
+    if words is None:
+        return format_value(value)
     if value is None:
         return "unknown"
+    if isinstance(value, Mapping) and "period" in value:
+        return f"{words.period(str(value['period']))} ({_prs(value['prs'], words)})"
+    if isinstance(value, Mapping):
+        return count(value["weeks"], "week")
+    if key in DATES and isinstance(value, str):
+        return words.period(value)
+    if key in TOTALS:
+        return total_text(value, data["unknown"][key], data["total_prs"], key, words)
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    if isinstance(value, int | float):
+        return words.number(value)
+    return str(value)
+
+
+def total_text(value: int | None, unknown: int, prs: int, metric: str, words: Words, *, noun: bool = True) -> str:
+    """A sum over ``prs`` PRs, ``unknown`` of which have the count unknown: ``1,234``, ``unknown`` (every
+    one), or partly known ``412 comments on 80 of 120 PRs`` (``noun=False``: ``412 on 80 of 120 PRs``)."""
+    if value is None:
+        return "unknown"
+    if not unknown:
+        return words.number(value)
+    singular, plural = TOTALS[metric]
+    figure = f"{words.number(value)} {singular if value == 1 else plural}" if noun else words.number(value)
+    return f"{figure} on {words.number(prs - unknown)} of {_prs(prs, words)}"
+
+
+def _prs(n: int, words: Words) -> str:
+    return f"{words.number(n)} {'PR' if n == 1 else 'PRs'}"
+
+
+def format_value(value: Any) -> str:
+    """A stat's raw value: ``1234``, ``36.5``, ``true``, ``2016-04 (9 PRs)``, ``unknown`` for a missing one."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, Mapping) and "period" in value:
+        return f"{value['period']} ({value['prs']} {'PR' if value['prs'] == 1 else 'PRs'})"
+    if isinstance(value, Mapping):
+        return count(value["weeks"], "week")
+    if isinstance(value, bool):
+        return str(value).lower()
     return str(value)
