@@ -137,6 +137,8 @@ class Images:
         self.folder = to / slug
         self.writes: list[Write] = []
         self.done: dict[str, str] = {}
+        self.remote: dict[str, None] = {}
+        """Remote images left on their host (no ``download``), in the order the post shows them."""
 
     def cover(self, url: str) -> str:
         """The cover's address: remote as it is; a copied file by its path on the site.
@@ -207,7 +209,10 @@ class Images:
             or (re.match(r"^[a-z][a-z0-9+.-]*:", url) and not _is_remote(url))
         ):
             return False
-        return self.download or not _is_remote(url)
+        if _is_remote(url) and not self.download:
+            self.remote.setdefault(url, None)
+            return False
+        return True
 
     def markdown(self, body: str) -> str:
         """``body`` with each Markdown image's file copied (or downloaded) and its link made local; an

@@ -30,6 +30,7 @@ from retroblog.posts.model import Post, Report, Write
 from retroblog.posts.sources import SourceFile, detect, discover, first_commit_date, read_source
 from retroblog.posts.writer import render
 from retroblog.util.files import atomic_write
+from retroblog.util.words import count
 
 FORMATS = ("auto", "jekyll", "hashnode", "devto", "medium", "text")
 
@@ -198,6 +199,15 @@ def plan_file(
         post.image = images.cover(post.image)
     post.body = images.markdown(post.body)
     post.body = images.html(post.body)
+    if images.remote:
+        first = next(iter(images.remote))
+        them, they_break = ("it", "it breaks") if len(images.remote) == 1 else ("them", "they break")
+        report.add(
+            "kept",
+            f"{count(len(images.remote), 'remote image')} still on the old host (such as {first}): the page "
+            f"loads {them} from there, and {they_break} when it goes; --download-images copies {them} next to "
+            "the post",
+        )
     name = f"{post.created.isoformat()[:10]}-{post.slug}.md"
     target = options.to / name
     report.target = str(target)

@@ -67,6 +67,8 @@ def test_a_dev_post_imports_exactly(tmp_path: Path) -> None:
         "  mapped: canonical_url → retroblog.canonical_url\n"
         "  mapped: src/dev-post.md:15: Liquid 'embed' tag → a link\n"
         "  mapped: no excerpt marker: '<!-- more -->' added after the first paragraph\n"
+        "  kept: 1 remote image still on the old host (such as https://dev-to-uploads.example.com/cover.png): the "
+        "page loads it from there, and it breaks when it goes; --download-images copies it next to the post\n"
         "1 written\n"
     )
     assert _read(tmp_path, "2021-05-04-shipping-small-prs.md") == (

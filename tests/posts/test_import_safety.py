@@ -208,8 +208,15 @@ def test_download_images_copies_remote_images_and_keeps_links_that_fail(tmp_path
             f"![gone]({base}/gone.png)\n",
             encoding="utf-8",
         )
+        linked = run_import(tmp_path, "src/_posts", "--to", "linked/posts", "--dry-run")
+        assert (  # without the option, the report offers it
+            "  kept: 3 remote images still on the old host (such as "
+            f"{base}/cover.png): the page loads them from there, and they break when it goes; --download-images "
+            "copies them next to the post\n" in linked.output
+        )
         dry = run_import(tmp_path, "src/_posts", "--to", "out/posts", "--download-images", "--dry-run")
         assert dry.exit_code == 0 and not (tmp_path / "out").exists()
+        assert "still on the old host" not in dry.output
         result = run_import(tmp_path, "src/_posts", "--to", "out/posts", "--download-images")
     finally:
         server.shutdown()
