@@ -247,3 +247,26 @@ def test_the_repository_chart_says_top_only_when_some_are_left_out(tmp_path):
     assert json.loads(attr(every, "data-retroblog-spec"))["title"] == "PRs merged per repository"
     some = convert(site, "```chart\ntype: prs-per-repo\ntop: 2\n```\n")
     assert json.loads(attr(some, "data-retroblog-spec"))["title"] == "PRs merged per repository (top 2)"
+
+
+def test_a_long_career_timeline_labels_every_few_years(tmp_path):
+    import datetime as dt
+
+    import vl_convert
+
+    from retroblog.charts.career import career_timeline
+    from retroblog.data.career import Career, Role
+
+    roles = tuple(
+        Role("Acme", f"Team {i}", f"Engineer {i}", dt.date(2001 + 2 * i, 3, 1), dt.date(2003 + 2 * i, 2, 1))
+        for i in range(12)
+    )
+    career = Career("Ada", roles, (("Acme", dt.date(2001, 3, 1), None),))
+    for width, most in ((640, 2), (1280, 1)):  # 25 years: not every year on 640 px
+        chart = career_timeline(career, width=width, height=240, title=None, description=None)
+        step = chart.spec["layer"][0]["encoding"]["x"]["axis"]["tickCount"]["step"]
+        svg = vl_convert.vegalite_to_svg(json.dumps(chart.spec))
+        labels = axis_labels(svg, "x")
+        assert step >= most and labels and len(labels) <= (width - 280) / SHORT_LABEL, (width, labels)
+        assert chart.caption.startswith("Timeline of Ada's career from 2001 to 2025:") and chart.caption.endswith(".")
+        assert chart.caption.count(". ") == 0

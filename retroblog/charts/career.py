@@ -18,6 +18,7 @@ import altair as alt
 
 from retroblog.charts.builtin import Chart, finish
 from retroblog.charts.theme import SERIES
+from retroblog.charts.time import choose
 from retroblog.data.career import Career, Role, long_date, month_year
 
 ROW_HEIGHT = 28
@@ -54,6 +55,9 @@ def career_timeline(
     employers = list(dict.fromkeys(r.employer for r in career.roles))
     colours = [SERIES[i % len(SERIES)] for i in range(len(employers))]
     order = [r["label"] for r in rows]
+    span = max(r.end or stop for r in career.roles).year - min(r.start for r in career.roles).year + 1
+    # the plot is the chart's width less the role labels on its left (up to 260 px)
+    years = choose(12 * span, max(width - 280, 120), bins=("year",)).step // 12
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("role:N", title="Role"),
@@ -73,7 +77,8 @@ def career_timeline(
                 "start:T",
                 title=None,
                 scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+                # a label every year, or every few over a long career: as many as fit ("2016": ~40 px)
+                axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": years}, labelAngle=0),
             ),
             x2=alt.X2("bar_end:T"),
             y=y,
@@ -108,7 +113,9 @@ def career_timeline(
         ("to", "To"),
         ("promotion", "Promotion"),
     ]
-    return Chart(spec, title, description, columns, rows)
+    # the visible caption: the span and the counts, the first sentence; every role is for screen readers
+    head, stop_, _ = description.partition(". ")
+    return Chart(spec, title, description, columns, rows, f"{head}." if stop_ else description)
 
 
 def _rows(career: Career, stop: dt.date) -> list[dict[str, Any]]:
