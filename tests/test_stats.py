@@ -182,3 +182,18 @@ def test_to_dict_is_json_with_the_documented_keys(dataset):
         assert key in data
     assert data["by_quarter"] == {"2021-Q1": 4, "2021-Q2": 2}
     assert data["size_buckets"]["10-100"] == 1
+
+
+def test_a_repository_filter_spans_its_own_merges_and_a_year_filter_the_whole_year(write):
+    rows = [
+        "2019-01-10T10:00:00Z,1,b",
+        "2020-03-02T10:00:00Z,1,a",
+        "2020-05-20T10:00:00Z,1,a",
+        "2021-12-01T10:00:00Z,1,b",
+    ]
+    dataset = load_dataset(write("repos.csv", "merged_at,additions,repo\n" + "\n".join(rows) + "\n"))
+    one_repo = compute(dataset, Filters(repos=("a",)))
+    assert [r["period"] for r in one_repo.periods["month"]] == ["2020-03", "2020-04", "2020-05"]
+    in_2020 = compute(dataset, Filters.from_options({"repo": "a", "year": 2020}))
+    assert [r["period"] for r in in_2020.periods["month"]] == [f"2020-{m:02d}" for m in range(1, 13)]
+    assert [r["prs"] for r in in_2020.periods["month"]] == [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]

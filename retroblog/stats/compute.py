@@ -5,9 +5,10 @@ no Altair. Periods are computed in the dataset's timezone, never the build machi
 unknown (null) are left out of sums and percentiles and reported under ``unknown``, never taken as 0;
 a sum none of whose PRs has the count known (comments of a git history, which has none) is None.
 
-Periods run without a gap over the range the filters select (a ``year``, ``from``/``to``), clipped
-only to the first and last merge of the whole dataset: ``year: 2019`` has all twelve months of 2019
-(a month without PRs counts 0) unless the dataset begins or ends within 2019.
+Periods run without a gap over the range a period filter selects (a ``year``, ``from``/``to``),
+clipped only to the first and last merge of the whole dataset: ``year: 2019`` has all twelve months of
+2019 (a month without PRs counts 0) unless the dataset begins or ends within 2019. Without a period
+filter they run from the first to the last merge selected (of one repository, say).
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
     bucket_counts = dict.fromkeys(labels, 0)
     for b, n in bucket_q.iter_rows():
         bucket_counts[labels[b]] = n
-    span = _span(filters, span_q.row(0))
+    span = _span(filters, span_q.row(0), (total["first"], total["last"]))
     months = _fill_months(month_q, span)
     periods = {
         "year": _roll_up(months, lambda key: key[:4]),
@@ -222,10 +223,15 @@ def _row(period: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
     return row
 
 
-def _span(filters: Filters, dataset_span: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date, dt.date] | None:
-    """The days the periods cover: the filters' range, clipped to the dataset's first and last merge
-    (None when they do not meet, or the dataset is empty)."""
-    first, last = dataset_span
+def _span(
+    filters: Filters,
+    dataset_span: tuple[dt.date | None, dt.date | None],
+    selected_span: tuple[dt.date | None, dt.date | None],
+) -> tuple[dt.date, dt.date] | None:
+    """The days the periods cover: the range a period filter selects, clipped to the dataset's first and
+    last merge; with no period filter (all PRs, or a repository or label only), the selected PRs' own first
+    to last merge. None when they do not meet, or nothing is selected."""
+    first, last = dataset_span if filters.start or filters.end else selected_span
     if first is None or last is None:
         return None
     start = max(first, filters.start) if filters.start else first
