@@ -98,9 +98,15 @@ def test_numbers_and_units_agree_in_cli_text(write, capsys):
     assert "1 week (2021-W09 to 2021-W09)" in one.stdout and "1 weeks" not in one.stdout
     two = run("stats", str(write("two.csv", "merged_at\n2021-03-03T10:00:00Z\n2021-03-09T10:00:00Z\n")))
     assert "2 weeks (2021-W09 to 2021-W10)" in two.stdout
+    # An empty selection says so and names the dataset's dates (issue 14), rather than a table of zeros.
     none = run("stats", str(write("none.csv", "merged_at\n2021-03-03T10:00:00Z\n")), "--from", "2022")
-    assert none.exit_code == 0, none.output
-    assert "0 weeks" in none.stdout and "None to None" not in none.stdout
+    assert none.exit_code == 1 and none.stdout == ""
+    assert none.stderr.strip() == (
+        "Error: no PRs from 2022-01-01 in the dataset 'none', whose PRs were merged from 2021-03-03 to 2021-03-03: "
+        "widen --from/--to, --repo or --label"
+    )
+    json_too = run("stats", str(write("none.csv", "merged_at\n2021-03-03T10:00:00Z\n")), "--repo", "x", "--json")
+    assert json_too.exit_code == 1 and "no PRs in x in the dataset 'none'" in json_too.stderr
 
     from retroblog.cli.collect import _report
     from retroblog.collect.merge import WriteResult

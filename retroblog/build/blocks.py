@@ -287,19 +287,14 @@ class Blocks:
         self._keep_private(dataset, published, f"the {parsed.target} chart")
         return chart, parsed.interactive
 
-    def _nothing_selected(self, dataset: Dataset, filters: Filters) -> str:
+    @staticmethod
+    def _nothing_selected(dataset: Dataset, filters: Filters) -> str:
         """Why a built-in chart has nothing to draw: its filters, and the dates the dataset covers."""
-        from retroblog.stats.filters import Filters as AllPRs
+        from retroblog.stats.compute import nothing_selected
 
-        whole = self.stats(dataset, AllPRs())
-        if whole.total_prs == 0:
+        if dataset.frame.height == 0:
             return f"the dataset '{dataset.name}' has no PRs to chart"
-        return (
-            f"no PRs {filters.describe(private=dataset.private) or 'match the filters'} in the dataset "
-            f"'{dataset.name}', whose PRs "
-            f"were merged from {whole.first_merged} to {whole.last_merged}: widen 'from'/'to'/'year', "
-            "'repo' or 'label'"
-        )
+        return nothing_selected(dataset, filters) + ": widen 'from'/'to'/'year', 'repo' or 'label'"
 
     def chart_figure(self, options: Mapping[str, Any], chart_id: str) -> PendingChart:
         """A chart's figure with its id: computed now (or taken from the cache), or, with an executor,

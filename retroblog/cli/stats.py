@@ -14,7 +14,7 @@ from retroblog.cli._common import user_errors
 from retroblog.data.dataset import Dataset, load_dataset
 from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
-from retroblog.stats.compute import Stats, compute
+from retroblog.stats.compute import Stats, compute, nothing_selected
 from retroblog.stats.filters import Filters
 from retroblog.stats.keys import total_text
 from retroblog.util.words import Words, count
@@ -84,7 +84,10 @@ def stats(
             "repo": list(repo) or None,
             "label": list(label) or None,
         }
-        result = compute(data, Filters.from_options(options, "stats"), edges)
+        filters = Filters.from_options(options, "stats")
+        result = compute(data, filters, edges)
+        if result.total_prs == 0:  # an empty selection is not a table of zeros
+            raise ConfigError(nothing_selected(data, filters) + ": widen --from/--to, --repo or --label")
     console = Console(stderr=True)
     for warning in data.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, markup=True)

@@ -336,3 +336,16 @@ def _streak(weeks: list[dict[str, Any]]) -> dict[str, Any]:
         else:
             run = 0
     return best
+
+
+def nothing_selected(dataset: Dataset, filters: Filters) -> str:
+    """Why ``filters`` select no PR of ``dataset``: the filters in words and the dates the dataset covers
+    (a private dataset's names counted, not named). The caller says what to widen, in its own terms."""
+    merged = dataset.frame["merged_at"]
+    first, last = merged.min(), merged.max()
+    if not isinstance(first, dt.datetime) or not isinstance(last, dt.datetime):
+        return f"the dataset '{dataset.name}' has no PRs"
+    return (
+        f"no PRs {filters.describe(private=dataset.private) or 'match the filters'} in the dataset "
+        f"'{dataset.name}', whose PRs were merged from {first.date().isoformat()} to {last.date().isoformat()}"
+    )
