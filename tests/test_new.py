@@ -42,6 +42,7 @@ from retroblog.site.scaffold import (
 )
 from retroblog.site.scaffold import on_pypi as real_on_pypi
 from retroblog.stats.compute import compute
+from retroblog.util.words import Words
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 from tests.sitebuild import build_site
@@ -352,6 +353,19 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
+def test_a_second_dataset_does_not_break_the_first_post(tmp_path):
+    """Issue 14: the first post's blocks name no dataset; a second data file made them ambiguous and broke
+    the build. The scaffold marks its dataset the default."""
+    site = tmp_path / "site-src"
+    assert new(site, "--title", "Two datasets", "--author", "Jane").exit_code == 0
+    (site / "data" / "side-project.csv").write_text("merged_at,additions\n2024-01-02T10:00:00Z,5\n", encoding="utf-8")
+    build = build_site(site)
+    assert build.returncode == 0, build.stderr
+    post = next((site / "site").rglob("two-years-in-pull-requests/index.html")).read_text(encoding="utf-8")
+    assert post.count('<figure class="retroblog-chart"') == 3 and "retroblog-error" not in post
+
+
+@pytest.mark.slow
 def test_scaffold_builds_with_charts_and_the_datasets_numbers(built):
     post = next((built / "site").rglob("two-years-in-pull-requests/index.html")).read_text(encoding="utf-8")
     assert post.count('<figure class="retroblog-chart"') == 3
@@ -372,10 +386,10 @@ def test_scaffold_builds_with_charts_and_the_datasets_numbers(built):
     for key, text in zip(keys, shown, strict=True):
         head, _, rest = key.partition(".")
         value = figures[head] if not rest else figures[head][rest]
-        if isinstance(value, dict):
-            assert text == f"{value['period']} ({value['prs']:,} PRs)", key
-        else:
-            assert float(text.replace(",", "")) == value, key
+        if isinstance(value, dict):  # a period, in words: "April 2024 (4 PRs)"
+            assert text == f"{Words().period(value['period'])} ({value['prs']:,} PRs)", key
+        else:  # a count, or a median rounded as prose writes it
+            assert text == Words().number(value), key
     assert f'<span class="retroblog-stat">{figures["total_prs"]}</span> pull requests' in post
 
 
