@@ -25,6 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from retroblog.cli._common import UserError, user_errors
 from retroblog.collect.base import CollectError, DateRange, Row, parse_date
@@ -201,6 +202,14 @@ def collect() -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Extra mailmap file mapping your old names and emails to one identity.",
 )
+@click.option(
+    "--repo",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="The repository's name in the dataset, such as acme/api (one per folder, in order; default: from "
+    "its origin remote, else its folder).",
+)
 @_output_options
 def git_command(
     repos: tuple[Path, ...],
@@ -209,6 +218,7 @@ def git_command(
     excludes: tuple[str, ...],
     no_default_excludes: bool,
     mailmap: Path | None,
+    names: tuple[str, ...],
     output: Output,
 ) -> None:
     """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
@@ -225,11 +235,15 @@ def git_command(
                 branch=branch,
                 excludes=patterns,
                 mailmap=mailmap,
+                names=names,
                 progress=bar,
             )
         if not found.rows:
             raise CollectError(_nothing_in_git(found, authors, len(repos)))
         result = output.write(found.rows)
+    console = Console(stderr=True)
+    for name, named_by in found.named:
+        console.print(Text(f"{name}: named from {named_by}"), highlight=False, soft_wrap=True)
     what = f"found {count(len(found.rows), 'PR')} in {count(found.commits_scanned, 'main-line commit')}"
     output.report(result, what)
 

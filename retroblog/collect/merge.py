@@ -7,8 +7,10 @@ edited cells, extra columns and removed columns stay exactly as the user left th
 before the append are the bytes of the old file. The write is atomic
 (``retroblog.util.files.atomic_write``).
 
-A PR is "already there" when the file has a row with the same repository and number, or the same
-URL. ``replace=True`` writes a fresh file instead, and only then is an existing file overwritten.
+A PR is "already there" when the file has a row with the same URL, or the same repository and number
+and no merge commit that says otherwise; two PRs under one repository and number (two repositories that
+share a name) are an error that names both, never a PR silently dropped. ``replace=True`` writes a fresh
+file instead, and only then is an existing file overwritten.
 """
 
 from __future__ import annotations
@@ -126,15 +128,14 @@ def _append(
     header = [c for c in frame.columns if c != LINE]
     targets = _targets(header)
     _check_redaction(path, frame, header, redactor)
-    keys = _existing_keys(frame, targets)
+    known = _Known(path, frame, targets)
     fresh: list[Row] = []
     present = 0
     for row in prepared:
-        row_keys = _row_keys(row.get("repo") if "repo" in targets else None, row.get("number"), row.get("url"))
-        if row_keys & keys:
+        if known.has(row):
             present += 1
             continue
-        keys |= row_keys
+        known.add(row)
         fresh.append(row)
     dropped = tuple(
         c for c in (*COLUMNS, REDACTED_COLUMN) if c not in targets and any(r.get(c) is not None for r in fresh)
@@ -196,15 +197,98 @@ def _check_redaction(path: Path, frame: pl.DataFrame, header: list[str], redacto
         )
 
 
-def _existing_keys(frame: pl.DataFrame, targets: dict[str, str]) -> set[Key]:
-    height = frame.height
-    repos = _texts(frame[targets["repo"]]) if "repo" in targets else [None] * height
-    numbers = _texts(frame[targets["number"]]) if "number" in targets else [None] * height
-    urls = _texts(frame[targets["url"]]) if "url" in targets else [None] * height
-    keys: set[Key] = set()
-    for repo, number, url in zip(repos, numbers, urls, strict=True):
-        keys |= _row_keys(_repo_text(repo), number, url)
-    return keys
+@dataclass(frozen=True)
+class _Held:
+    """What tells one PR of the file from another with the same repository and number."""
+
+    line: int | None
+    title: str | None
+    merge_commit: str | None
+
+
+class _Known:
+    """The PRs of the user's file (and those added in this run), to tell whether a collected PR is one.
+
+    The same URL is the same PR. The same repository and number is the same PR unless its merge commits
+    contradict it (``_contradiction``): two PRs under one key (two repositories with one name, say) are
+    an error naming both, never a PR dropped as "already there".
+    """
+
+    def __init__(self, path: Path, frame: pl.DataFrame, targets: dict[str, str]) -> None:
+        self.path = path
+        self.targets = targets
+        height = frame.height
+
+        def column(name: str) -> list[str | None]:
+            return _texts(frame[targets[name]]) if name in targets else [None] * height
+
+        self.urls: set[str] = set()
+        self.numbers: dict[tuple[str, int], _Held] = {}
+        lines = frame[LINE].to_list()
+        rows = zip(
+            column("repo"), column("number"), column("url"), column("title"), column("merge_commit"), lines, strict=True
+        )
+        for repo, number, url, title, commit, line in rows:
+            self._hold(_repo_text(repo), number, url, _Held(line, title, commit))
+
+    def _hold(self, repo: Any, number: Any, url: Any, held: _Held) -> None:
+        if url is not None and str(url).strip():
+            self.urls.add(str(url).strip())
+        parsed = _number(number)
+        if parsed is not None:
+            self.numbers.setdefault((str(repo or "").strip().casefold(), parsed), held)
+
+    def has(self, row: Row) -> bool:
+        url = row.get("url")
+        if url is not None and str(url).strip() in self.urls:
+            return True
+        repo = row.get("repo") if "repo" in self.targets else None
+        number = _number(row.get("number"))
+        if number is None:
+            return False
+        held = self.numbers.get((str(repo or "").strip().casefold(), number))
+        if held is None:
+            return False
+        reason = _contradiction(held, row)
+        if reason is not None:
+            where = f"{self.path}:{held.line}" if held.line else str(self.path)
+            raise CollectError(
+                f"{where}: the file's PR {repo or ''}#{number} ({_describe(held.title, held.merge_commit)}) and "
+                f"a collected PR {repo or ''}#{number} ({_describe(row.get('title'), row.get('merge_commit'))}) "
+                f"have the same repository and number but {reason}: two repositories named '{repo}'? Name the "
+                "collected one apart (collect git --repo NAME) or write it to another file; nothing was written"
+            )
+        return True
+
+    def add(self, row: Row) -> None:
+        held = _Held(None, row.get("title"), row.get("merge_commit"))
+        self._hold(row.get("repo") if "repo" in self.targets else None, row.get("number"), row.get("url"), held)
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
+def _contradiction(held: _Held, row: Row) -> str | None:
+    """Why the file's PR and a collected one with its key are not the same PR; None if nothing says so.
+
+    Merge commits are the evidence: a title alone is not (users edit titles in their files, and a
+    hand-kept file's titles are not the commits' subjects). Different merge commits under one title are
+    the same PR merged twice (a re-land); under different titles, two PRs.
+    """
+    title, commit = row.get("title"), row.get("merge_commit")
+    if not (held.merge_commit and commit) or str(held.merge_commit).strip() == str(commit).strip():
+        return None
+    if held.title and title and _same_text(held.title, title):
+        return None
+    return "different merge commits and titles" if held.title and title else "different merge commits"
+
+
+def _describe(title: Any, commit: Any) -> str:
+    parts = [f"'{str(title)[:60]}'" if title else "no title"]
+    if commit:
+        parts.append(f"merge commit {str(commit)[:10]}")
+    return ", ".join(parts)
 
 
 def _row_keys(repo: Any, number: Any, url: Any) -> set[Key]:

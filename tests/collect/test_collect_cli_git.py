@@ -141,3 +141,63 @@ def test_collect_git_never_overwrites_a_file_it_cannot_read(widgets: Repo, tmp_p
     code, _, err = run("git", str(widgets.path), "--author", "Jane Doe", "--out", str(out))
     assert code == 1 and "the file is empty" in err
     assert out.read_text() == ""
+
+
+def _squash_merges(path: Path, remote: str, titles: list[str]) -> Repo:
+    """A repository whose origin remote is ``remote`` (a local path, as a clone of a bare repository has)
+    with one squash-merged PR of Jane per title, numbered 1, 2, ..."""
+    from collect_support import JANE
+
+    repo = Repo(path)
+    repo.git("remote", "add", "origin", remote)
+    for number, title in enumerate(titles, start=1):
+        repo.commit(f"{title} (#{number})", {f"f{number}.txt": title}, JANE, f"2021-0{number}-01T10:00:00+00:00")
+    return repo
+
+
+def test_two_clones_with_one_folder_name_never_lose_a_pr(tmp_path: Path) -> None:
+    """Issue 14: two clones whose remotes end in the same folder name were both named 'repo'; a second
+    collect into the same file said "3 already there" about three other PRs and dropped them."""
+    first = _squash_merges(tmp_path / "a", "/srv/git/team-a/repo.git", ["Add the parser", "Fix the lexer"])
+    second = _squash_merges(tmp_path / "b", "/srv/git/team-b/repo.git", ["Speed up search", "Drop Python 3.8"])
+    out = tmp_path / "work.csv"
+    code, _, err = run("git", str(first.path), "--author", "jane@corp.example", "--out", str(out))
+    assert code == 0, err
+    assert "repo: named from its origin remote (/srv/git/team-a/repo.git)" in err
+    before = out.read_bytes()
+    code, _, err = run("git", str(second.path), "--author", "jane@corp.example", "--out", str(out))
+    assert code == 1
+    assert f"{out}:2: the file's PR repo#1 ('Add the parser', merge commit " in err
+    assert "a collected PR repo#1 ('Speed up search', merge commit " in err
+    assert "two repositories named 'repo'? Name the collected one apart (collect git --repo NAME)" in err
+    assert out.read_bytes() == before  # nothing written, nothing lost
+    code, _, err = run(
+        "git", str(second.path), "--author", "jane@corp.example", "--repo", "team-b/repo", "--out", str(out)
+    )
+    assert code == 0, err
+    assert "team-b/repo: named from --repo" in err and "added 2 new PRs" in err
+    rows = [(r.repo, r.number, r.title) for r in load_dataset(out).records()]
+    assert sorted(rows) == [
+        ("repo", 1, "Add the parser"),
+        ("repo", 2, "Fix the lexer"),
+        ("team-b/repo", 1, "Speed up search"),
+        ("team-b/repo", 2, "Drop Python 3.8"),
+    ]
+
+
+def test_a_pr_collected_again_is_already_there_even_with_an_edited_title(tmp_path: Path) -> None:
+    repo = _squash_merges(tmp_path / "a", "git@github.com:acme/api.git", ["Add the parser", "Fix the lexer"])
+    out = tmp_path / "work.csv"
+    assert run("git", str(repo.path), "--author", "jane@corp.example", "--out", str(out))[0] == 0
+    out.write_text(out.read_text(encoding="utf-8").replace("Add the parser", "Add the parser (my words)"))
+    code, _, err = run("git", str(repo.path), "--author", "jane@corp.example", "--out", str(out))
+    assert code == 0, err  # the same merge commit: the same PR, whatever its title now says
+    assert "no new PRs" in err and "acme/api: named from its origin remote (git@github.com:acme/api.git)" in err
+
+
+def test_repo_names_one_per_folder(tmp_path: Path) -> None:
+    repo = _squash_merges(tmp_path / "a", "/srv/git/x/repo.git", ["Add the parser"])
+    code, _, err = run("git", str(repo.path), "--author", "j", "--repo", "a", "--repo", "b", "--out", "x.csv")
+    assert code == 1 and "--repo names 2 repositories for 1 folder" in err
+    code, _, err = run("git", str(repo.path), "--author", "j", "--repo", "has space", "--out", "x.csv")
+    assert code == 1 and "--repo 'has space' is not a repository name" in err

@@ -14,6 +14,7 @@ are authored by the PR's creator and are attributed to their author). Identities
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -100,6 +101,8 @@ class GitCollection:
     other_authors: Counter[str] = field(default_factory=Counter)
     """Authors of the PRs that were not attributed to you, with their counts."""
     duplicates: int = 0
+    named: list[tuple[str, str]] = field(default_factory=list)
+    """Each repository's name and where it comes from (``RepoInfo.named_by``), for the report."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class RepoInfo:
     branch: str
     tip: str
     """The branch's commit when the run started: every git call reads the same history."""
+    named_by: str = "--repo"
+    """Where ``name`` comes from, for the report: ``--repo``, ``its origin remote (URL)``, ``its folder``."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -153,7 +158,9 @@ def inspect_repo(path: str | Path, branch: str | None = None) -> RepoInfo:
     except CollectError:
         remote = ""
     host, name = parse_remote(remote)
-    return RepoInfo(top, name or top.name, host, branch, tip)
+    if name:
+        return RepoInfo(top, name, host, branch, tip, f"its origin remote ({remote})")
+    return RepoInfo(top, top.name, host, branch, tip, "its folder's name (it has no origin remote)")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -168,11 +175,24 @@ def collect_git(
     branch: str | None = None,
     excludes: Iterable[str] = DEFAULT_EXCLUDES,
     mailmap: str | Path | None = None,
+    names: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> GitCollection:
-    """The user's merged PRs in the main line of each repository, as dataset rows."""
+    """The user's merged PRs in the main line of each repository, as dataset rows.
+
+    ``names`` (``--repo``) names the repositories, one per folder in order; by default a repository is
+    named from its origin remote's URL, else its folder (``GitCollection.named`` says which).
+    """
     if not repos:
         raise CollectError("give at least one repository folder")
+    if names and len(names) != len(repos):
+        raise CollectError(
+            f"--repo names {count(len(names), 'repository', 'repositories')} for "
+            f"{count(len(repos), 'folder')}: give one --repo NAME per folder, in the same order, or none"
+        )
+    for name in names:
+        if not name.strip() or any(c.isspace() for c in name.strip()):
+            raise CollectError(f"--repo {name!r} is not a repository name (such as acme/api)")
     check_version()
     identities = Identities(authors)
     dates = dates or DateRange()
@@ -181,16 +201,21 @@ def collect_git(
     if mailmap_path is not None and not mailmap_path.is_file():
         raise CollectError(f"{mailmap}: no such mailmap file")
     infos = [inspect_repo(r, branch) for r in repos]
-    names: dict[str, Path] = {}
+    if names:
+        infos = [
+            dataclasses.replace(info, name=name.strip(), named_by="--repo")
+            for info, name in zip(infos, names, strict=True)
+        ]
+    seen: dict[str, RepoInfo] = {}
     for info in infos:
         key = info.name.casefold()
-        if key in names:
+        if key in seen:
             raise CollectError(
-                f"{names[key]} and {info.path} are both named '{info.name}' (from their origin "
-                "remote or folder name); collect them into separate datasets"
+                f"{seen[key].path} and {info.path} are both named '{info.name}' (from "
+                f"{seen[key].named_by} and {info.named_by}): name them apart with --repo NAME, once per folder"
             )
-        names[key] = info.path
-    result = GitCollection(rows=[])
+        seen[key] = info
+    result = GitCollection(rows=[], named=[(info.name, info.named_by) for info in infos])
     for info in infos:
         _collect_repo(info, identities, dates, matcher, mailmap_path, progress or NullProgress(), result)
     return result
