@@ -66,6 +66,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.blocks: Blocks | None = None
         self.extension: RetroblogExtension | None = None
         self.prefetcher: Prefetcher | None = None
+        self._made_with: tuple[Path, bool] | None = None
+        """The cache folder and ``workers`` option of ``blocks`` and ``prefetcher``."""
         self.line_shift: dict[str, int] = {}
         """Posts read from a normalised copy: lines the copy has more than the file (by src_uri)."""
         self._posts_tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -104,11 +106,19 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             settings = Settings.from_options(options, root)
         except RetroblogError as exc:
             raise PluginError(str(exc)) from None
-        # Keep loaded datasets, stats and rendered SVGs across `mkdocs serve` rebuilds while the
-        # settings are the same; each cache is keyed by content, so changed data is never stale.
-        if self.blocks is None or self.settings is None or _same(self.settings, settings) is False:
+        # Keep loaded datasets, stats, rendered SVGs and the worker (its imports and renderer warm)
+        # across `mkdocs serve` rebuilds while the settings are the same; each cache is keyed by
+        # content, so changed data is never stale.
+        cache = root / self.config.cache_dir
+        made_with = (cache, self.config.workers)
+        if (
+            self.blocks is None
+            or self.settings is None
+            or not _same(self.settings, settings)
+            or self._made_with != made_with
+        ):
             self._close_worker()
-            cache = root / self.config.cache_dir
+            self._made_with = made_with
             if self.config.workers:
                 self.prefetcher = Prefetcher(settings, cache / "blocks")
             self.blocks = Blocks(settings, SvgCache(), FragmentStore(cache / "blocks"), self.prefetcher)

@@ -35,6 +35,9 @@ from retroblog.errors import RetroblogError
 from retroblog.render.svg import SvgCache
 
 _HEADER = struct.Struct("!I")
+MAX_STARTS = 3
+"""Worker processes a ``Prefetcher`` starts at most: one that keeps dying is not started again, and the
+build computes its blocks itself."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Prefetcher:
         self._futures: dict[int, Future[Outcome]] = {}
         self._lock = threading.Lock()
         self._next = 0
+        self.started = 0
+        """Worker processes started so far (one, unless a worker exited and was replaced)."""
 
     def submit(self, kind: str, options: Mapping[str, Any], stat_key: str | None) -> Future[Outcome]:
         future: Future[Outcome] = Future()
@@ -127,8 +132,14 @@ class Prefetcher:
         return future
 
     def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is not None:
+        """The running worker, started now if there is none or the last one has exited (under
+        ``mkdocs serve`` one worker lasts for every rebuild; one that died is replaced, not given up on)."""
+        if self._process is not None and self._process.poll() is None:
             return self._process
+        if self._process is not None:  # exited: its reader fails whatever it had not answered
+            self._retire(self._process)
+        if self.started >= MAX_STARTS:
+            raise OSError(f"the worker process exited {self.started} times")
         process = subprocess.Popen(
             [sys.executable, "-m", "retroblog.build.worker"],
             stdin=subprocess.PIPE,
@@ -138,23 +149,36 @@ class Prefetcher:
         assert process.stdin is not None
         _send(process.stdin, self.site)
         self._process = process
-        self._reader = threading.Thread(target=self._read, args=(process,), name="retroblog-worker", daemon=True)
+        self._futures = {}  # the jobs of this worker alone: the reader of an exited one fails only its own
+        self.started += 1
+        self._reader = threading.Thread(
+            target=self._read, args=(process, self._futures), name="retroblog-worker", daemon=True
+        )
         self._reader.start()
         return process
 
-    def _read(self, process: subprocess.Popen[bytes]) -> None:
+    def _retire(self, process: subprocess.Popen[bytes]) -> None:
+        """Let go of an exited worker's pipes (its reader thread ends on its own)."""
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._process = None
+
+    def _read(self, process: subprocess.Popen[bytes], futures: dict[int, Future[Outcome]]) -> None:
         assert process.stdout is not None
         try:
             while True:
                 answer: Answer = _receive(process.stdout)
                 with self._lock:
-                    future = self._futures.pop(answer.number, None)
+                    future = futures.pop(answer.number, None)
                 if future is not None:
                     future.set_result(answer.outcome)
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # (ValueError: a pipe closed by _retire)
             pass
         with self._lock:  # the worker is gone: whatever it did not answer is computed by the build
-            left, self._futures = self._futures, {}
+            left = dict(futures)
+            futures.clear()
         for future in left.values():
             future.set_result(Crashed("the worker process ended"))
 
