@@ -385,3 +385,58 @@ def test_commit_counts_of_given_commits(widgets: tuple[Repo, dict[str, str]]) ->
     assert set(counts) == {shas["1"], shas["2"][:10]}
     assert (counts[shas["1"]].additions, counts[shas["1"]].excluded_lines) == (11, 100)
     assert (counts[shas["2"][:10]].files, counts[shas["2"][:10]].binary) == (3, 1)
+
+
+WAYLAN = ("Waylan Limberg", "waylan.limberg@icloud.example")
+WAYLAN_WEB = ("Waylan Limberg", "66+waylan@users.noreply.github.com")
+
+
+def _merged_branch(repo: Repo, number: int, owner: str, commits: list[tuple[tuple[str, str], str]], day: int) -> None:
+    """A branch with ``commits`` (author, file) merged by Mia as 'Merge pull request #N from OWNER/topic'."""
+    repo.checkout(f"topic-{number}", new=True)
+    for index, (who, name) in enumerate(commits):
+        repo.commit(f"work {index}", {name: f"{number} {index}\n"}, who, f"2022-01-{day:02d}T1{index}:00:00+00:00")
+    repo.checkout("main")
+    repo.merge(
+        f"topic-{number}",
+        f"Merge pull request #{number} from {owner}/topic-{number}\n\nTopic {number}",
+        MIA,
+        f"2022-01-{day:02d}T20:00:00+00:00",
+    )
+
+
+@pytest.fixture
+def contributors(tmp_path: Path) -> Repo:
+    repo = Repo(tmp_path / "markdown")
+    repo.commit("start", {"README": "x\n"}, BOB, "2022-01-01T00:00:00+00:00")
+    _merged_branch(repo, 10, "waylan", [(WAYLAN, "a.txt")], 2)  # his only commits, from his fork
+    _merged_branch(repo, 11, "waylan", [(BOB, "b.txt"), (WAYLAN_WEB, "c.txt")], 3)  # Bob's commit first
+    _merged_branch(repo, 12, "bobroe", [(BOB, "d.txt"), (WAYLAN, "e.txt")], 4)  # Bob's branch
+    return repo
+
+
+def test_a_github_login_finds_the_prs_merged_from_its_branches(contributors: Repo) -> None:
+    """Issue 14: --author waylan (a login) matched nothing although the subjects read 'from waylan/...'."""
+    found = collect_git([contributors.path], ["waylan"])
+    assert [(r["number"], r["author"]) for r in found.rows] == [
+        (10, WAYLAN[1]),  # the branch's only author, who pushed it from waylan's fork
+        (11, WAYLAN_WEB[1]),  # two authors: the tie goes to the branch's owner, not to the first commit
+    ]
+
+
+def test_branches_are_still_credited_by_their_commits_authors(contributors: Repo) -> None:
+    bob = collect_git([contributors.path], ["bob@corp.example"])
+    assert [r["number"] for r in bob.rows] == [12]  # his own branch; not #11, which is waylan's
+    assert collect_git([contributors.path], ["Waylan Limberg"]).rows[0]["number"] == 10
+
+
+def test_a_pr_merged_twice_is_one_pr_in_the_rows_and_in_the_authors_list(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.commit("start", {"README": "x\n"}, BOB, "2022-01-01T00:00:00+00:00")
+    repo.commit("Add the cache (#5)", {"a.txt": "1\n"}, BOB, "2022-01-02T10:00:00+00:00")
+    repo.commit("Revert the cache", {"a.txt": None}, BOB, "2022-01-03T10:00:00+00:00")
+    repo.commit("Add the cache (#5)", {"a.txt": "2\n"}, BOB, "2022-01-04T10:00:00+00:00")  # re-landed
+    found = collect_git([repo.path], ["jane@corp.example"])
+    assert found.rows == [] and found.other_authors == {f"{BOB[0]} <{BOB[1]}>": 1}
+    bob = collect_git([repo.path], [BOB[1]])
+    assert [(r["number"], r["merged_at"][:10]) for r in bob.rows] == [(5, "2022-01-02")]

@@ -37,7 +37,9 @@ from retroblog.collect.git.parse import (
     TOPO_FORMAT,
     Counts,
     Excludes,
+    branch_owner,
     classify,
+    is_login,
     parse_numstat,
     parse_remote,
     pr_url,
@@ -62,13 +64,16 @@ class Identities:
         self.emails = frozenset(i.casefold() for i in cleaned if "@" in i)
         self.names = frozenset(i.casefold() for i in cleaned if "@" not in i)
 
-    def matches(self, name: str, email: str) -> bool:
+    def matches(self, name: str, email: str, login: str | None = None) -> bool:
+        """Whether an author is you; ``login``: the GitHub login the author is known to have (the owner of
+        the branch a merge commit merged, when the author is that owner)."""
         email = email.casefold()
         if email in self.emails or " ".join(name.split()).casefold() in self.names:
             return True
+        if login is not None and login.casefold() in self.names:
+            return True
         if email.endswith("@users.noreply.github.com"):
-            login = email.split("@", 1)[0].split("+", 1)[-1]
-            return login in self.names
+            return email.split("@", 1)[0].split("+", 1)[-1] in self.names
         return False
 
 
@@ -87,6 +92,8 @@ class _Candidate:
     style: str
     number: int
     title: str | None
+    owner: str | None = None
+    """The GitHub login whose branch was merged (``Merge pull request #N from LOGIN/...``)."""
     counts: Counts = field(default_factory=Counts)
 
 
@@ -269,6 +276,7 @@ def _collect_repo(
                 style,
                 number,
                 title,
+                branch_owner(subject) if len(parents) > 1 else None,
             )
         )
         return candidates[-1].counts
@@ -290,14 +298,14 @@ def _collect_repo(
         topo.cancel()
     seen: set[int] = set()
     for cand in reversed(candidates):  # oldest first: a PR merged twice keeps its first merge
-        author, email, created, commits = _attribute(cand, branches)
-        if not identities.matches(author, email):
-            result.other_authors[f"{author} <{email}>"] += 1
-            continue
-        if cand.number in seen:
+        if cand.number in seen:  # a re-land: one PR, counted once whoever it is credited to
             result.duplicates += 1
             continue
         seen.add(cand.number)
+        author, email, created, commits, login = _attribute(cand, branches)
+        if not identities.matches(author, email, login):
+            result.other_authors[f"{author} <{email}>"] += 1
+            continue
         c = cand.counts
         note = None
         if c.excluded_files:
@@ -326,16 +334,30 @@ def _collect_repo(
         )
 
 
-def _attribute(cand: _Candidate, branches: Branches) -> tuple[str, str, str | None, int | None]:
-    """(author name, email, created_at, commits) of a candidate PR."""
+def _attribute(cand: _Candidate, branches: Branches) -> tuple[str, str, str | None, int | None, str | None]:
+    """(author name, email, created_at, commits, login) of a candidate PR.
+
+    A merged branch is credited to the author of its first commit, unless its commits have several
+    authors and one of them is recognisably the owner of the branch the merge commit names (``from
+    LOGIN/...``): then to that one. ``login`` is the owner's login when the credited author is the
+    owner (the only author of the branch, or the one the tie was broken for), else None.
+    """
     if len(cand.parents) < 2:
-        return cand.author, cand.email, None, None
+        return cand.author, cand.email, None, None, None
     commits = branches.get(cand.sha.encode(), [])
     if cand.style == "azure" or not commits:
-        return cand.author, cand.email, None, len(commits) or None
-    first = min(commits, key=lambda c: dt.datetime.fromisoformat(c[2].decode()))
-    created = iso(dt.datetime.fromisoformat(first[2].decode()))
-    return first[0].decode("utf-8", "replace"), first[1].decode("utf-8", "replace"), created, len(commits)
+        return cand.author, cand.email, None, len(commits) or None, None
+    ordered = sorted(commits, key=lambda c: dt.datetime.fromisoformat(c[2].decode()))
+    created = iso(dt.datetime.fromisoformat(ordered[0][2].decode()))
+    people = list(dict.fromkeys((c[0].decode("utf-8", "replace"), c[1].decode("utf-8", "replace")) for c in ordered))
+    credited, login = people[0], None
+    if cand.owner is not None:
+        owners = [p for p in people if is_login(p[0], p[1], cand.owner)]
+        if owners:
+            credited, login = owners[0], cand.owner
+        elif len(people) == 1:
+            login = cand.owner  # the branch's only author pushed it from the owner's fork: the owner
+    return credited[0], credited[1], created, len(commits), login
 
 
 def branch_commits(history: bytes, tip: bytes) -> Branches:

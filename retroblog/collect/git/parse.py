@@ -133,6 +133,26 @@ def classify(subject: str, body: str, parents: int) -> tuple[str, int, str | Non
     return None
 
 
+_BRANCH_OWNER = re.compile(r"^Merge pull request #?\d+ from ([A-Za-z0-9][A-Za-z0-9-]*)/\S")
+
+
+def branch_owner(subject: str) -> str | None:
+    """The GitHub login whose branch a merge commit merged (``Merge pull request #12 from LOGIN/topic``)."""
+    match = _BRANCH_OWNER.match(subject)
+    return match[1] if match else None
+
+
+def is_login(name: str, email: str, login: str) -> bool:
+    """Whether a commit's author is recognisably the GitHub user ``login``: GitHub's no-reply address
+    (``LOGIN@`` or ``ID+LOGIN@users.noreply.github.com``), or a name or email user part equal to it."""
+    login = login.casefold()
+    email = email.casefold()
+    user = email.split("@", 1)[0]
+    if email.endswith("@users.noreply.github.com") and user.split("+", 1)[-1] == login:
+        return True
+    return name.strip().casefold() == login or user == login
+
+
 def _body_title(body: str) -> str | None:
     for line in body.splitlines():
         line = line.strip()
