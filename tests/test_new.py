@@ -100,7 +100,9 @@ def test_new_writes_the_site_and_says_what_next(tmp_path):
     assert [p["toggle"]["name"] for p in config["theme"]["palette"]] == ["Switch to dark mode", "Switch to light mode"]
     plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
     assert plugins == ["search", "blog", "tags", "rss", "retroblog"]
-    assert config["plugins"][4] == {"retroblog": {"data_dir": "data", "timezone": "UTC"}}
+    assert config["plugins"][4] == {
+        "retroblog": {"data_dir": "data", "timezone": "UTC", "datasets": {"prs": {"default": True}}}
+    }
     authors = yaml.safe_load((site / "docs/blog/.authors.yml").read_text(encoding="utf-8"))
     assert authors["authors"]["me"]["name"] == "Jane Doe"
     assert "- me" in (site / POST).read_text(encoding="utf-8")
