@@ -1,8 +1,9 @@
-"""Errors that users see.
+"""Errors that users see: every exception class a user can meet is here.
 
 Every error names where the problem is (file and line or row), what was found and what was expected.
 Adapters (the CLI, the MkDocs plugin, the Markdown extension) turn them into one-line messages without a
-traceback; library code only raises them.
+traceback; library code only raises them. (A module may keep a private exception for its own control
+flow, such as a retry; it never reaches a user.)
 """
 
 from __future__ import annotations
@@ -83,3 +84,32 @@ class PostError(RetroblogError):
         self.message = message
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class BlockError(RetroblogError):
+    """A problem in one block: ``line`` counts from the block's first line (its fence)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        self.line = line
+        self.message = message
+        super().__init__(message)
+
+
+class ExistsError(RetroblogError):
+    """The target exists and overwriting was not asked for."""
+
+
+class CollectError(RetroblogError):
+    """A collector could not do its work: names the source, what happened and what to do."""
+
+
+class AuthError(CollectError):
+    """The server refused the token (missing, expired, revoked or without the needed scope)."""
+
+
+class ScaffoldError(RetroblogError):
+    """The site cannot be written where asked (the folder is not empty, a path is in the way)."""
+
+
+class PublishError(RetroblogError):
+    """The site's address cannot be told from its git remote."""

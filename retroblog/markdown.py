@@ -29,13 +29,12 @@ from retroblog.build.syntax import (
     INLINE,
     INLINE_MARK,
     LANGUAGES,
-    BlockError,
     fence_body,
     fence_end,
     parse_inline_options,
     post_date,
 )
-from retroblog.errors import RetroblogError
+from retroblog.errors import BlockError, RetroblogError
 from retroblog.render.html import PENDING, PENDING_MARK, error_box, inline_stat, pending_chart
 from retroblog.render.svg import SvgCache
 

@@ -175,3 +175,18 @@ def test_the_markup_check_finds_an_element_in_an_f_string_and_not_in_a_docstring
     module = tmp_path / "m.py"
     module.write_text('"""A <div> in a docstring is words."""\nx = f\'<span class="a">{1}</span>\'\n')
     assert _markup_written(module) == [(2, '<span class="a">')]
+
+
+def test_every_exception_a_user_can_see_is_in_errors_py():
+    """errors.py holds every exception class; a module may keep a private one (a leading underscore) for
+    its own control flow, and the CLI its click exception."""
+    found = []
+    for path in MODULES:
+        if path.name == "errors.py" or _part(path) == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+                if any(b.endswith(("Error", "Exception")) for b in bases):
+                    found.append(f"{path.relative_to(REPO)}: {node.name}")
+    assert found == []

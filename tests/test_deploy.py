@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from retroblog.cli import main
-from retroblog.site.publish import PublishError, https_url, pages_url
+from retroblog.errors import PublishError
+from retroblog.site.publish import https_url, pages_url
 from tests.conftest import REPO, copy_site_sources
 
 LOCAL_PREVIEW = "127.0.0.1:8000"

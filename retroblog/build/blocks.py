@@ -35,10 +35,10 @@ from retroblog.build.options import (
 )
 from retroblog.build.results import ChartResult, Done, Failed, Outcome, PendingChart
 from retroblog.build.settings import Settings
-from retroblog.build.syntax import BlockError, Job, parse_inline_options, parse_options, scan
+from retroblog.build.syntax import Job, parse_inline_options, parse_options, scan
 from retroblog.charts.user import UserCharts, module_path
 from retroblog.data.dataset import DatasetConfig
-from retroblog.errors import ConfigError, RetroblogError
+from retroblog.errors import BlockError, ConfigError, RetroblogError
 from retroblog.render.html import figure, stats_table
 from retroblog.render.svg import SvgCache
 from retroblog.stats.keys import PRIVATE_TABLES, label, stat_text

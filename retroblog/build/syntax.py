@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from retroblog.errors import ConfigError, RetroblogError
+from retroblog.errors import BlockError, ConfigError, RetroblogError
 
 LANGUAGES = ("chart", "stats", "career")
 """The info strings of retroblog's fences: the one list that the extension converts and the plugin looks for."""
@@ -41,15 +41,6 @@ def may_hold_blocks(text: str) -> bool:
 def uses_blocks(text: str) -> bool:
     """Whether text holds one of retroblog's fences or an inline stat (or their marks in code)."""
     return any(mark in text for mark in MARKS)
-
-
-class BlockError(RetroblogError):
-    """A problem in one block: ``line`` counts from the block's first line (its fence)."""
-
-    def __init__(self, message: str, line: int = 0) -> None:
-        self.line = line
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass

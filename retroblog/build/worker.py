@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from retroblog.build.blocks import BlockError, Blocks, Job
+from retroblog.build.blocks import Blocks, Job
 from retroblog.build.cache import FragmentStore
 from retroblog.build.results import Crashed, Done, Failed, Outcome
 from retroblog.build.settings import Settings
-from retroblog.errors import RetroblogError
+from retroblog.errors import BlockError, RetroblogError
 from retroblog.render.svg import SvgCache
 
 _HEADER = struct.Struct("!I")

@@ -28,9 +28,10 @@ from rich.progress import (
 from rich.text import Text
 
 from retroblog.cli._common import UserError, user_errors
-from retroblog.collect.base import CollectError, DateRange, Row, parse_date
+from retroblog.collect.base import DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
+from retroblog.errors import CollectError
 from retroblog.util.words import count
 
 F = TypeVar("F", bound=Callable[..., Any])

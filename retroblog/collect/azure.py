@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from retroblog.collect.base import (
-    CollectError,
     DateRange,
     NullProgress,
     Progress,
@@ -31,6 +30,7 @@ from retroblog.collect.git import DEFAULT_EXCLUDES, fill_from_clones
 from retroblog.collect.github import ApiCollection
 from retroblog.collect.http import HttpClient, check_base_url
 from retroblog.collect.state import ResumeState
+from retroblog.errors import CollectError
 
 API_VERSION = "7.1"
 PAGE = 100

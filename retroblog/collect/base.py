@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from retroblog.data.schema import FIELDS
-from retroblog.errors import RetroblogError
+from retroblog.errors import CollectError
 
 Row = dict[str, Any]
 """One collected PR: canonical field names and extra columns to values (None = unknown)."""
@@ -35,14 +35,6 @@ EXTRA_COLUMNS: tuple[str, ...] = (
 
 COLUMNS: tuple[str, ...] = (*(f.name for f in FIELDS), *EXTRA_COLUMNS)
 """Every column a collector writes, in order."""
-
-
-class CollectError(RetroblogError):
-    """A collector could not do its work: names the source, what happened and what to do."""
-
-
-class AuthError(CollectError):
-    """The server refused the token (missing, expired, revoked or without the needed scope)."""
 
 
 class Progress(Protocol):

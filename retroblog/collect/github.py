@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from retroblog.collect.base import (
-    CollectError,
     DateRange,
     NullProgress,
     Progress,
@@ -29,6 +28,7 @@ from retroblog.collect.base import (
 )
 from retroblog.collect.http import HttpClient, check_base_url
 from retroblog.collect.state import ResumeState
+from retroblog.errors import CollectError
 
 SEARCH_CAP = 1000
 """GitHub search returns at most this many results per query."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from retroblog.collect.base import (
-    CollectError,
     DateRange,
     NullProgress,
     Progress,
@@ -28,6 +27,7 @@ from retroblog.collect.git import DEFAULT_EXCLUDES, fill_from_clones
 from retroblog.collect.github import ApiCollection
 from retroblog.collect.http import HttpClient, check_base_url
 from retroblog.collect.state import ResumeState
+from retroblog.errors import CollectError
 
 
 def api_url(host: str | None) -> tuple[str, str]:

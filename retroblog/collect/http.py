@@ -29,7 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from retroblog.collect.base import AuthError, CollectError, NullProgress, Progress
+from retroblog.collect.base import NullProgress, Progress
+from retroblog.errors import AuthError, CollectError
 from retroblog.util.words import count
 
 if TYPE_CHECKING:

@@ -27,10 +27,11 @@ from typing import Any
 
 import polars as pl
 
-from retroblog.collect.base import COLUMNS, CollectError, Row, parse_timestamp
+from retroblog.collect.base import COLUMNS, Row, parse_timestamp
 from retroblog.collect.redact import REDACTED_COLUMN, Redactor
 from retroblog.data.loaders import read_raw
 from retroblog.data.schema import FIELD_BY_NAME, LINE, canonical_name, header_key
+from retroblog.errors import CollectError
 from retroblog.util.files import atomic_write
 
 WRITABLE = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".jsonl": None, ".ndjson": None}

@@ -14,7 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
-from retroblog.collect.base import CollectError, Row
+from retroblog.collect.base import Row
+from retroblog.errors import CollectError
 
 REDACTED_COLUMN = "redacted"
 """Extra column set to ``true`` on redacted rows, so a later run without ``--redact`` is refused."""

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from retroblog.collect.base import CollectError
+from retroblog.errors import CollectError
 from retroblog.util.files import atomic_write
 
 VERSION = 1

@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from retroblog.errors import RetroblogError
-
-
-class PublishError(RetroblogError):
-    """The site's address cannot be told from its git remote."""
+from retroblog.errors import PublishError
 
 
 _SCP = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?P<path>(?!/).+)$")

@@ -29,7 +29,7 @@ import yaml
 
 from retroblog import __version__
 from retroblog.data import sample
-from retroblog.errors import RetroblogError
+from retroblog.errors import ScaffoldError
 from retroblog.site import publish
 from retroblog.util.files import atomic_write
 
@@ -50,10 +50,6 @@ _DOT_PREFIX = "dot-"
 _MARKDOWN_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
 # Make would read these in a path as syntax (or the shell would, in a recipe); such a path is not recorded.
 _MAKE_UNSAFE = re.compile(r"[\s$#%\\:;=|&<>*?\[\]()'\"`~]")
-
-
-class ScaffoldError(RetroblogError):
-    """The site cannot be written where asked (the folder is not empty, a path is in the way)."""
 
 
 Action = Literal["create", "replace", "unchanged"]

@@ -6,11 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from retroblog.errors import RetroblogError
-
-
-class ExistsError(RetroblogError):
-    """The target exists and overwriting was not asked for."""
+from retroblog.errors import ExistsError
 
 
 def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:

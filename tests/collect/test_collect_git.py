@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from collect_support import BOB, JANE, MIA, Repo, build_widgets, lines
 
-from retroblog.collect.base import CollectError, DateRange
+from retroblog.collect.base import DateRange
 from retroblog.collect.git import Excludes, Identities, classify, collect_git, commit_counts, parse_remote
 from retroblog.collect.merge import write_dataset
 from retroblog.data.dataset import load_dataset
+from retroblog.errors import CollectError
 
 JANE_IDS = ["jane@corp.example", "janedoe"]
 KEYS = (

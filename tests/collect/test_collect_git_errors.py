@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from collect_support import JANE, Repo, lines
 
-from retroblog.collect.base import CollectError
 from retroblog.collect.git import collect_git, commit_counts
 from retroblog.collect.git.run import git, git_failed, run, streamed
+from retroblog.errors import CollectError
 
 
 def _drop_object(repo: Repo, sha: str) -> None:

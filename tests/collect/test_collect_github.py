@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from collect_support import Answer, Clock, LocalServer, Seen, json_answer
 
 from retroblog.cli import main
-from retroblog.collect.base import AuthError, CollectError, DateRange
+from retroblog.collect.base import DateRange
 from retroblog.collect.github import SEARCH_CAP, collect_github, endpoint
 from retroblog.collect.merge import write_dataset
 from retroblog.data.dataset import load_dataset
+from retroblog.errors import AuthError, CollectError
 
 TOKEN = "ghp_TESTTOKEN0123456789abcdefSECRET"
 UTC = dt.UTC

@@ -14,9 +14,10 @@ from collect_support import BOB, JANE, Answer, Clock, LocalServer, Repo, Seen, j
 
 from retroblog.cli import main
 from retroblog.collect.azure import collect_azure
-from retroblog.collect.base import AuthError, CollectError, DateRange
+from retroblog.collect.base import DateRange
 from retroblog.collect.gitlab import api_url, collect_gitlab
 from retroblog.data.dataset import load_dataset
+from retroblog.errors import AuthError, CollectError
 
 TOKEN = "glpat-SECRETSECRETSECRET"
 PAT = "azdopat0123456789SECRET"

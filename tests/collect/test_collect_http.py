@@ -13,9 +13,9 @@ import pytest
 from collect_support import Clock, LocalServer, json_answer
 
 import retroblog.collect.http as http
-from retroblog.collect.base import AuthError, CollectError
 from retroblog.collect.gitlab import collect_gitlab
 from retroblog.collect.http import HttpClient
+from retroblog.errors import AuthError, CollectError
 
 TOKEN = "glpat-TESTTOKEN0123456789SECRET"
 

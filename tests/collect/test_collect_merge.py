@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from retroblog.collect.base import CollectError, new_row
+from retroblog.collect.base import new_row
 from retroblog.collect.merge import write_dataset
 from retroblog.collect.redact import Redactor
 from retroblog.data.dataset import load_dataset
-from retroblog.errors import DatasetError
+from retroblog.errors import CollectError, DatasetError
 
 
 def row(number: int, merged: str, **extra: Any) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retroblog.collect.base import (
-    CollectError,
     DateRange,
     NullProgress,
     Progress,
@@ -46,6 +45,7 @@ from retroblog.collect.git.parse import (
     split_message,
 )
 from retroblog.collect.git.run import Background, check_version, git_command, run, streamed
+from retroblog.errors import CollectError
 from retroblog.util.words import count
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Generic, TypeVar
 
-from retroblog.collect.base import CollectError
+from retroblog.errors import CollectError
 
 MIN_GIT = (2, 31)
 """``--diff-merges=first-parent`` needs git 2.31."""
