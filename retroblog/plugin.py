@@ -150,6 +150,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        _feeds_fetch_nothing(config)
         if not self.config.enabled or self.settings is None:
             return None
         self._normalise_posts(files, config)  # posts (issue 4): before the blog plugin (-50) reads them
@@ -305,6 +306,18 @@ def _markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:
                     continue  # MkDocs reports it when it reads the page
                 found.append((path.relative_to(docs_dir).as_posix(), text))
     return found
+
+
+def _feeds_fetch_nothing(config: MkDocsConfig) -> None:
+    """A build asks no other host for anything: mkdocs-rss-plugin asks the host of every remote cover
+    image for its size (a HEAD, then a GET without TLS checks) to write its feed enclosure. Its own switch
+    for not doing so is the one it sets under ``mkdocs serve``; it is set for every build, and the
+    enclosures of remote images get the length 0 ("unknown", ``complete_enclosures``). An image copied next
+    to the post (``retroblog import --download-images``) has its real size."""
+    for plugin in config.plugins.values():
+        util: Any = getattr(plugin, "util", None)
+        if type(plugin).__module__.startswith("mkdocs_rss_plugin") and hasattr(util, "mkdocs_command_is_on_serve"):
+            util.mkdocs_command_is_on_serve = True
 
 
 def _uses_blocks(markdown: str | None) -> bool:

@@ -399,3 +399,41 @@ def test_example_site_description_is_one_attribute(example_site: Path) -> None:
     live = _live((example_site / "index.html").read_text(encoding="utf-8"))
     (meta,) = [a for tag, a in live.tags if tag == "meta" and a.get("name") == "description"]
     assert meta == {"name": "description", "content": config.site_description}
+
+
+def test_a_remote_cover_image_is_not_fetched_by_the_build(tmp_path: Path) -> None:
+    """Issue 14: the feed plugin asked the old platform for every remote cover's size (a HEAD, then a GET);
+    a build asks no other host for anything, and the enclosure's length is 0 (unknown)."""
+    asked: list[str] = []
+
+    class Host(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            asked.append(f"HEAD {self.path}")
+            self.send_response(200)
+            self.send_header("content-length", "1234")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            asked.append(f"GET {self.path}")
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Host)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cover = f"http://127.0.0.1:{server.server_address[1]}/cover.png"
+    try:
+        site = _site(tmp_path, CONFIG + FEEDS)
+        (site / "docs/blog/posts/remote.md").write_text(
+            f"---\ndate:\n  created: 2022-08-01\nimage: {cover}\n---\n\n# Remote\n\nText.\n",
+            encoding="utf-8",
+        )
+        _build(site, strict=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == []
+    rss = ET.parse(site / "site/feed_rss_created.xml").getroot()
+    assert [e.attrib for e in rss.iter("enclosure")] == [{"url": cover, "type": "image/png", "length": "0"}]
