@@ -87,11 +87,16 @@ class PostError(RetroblogError):
 
 
 class BlockError(RetroblogError):
-    """A problem in one block: ``line`` counts from the block's first line (its fence)."""
+    """A problem in one block: ``line`` counts from the block's first line (its fence).
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    ``shared``: the problem is not the block's own but its dataset's (a ``DatasetError``), the same for
+    every block that reads it; a preview shows it once per page.
+    """
+
+    def __init__(self, message: str, line: int = 0, *, shared: bool = False) -> None:
         self.line = line
         self.message = message
+        self.shared = shared
         super().__init__(message)
 
 

@@ -34,7 +34,7 @@ from retroblog.build.syntax import (
     parse_inline_options,
     post_date,
 )
-from retroblog.errors import BlockError, RetroblogError
+from retroblog.errors import BlockError, DatasetError, RetroblogError
 from retroblog.render.html import PENDING, PENDING_MARK, error_box, inline_stat, pending_chart
 from retroblog.render.svg import SvgCache
 
@@ -80,6 +80,10 @@ class RetroblogExtension(Extension):
         """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
         self.origins: dict[tuple[str, str], tuple[str, int]] = {}
         """Page and line where each block (by its text) was first converted, for messages."""
+        self.logged: set[str] = set()
+        """Errors logged by this extension (one per build under the MkDocs plugin): each is logged once."""
+        self.shown: set[tuple[str, str]] = set()
+        """(page, error) boxes shown: a page shows one box for one cause, such as a broken dataset."""
 
     @property
     def settings(self) -> Settings:
@@ -133,17 +137,31 @@ class RetroblogExtension(Extension):
             try:
                 return pending.result().html
             except BlockError as exc:
-                return self.fail(f"chart block: {exc.message}", line + exc.line, page)
+                shared = exc.message if exc.shared else ""
+                return self.fail(f"chart block: {exc.message}", line + exc.line, page, cause=shared)
 
         return PENDING.sub(chart, html)
 
-    def fail(self, message: str, line: int | None, page: str | None = None, *, inline: bool = False) -> str:
-        """Raise for a build, or return an error box for a preview (``on_error: show``)."""
+    def fail(
+        self, message: str, line: int | None, page: str | None = None, *, inline: bool = False, cause: str = ""
+    ) -> str:
+        """Raise for a build, or return an error box for a preview (``on_error: show``).
+
+        ``cause`` is the error itself, without the block's words around it: a broken dataset makes every
+        block that reads it fail with one cause. A preview logs each cause once (per build) and shows it
+        once per page, in the first block it breaks; the page's other blocks of that cause show nothing.
+        """
         page = self.page if page is None else page
         where = f"{page}:{line}" if line else page
         text = f"{where}: {message}"
         if self.getConfig("on_error") == "show":
-            log.error(text)
+            cause = cause or text
+            if cause not in self.logged:
+                self.logged.add(cause)
+                log.error(text)
+            if (page, cause) in self.shown:
+                return ""
+            self.shown.add((page, cause))
             return error_box(text, inline=inline)
         error: Callable[[str], Exception] = self.getConfig("error_class")
         raise error(text)
@@ -224,9 +242,11 @@ class RetroblogPreprocessor(Preprocessor):
                 return chart.result().html
             return self.ext.defer(chart, page, line)
         except BlockError as exc:
-            return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page)
+            shared = exc.message if exc.shared else ""
+            return self.ext.fail(f"{lang} block: {exc.message}", line + exc.line, page, cause=shared)
         except RetroblogError as exc:
-            return self.ext.fail(f"{lang} block: {exc}", line, page)
+            shared = str(exc) if isinstance(exc, DatasetError) else ""  # the dataset's, shared by its blocks
+            return self.ext.fail(f"{lang} block: {exc}", line, page, cause=shared)
 
     def _inline(self, line: str, index: int) -> str:
         if INLINE_MARK not in line:
@@ -247,7 +267,9 @@ class RetroblogPreprocessor(Preprocessor):
                 options = parse_inline_options(match.group("options") or "")
                 result = self.ext.blocks.stat(key, options)
             except RetroblogError as exc:
-                return self.md.htmlStash.store(self.ext.fail(f"stat {key!r}: {exc}", self._line(index), inline=True))
+                shared = str(exc) if isinstance(exc, DatasetError) else ""
+                failed = self.ext.fail(f"stat {key!r}: {exc}", self._line(index), inline=True, cause=shared)
+                return self.md.htmlStash.store(failed)
             return self.md.htmlStash.store(inline_stat(result))
 
         return INLINE.sub(value, text)

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import html
 import json
+import logging
 import re
 import shutil
 import signal
@@ -1065,3 +1066,28 @@ def test_a_built_in_chart_of_no_prs_is_an_error_naming_the_datasets_dates(site, 
         f"merged from {first} to {last}: widen 'from'/'to'/'year', 'repo' or 'label'"
     )
     assert "<svg" in convert(site, f"```chart\ntype: {name}\nyear: 2021\n```\n")  # the same chart, with PRs
+
+
+def test_a_broken_dataset_is_one_error_box_per_page_and_one_log_line(tmp_path, caplog):
+    """Issue 14: one bad date under `mkdocs serve` gave 34 error boxes and 126 log lines on one page."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text("merged_at,additions\n2021-01-04T10:00:00Z,3\nnot a date,4\n")
+    page = (
+        "I merged :stat[total_prs] PRs, :stat[additions] lines and :stat[by_year.2021] in 2021.\n\n"
+        + "".join(f"```chart\ntype: {kind}\n```\n\n" for kind in ("prs-per-year", "prs-per-month", "cumulative"))
+        + "```stats\n```\n"
+    )
+    ext = RetroblogExtension(root=str(tmp_path), on_error="show")
+    with caplog.at_level(logging.ERROR):
+        ext.page = "first.md"
+        out = markdown.markdown(page, extensions=[ext, "fenced_code"])
+        ext.page = "second.md"  # another page of the same build
+        again = markdown.markdown(page, extensions=[ext, "fenced_code"])
+    assert out.count("retroblog-error") == 1 and "work.csv:3" in out
+    assert again.count("retroblog-error") == 1  # each page says it once
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "work.csv:3" in errors[0]
+    # Errors of the blocks themselves are not merged: two blocks of wrong types are two boxes.
+    (tmp_path / "data" / "work.csv").write_text("merged_at,additions\n2021-01-04T10:00:00Z,3\n")
+    two = convert(tmp_path, "```chart\ntype: pie\n```\n\n```chart\ntype: donut\n```\n", on_error="show")
+    assert two.count("unknown chart type") == 2

@@ -173,7 +173,7 @@ class Blocks:
             self.store.put(key, outcome.html)
             return outcome.html
         if isinstance(outcome, Failed):
-            raise BlockError(outcome.message, outcome.line)
+            raise BlockError(outcome.message, outcome.line, shared=outcome.shared)
         return None
 
     def submit(self, job: Job) -> None:

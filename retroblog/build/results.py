@@ -59,6 +59,8 @@ class Failed:
 
     message: str
     line: int = 0
+    shared: bool = False
+    """The dataset's error (``BlockError.shared``), not the block's own."""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from retroblog.build.blocks import Blocks, Job
 from retroblog.build.cache import FragmentStore
 from retroblog.build.results import Crashed, Done, Failed, Outcome
 from retroblog.build.settings import Settings
-from retroblog.errors import BlockError, RetroblogError
+from retroblog.errors import BlockError, DatasetError, RetroblogError
 from retroblog.render.svg import SvgCache
 
 _HEADER = struct.Struct("!I")
@@ -211,7 +211,9 @@ def _compute(blocks: Blocks, job: Job) -> Outcome:
     try:
         return Done(blocks.fragment(job))
     except BlockError as exc:
-        return Failed(exc.message, exc.line)
+        return Failed(exc.message, exc.line, shared=exc.shared)
+    except DatasetError as exc:
+        return Failed(str(exc), shared=True)
     except RetroblogError as exc:
         return Failed(str(exc))
     except Exception as exc:  # a bug: the build process computes the block itself and shows the traceback
