@@ -80,6 +80,9 @@ class RetroblogExtension(Extension):
         """Charts still being computed elsewhere, by placeholder number: (result, page, line)."""
         self.origins: dict[tuple[str, str], tuple[str, int]] = {}
         """Page and line where each block (by its text) was first converted, for messages."""
+        self.excerpt_of: str | None = None
+        """The post whose excerpt is being converted for a page the blog generates (an index, a category,
+        an author's page): errors name the post, and only the post's own page logs them."""
         self.logged: set[str] = set()
         """Errors logged by this extension (one per build under the MkDocs plugin): each is logged once."""
         self.shown: set[tuple[str, str]] = set()
@@ -153,6 +156,11 @@ class RetroblogExtension(Extension):
         """
         page = self.page if page is None else page
         where = f"{page}:{line}" if line else page
+        if self.excerpt_of is not None:
+            # A page the blog generates: the message names the post (the excerpt's lines are not the file's)
+            where = self.excerpt_of
+            if self.getConfig("on_error") == "show":  # the post's own page logs it, with its line
+                return error_box(f"{where}: {message}", inline=inline)
         text = f"{where}: {message}"
         if self.getConfig("on_error") == "show":
             cause = cause or text
@@ -176,6 +184,7 @@ class RetroblogPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self._adopt_host_page(lines)
+        self.ext.excerpt_of = excerpt_source(self.md)
         out: list[str] = []
         self.document = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
         index = 0
@@ -278,6 +287,17 @@ class RetroblogPreprocessor(Preprocessor):
 def makeExtension(**kwargs: Any) -> RetroblogExtension:
     """Entry point for ``markdown.markdown(text, extensions=["retroblog.markdown"])``."""
     return RetroblogExtension(**kwargs)
+
+
+def excerpt_source(md: Markdown) -> str | None:
+    """The source of the post whose excerpt ``md`` converts, when it is Material's blog converting one for
+    a page it generates (its excerpt tree processor knows the post); None for any other conversion."""
+    processors = md.treeprocessors
+    if "excerpt" not in processors:
+        return None
+    post = getattr(processors["excerpt"], "page", None)
+    source = getattr(getattr(post, "file", None), "src_uri", None)
+    return source if isinstance(source, str) else None
 
 
 def host_context(md: Markdown) -> dict[str, Any] | None:

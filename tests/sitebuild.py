@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.commands.build import build
 from mkdocs.commands.build import log as build_log
@@ -116,6 +116,7 @@ def build_site(
     strict: bool = True,
     cache_dir: Path | None = None,
     env: Mapping[str, str | None] | None = None,
+    command: Literal["build", "serve"] = "build",
 ) -> SiteBuild:
     """Build the site of ``config`` (its ``mkdocs.yml``, or the folder holding it) in this process.
 
@@ -141,7 +142,7 @@ def build_site(
         else:
             result.caches = _own_caches(loaded, cache)
             result.plugins = dict(loaded.plugins.items())
-            loaded.plugins.on_startup(command="build", dirty=False)
+            loaded.plugins.on_startup(command=command, dirty=False)  # "serve": plugins act as in a preview
             try:
                 build(loaded)
             except Abort as exc:  # (a SystemExit: never let it reach pytest)

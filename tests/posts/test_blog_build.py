@@ -437,3 +437,26 @@ def test_a_remote_cover_image_is_not_fetched_by_the_build(tmp_path: Path) -> Non
     assert asked == []
     rss = ET.parse(site / "site/feed_rss_created.xml").getroot()
     assert [e.attrib for e in rss.iter("enclosure")] == [{"url": cover, "type": "image/png", "length": "0"}]
+
+
+def test_an_error_in_a_posts_excerpt_names_the_post_never_a_page_the_blog_generates(tmp_path: Path) -> None:
+    """Issue 14: errors in excerpts were named after the blog's own pages (blog/index.md:92,
+    blog/category/...md:16), whose lines are not the post's."""
+    site = _site(tmp_path)
+    (site / "data").mkdir()
+    (site / "data/work.csv").write_text("merged_at,additions\n2021-01-04T10:00:00Z,3\n", encoding="utf-8")
+    (site / "docs/blog/posts/broken.md").write_text(
+        "---\ndate:\n  created: 2022-01-01\ncategories:\n  - Work\n---\n\n# Broken\n\n"
+        "I merged :stat[total_pr] PRs.\n\n<!-- more -->\n\nMore.\n",
+        encoding="utf-8",
+    )
+    # A build stops at the post itself. A preview goes on and renders the blog's own pages, whose
+    # excerpts of the post hold the same broken stat: they show the box, naming the post, and log nothing.
+    preview = build_site(site, strict=False, command="serve")
+    errors = [line for line in preview.output.splitlines() if "total_pr" in line]
+    assert len(errors) == 1 and "blog/posts/broken.md:10: stat 'total_pr'" in errors[0], errors
+    index = (site / "site/blog/index.html").read_text(encoding="utf-8")
+    category = next((site / "site/blog/category").rglob("index.html")).read_text(encoding="utf-8")
+    for page in (index, category):
+        assert "retroblog-error" in page and "blog/posts/broken.md: stat" in page
+        assert "blog/index.md" not in page and "blog/category/" not in page.split("retroblog-error", 1)[1][:300]
