@@ -786,7 +786,8 @@ def test_chart_options_choose_the_prs_and_the_look(two_site):
 def test_a_wrong_stat_option_shows_on_the_page_escaped_under_serve(two_site):
     (two_site / "data" / "work.csv").write_text(TWO_CSV.replace(",x,", ",<b>x</b>,"))
     out = convert(two_site, "Text :stat[total_prs]{dataset=work repo=nope}.\n", on_error="show")
-    assert '<span class="retroblog-error" role="alert">' in out
+    assert '<span class="retroblog-error" role="alert" aria-label="retroblog: ' in out
+    assert "></span>" in out.split('class="retroblog-error"', 1)[1][:2000]  # no text in the sentence
     assert (
         "repo &#x27;nope&#x27; is not in the dataset &#x27;work&#x27;; its repositories: &lt;b&gt;x&lt;/b&gt;, y" in out
     )

@@ -112,9 +112,15 @@ def career_note(*sentences: str) -> str:
 
 
 def error_box(message: str, *, inline: bool = False) -> str:
-    """What a page shows in place of a broken block under ``mkdocs serve`` (in a line of prose: a span)."""
+    """What a page shows in place of a broken block under ``mkdocs serve`` (in a line of prose: a span).
+
+    An inline error's words are in its ``data-message`` attribute, drawn by the stylesheet (``::before``)
+    in a small box, and its accessible name: text of the sentence would count for the blog's read time
+    and the search index.
+    """
     if inline:
-        return f'<span class="retroblog-error" role="alert">retroblog: {html.escape(message)}</span>'
+        words = html.escape(f"retroblog: {message}", quote=True)
+        return f'<span class="retroblog-error" role="alert" aria-label="{words}" data-message="{words}"></span>'
     return (
         '<div class="admonition failure retroblog-error" role="alert"><p class="admonition-title">'
         f"retroblog</p><p>{html.escape(message)}</p></div>"
