@@ -295,14 +295,14 @@ def test_cache_renders_each_chart_once_and_follows_data(site, tmp_path):
     text = "```chart\ntype: prs-per-year\n```\n\n```chart\ntype: size-buckets\n```\n"
     first = markdown.markdown(text, extensions=[RetroblogExtension(settings=settings, blocks=blocks)])
     again = markdown.markdown(text, extensions=[RetroblogExtension(settings=settings, blocks=blocks)])
-    assert first == again and blocks.cache.rendered == 2
+    assert first == again and blocks.cache.rendered == 2 * 2  # each chart wide and narrow
     fresh = Blocks(Settings.from_options({}, site), SvgCache(cache_dir))
     assert markdown.markdown(text, extensions=[RetroblogExtension(blocks=fresh, settings=fresh.settings)]) == first
     assert fresh.cache.rendered == 0
     # A change of sizes only: the per-year chart is unchanged, the bucket chart is rendered again.
     (site / "data" / "work.csv").write_text(CSV.replace(",11,", ",1100,"))
     markdown.markdown(text, extensions=[RetroblogExtension(settings=fresh.settings, blocks=fresh)])
-    assert fresh.cache.rendered == 1
+    assert fresh.cache.rendered == 2  # (its two renders)
 
 
 def test_the_caption_is_in_the_accessible_name_not_in_the_page_text(site):
@@ -662,6 +662,12 @@ def test_an_altair_charts_table_and_description_come_from_its_own_data(year_site
     assert attr(out, "aria-label").startswith("Per repository. PRs per repository. 3 rows of data")
 
 
+NARROW_RULE = re.compile(
+    re.escape(PALETTE_CSS) + r"@container \(max-width:[\d.]+px\)\{(#rb-[\w-]+) \.retroblog-wide\{display:none\}"
+    r"\1 \.retroblog-narrow\{display:block\}\}"
+)
+
+
 def _css_rules(css: str) -> dict[str, str]:
     """``selector -> declarations`` of a stylesheet, whitespace removed (comments dropped)."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
@@ -964,7 +970,8 @@ def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, fix
         audit = Audit()
         audit.feed(page.read_text(encoding="utf-8"))
         assert audit.problems == [], page
-        assert all(style == PALETTE_CSS for style in audit.styles), page  # the SVGs' only style is ours
+        # the SVGs' only style is ours: the palette, and the rule that picks a figure's narrow render
+        assert all(style == PALETTE_CSS or NARROW_RULE.fullmatch(style) for style in audit.styles), page
     audit = Audit()
     text = (site / "site" / "post" / "index.html").read_text(encoding="utf-8")
     audit.feed(text)

@@ -12,6 +12,7 @@ What it hands a block to: ``options`` (typed, checked options), ``charts.builtin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -39,7 +40,7 @@ from retroblog.build.syntax import Job, parse_inline_options, parse_options, sca
 from retroblog.charts.user import UserCharts, module_path
 from retroblog.data.dataset import DatasetConfig
 from retroblog.errors import BlockError, ConfigError, RetroblogError
-from retroblog.render.html import figure, stats_table
+from retroblog.render.html import NARROW_WIDTH, figure, stats_table
 from retroblog.render.svg import SvgCache
 from retroblog.stats.keys import PRIVATE_TABLES, label, stat_text
 from retroblog.util.words import Words
@@ -52,6 +53,9 @@ if TYPE_CHECKING:  # the heavy modules (polars, Altair) load on the first block 
     from retroblog.data.dataset import Dataset
     from retroblog.stats.compute import Stats
     from retroblog.stats.filters import Filters
+
+NARROW_LABEL_LIMIT = 130
+"""Pixels of a y axis label in a chart's narrow render (a longer one ends in …), so the plot keeps room."""
 
 CHART_ID = "\x00retroblog-chart-id\x00"
 """Stands for the chart's id in a cached figure; replaced by the id of each place the chart appears."""
@@ -157,7 +161,7 @@ class Blocks:
             job = self._jobs[key]
         if job.kind == "chart":
             chart, interactive = self.chart(job.options)
-            text = figure(chart, self.cache.svg(chart.spec), CHART_ID, interactive=interactive)
+            text = self._figure(job.options, chart, interactive)
         elif job.kind == "stats":
             text = self._stats_table(StatsOptions.parse(job.options))
         else:
@@ -262,14 +266,21 @@ class Blocks:
 
     # -- charts ------------------------------------------------------------------------------------
 
-    def chart(self, options: Mapping[str, Any]) -> tuple[Chart, bool]:
-        """Build the chart a block asks for; returns it and whether it may become interactive."""
+    def chart(self, options: Mapping[str, Any], width: int | None = None) -> tuple[Chart, bool]:
+        """Build the chart a block asks for; returns it and whether it may become interactive.
+
+        ``width`` lays a built-in chart out for that many pixels instead of the block's ``width`` (the
+        narrow render of ``_figure``)."""
         from retroblog.charts.builtin import CHARTS, ChartContext
 
         if is_career_chart(options):
             career = CareerChartOptions.parse(options)
+            if width is not None:
+                career = dataclasses.replace(career, width=width)
             return self.site_career.chart(career, self._last_merge()), career.interactive
         parsed = ChartOptions.parse(options)
+        if width is not None:
+            parsed = dataclasses.replace(parsed, width=width)
         dataset = self.dataset(parsed.dataset)
         filters = self._known_names(dataset, parsed.filters)
         ctx = ChartContext(dataset, self.stats(dataset, filters), filters, parsed.source, parsed.width, parsed.height)
@@ -286,6 +297,42 @@ class Blocks:
         published = [chart.spec, chart.title, chart.description, chart.rows]
         self._keep_private(dataset, published, f"the {parsed.target} chart")
         return chart, parsed.interactive
+
+    def _figure(self, options: Mapping[str, Any], chart: Chart, interactive: bool) -> str:
+        """A chart's figure, with a second static render laid out for a narrow column when the chart is
+        wider than ``NARROW_WIDTH``: a built-in chart built again at that width (its axes, bins and
+        labels chosen for it), a user's chart with its spec's width set to it.
+
+        Both SVGs are rendered at once (vl-convert releases the GIL), so the second costs little time.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        narrow = self._narrow_spec(options, chart)
+        if narrow is None:
+            return figure(chart, self.cache.svg(chart.spec), CHART_ID, interactive=interactive)
+        with ThreadPoolExecutor(1, thread_name_prefix="retroblog-narrow") as pool:
+            second = pool.submit(self.cache.svg, narrow)
+            svg = self.cache.svg(chart.spec)
+            return figure(chart, svg, CHART_ID, interactive=interactive, narrow=second.result())
+
+    def _narrow_spec(self, options: Mapping[str, Any], chart: Chart) -> dict[str, Any] | None:
+        """The spec of a chart's narrow render; None if the chart is no wider than it, or is not one view
+        with a width in pixels (a user's concatenated or faceted chart lays itself out)."""
+        width = chart.spec.get("width")
+        if not isinstance(width, int | float) or isinstance(width, bool) or width <= NARROW_WIDTH:
+            return None
+        if "spec" in options or "altair" in options:
+            if any(key in chart.spec for key in ("concat", "hconcat", "vconcat", "facet", "repeat")):
+                return None
+            # the whole chart in the column, whatever the spec's own autosize (its width is the plot's)
+            return {**chart.spec, "width": NARROW_WIDTH, "autosize": {"type": "fit", "contains": "padding"}}
+        spec = self.chart(options, NARROW_WIDTH)[0].spec
+        # A chart grows past its width when it guesses its labels need the room (long repository
+        # names); in a phone's column they are cut short (…) instead, the whole name in the tooltip
+        # and the data table.
+        config = spec.get("config") or {}
+        axis_y = {**config.get("axisY", {}), "labelLimit": NARROW_LABEL_LIMIT}
+        return {**spec, "width": NARROW_WIDTH, "config": {**config, "axisY": axis_y}}
 
     @staticmethod
     def _nothing_selected(dataset: Dataset, filters: Filters) -> str:

@@ -111,11 +111,11 @@ def theme_config() -> dict[str, Any]:
     """Vega-Lite config that leaves colours to the page: transparent, currentColor text and guides.
 
     Type follows Material's scale (``retroblog.charts.theme``): labels and guide titles 12 px, the
-    title 16 px, and no text under 11 px, in a static SVG drawn at 1:1 and in the interactive view laid
+    title 14 px, and no text under 11 px, in a static SVG drawn at 1:1 and in the interactive view laid
     out at its column's width alike. Labels that would still overlap (a narrow column) are thinned,
     never drawn over each other.
     """
-    from retroblog.charts.theme import LABEL_MEDIUM, TITLE_MEDIUM
+    from retroblog.charts.theme import LABEL_MEDIUM, MEASURED_FONT, TITLE_SMALL
 
     guide = {
         "labelColor": "currentColor",
@@ -138,13 +138,23 @@ def theme_config() -> dict[str, Any]:
         "titleFontSize": LABEL_MEDIUM,
         "titleFontWeight": "normal",
         "labelOverlap": True,
+        "labelFont": MEASURED_FONT,
     }
+    opaque = {"opacity": 1}  # Vega-Lite draws points at 0.7: under 3:1 against the page
     return {
         "background": None,
+        # A margin keeps what the page's font draws a little wider than measured inside the figure.
+        "padding": {"left": 10, "right": 10, "top": 5, "bottom": 5},
         "view": {"stroke": None},
+        "point": opaque,
+        "circle": opaque,
+        "square": opaque,
         "axis": guide,
+        # long names (repositories, roles) beside a y axis: measured in the font they may be drawn in,
+        # up to 260 px (Vega's default is 180), as the career chart's roles
+        "axisY": {"labelFont": MEASURED_FONT, "labelLimit": 260},
         "legend": legend,
-        "title": {"color": "currentColor", "fontSize": TITLE_MEDIUM, "fontWeight": "normal", "anchor": "start"},
+        "title": {"color": "currentColor", "fontSize": TITLE_SMALL, "fontWeight": "normal", "anchor": "start"},
         "mark": {"color": SERIES[0]},
         "range": {"category": list(SERIES)},
     }
@@ -449,7 +459,8 @@ def prs_per_quarter(ctx: ChartContext) -> Chart:
     donut = base.mark_arc(innerRadius=outer * 0.55, outerRadius=outer, stroke="transparent")
     # an empty quarter has no slice, and no label: its "0" would be drawn over its neighbour's
     labels = base.mark_text(radius=label_radius, fontSize=12, color="currentColor").encode(
-        text=alt.condition("datum.prs > 0", alt.Text("prs:Q"), alt.value(""))
+        text=alt.condition("datum.prs > 0", alt.Text("prs:Q"), alt.value("")),
+        color=alt.value("currentColor"),  # the text's colour, not its slice's: 4.5:1 against the page
     )
     title = str(ctx.options.get("title") or (f"PRs merged per quarter in {year}" if year else "PRs merged per quarter"))
     description = str(
@@ -780,7 +791,7 @@ def calendar(ctx: ChartContext) -> Chart:
     )
     # Every day with PRs is also outlined in the full series colour, 3:1 against the page in both
     # schemes: a day of one PR, a quarter-opaque fill, is as easy to see as the busiest.
-    outline = heat.mark_rect(cornerRadius=1, filled=False, stroke=SERIES[0], strokeWidth=1, aria=False)
+    outline = heat.mark_rect(filled=False, stroke=SERIES[0], strokeWidth=1, aria=False)  # (square: fewer bytes)
     heat = heat + outline.encode(opacity=alt.value(1))
     busiest = max(rows, key=lambda r: r["prs"], default=None)
     weekday_counts = ctx.stats.counts("weekday")

@@ -30,8 +30,13 @@ LABEL_SMALL = 11
 """Material's type scale, in CSS pixels ("label small"): values drawn on marks; the smallest chart text."""
 LABEL_MEDIUM = 12
 """Axis and legend labels and their titles ("label medium")."""
-TITLE_MEDIUM = 16
-"""A chart's title ("title medium")."""
+TITLE_SMALL = 14
+"""A chart's title ("title small")."""
+MEASURED_FONT = "DejaVu Sans"
+"""The font vl-convert lays out axis and legend labels in. They are drawn in the page's font (CSS), which
+vl-convert cannot know: measured in DejaVu Sans, among the widest sans-serif fonts (Roboto, Helvetica,
+Segoe UI and San Francisco are narrower), a label never needs more room than it was given, so labels
+neither overlap nor leave their figure. Where the build machine lacks it, vl-convert's own font is used."""
 
 DARK = '[data-md-color-scheme="slate"] '
 """The selector prefix of mkdocs-material's dark scheme."""
@@ -51,8 +56,13 @@ def palette_rules() -> list[str]:
 FONT_RULE = ".retroblog-chart svg text{font-family:var(--md-text-font-family,sans-serif)}"
 """Chart text in the site's text font (mkdocs-material sets the variable on ``body``)."""
 
+LAYOUT_CSS = ".retroblog-chart{container-type:inline-size}.retroblog-narrow{display:none}"
+"""The figure is a size container, whose width picks the static render (``retroblog.render.html.figure``);
+the narrow render shows only where the figure's own rule says so."""
+
 PALETTE_CSS = (
     ".retroblog-chart svg{max-width:100%;height:auto}"
+    + LAYOUT_CSS
     + FONT_RULE
     + "".join(palette_rules())
     + ".retroblog-table{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}"

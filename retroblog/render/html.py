@@ -19,8 +19,29 @@ if TYPE_CHECKING:
     from retroblog.charts.builtin import Chart
 
 
-def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool) -> str:
+NARROW_WIDTH = 340
+"""The width, in CSS pixels, of a chart's second, narrow static render: the column of mkdocs-material at a
+390 px phone is 358 px, so the narrow render is drawn there at 1:1 with no text under 11 px."""
+
+_MARK_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
+"""The accessible names and roles vl-convert gives each mark of an SVG (the SVG itself has none yet)."""
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
+
+
+def svg_width(svg: str) -> float | None:
+    """The width of an SVG as vl-convert writes it (``<svg ... width="640" ...>``); None if it has none."""
+    found = _SVG_WIDTH.search(svg)
+    return float(found.group(1)) if found else None
+
+
+def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool, narrow: str | None = None) -> str:
     """The ``<figure>`` for a chart: static SVG, hidden data table, caption, spec for the browser.
+
+    The static chart is drawn at 1:1, never scaled down (its text would shrink with it): ``svg`` where
+    the figure is at least as wide as it, else ``narrow``, a render of the same chart laid out for a
+    narrow column (``NARROW_WIDTH``), chosen by a container query on the figure's width. Both are
+    inline: a page without JavaScript, and print, get the layout that fits. Each SVG's ids carry their
+    own prefix, so none repeat on the page; only the shown one is in the accessibility tree.
 
     The caption's words are in its ``data-caption`` attribute, shown by CSS (``::before``), not in
     the figcaption's text: mkdocs-material's read time and search index read page text (the figure's
@@ -29,23 +50,41 @@ def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool) -> str:
     SVG's (description), and the figures themselves from the hidden data table.
     """
     label = f"{chart.title}. {chart.description}"
-    svg = namespace_ids(svg, chart_id)
-    svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{html.escape(chart.description, quote=True)}" ',
-        1,
-    )
-    svg = svg.replace(">", f"><style>{PALETTE_CSS}</style>", 1)
+    style = PALETTE_CSS
+    width = svg_width(svg)
+    shown = ""
+    if narrow is not None and width is not None:
+        # Below the wide render's width the figure shows the narrow one (the rule names this figure:
+        # each figure has its own width). Without container queries the wide one shows, as before.
+        style += (
+            f"@container (max-width:{width - 0.02:g}px){{#{chart_id} .retroblog-wide{{display:none}}"
+            f"#{chart_id} .retroblog-narrow{{display:block}}}}"
+        )
+        # (its marks' own labels are left out: inside a role="img" they are never read, and a page
+        # that carries two renders pays for them once)
+        shown = f'<div class="retroblog-narrow">{_svg(chart, _MARK_ARIA.sub("", narrow), f"{chart_id}-n")}</div>'
+    static = f'<div class="retroblog-wide">{_svg(chart, svg, chart_id, style)}</div>{shown}'
     spec = html.escape(spec_json(chart.spec), quote=True)
     return (
         f'<figure class="retroblog-chart" id="{chart_id}" data-search-exclude role="figure" '
         f'aria-label="{html.escape(label, quote=True)}" data-retroblog-interactive="{str(interactive).lower()}" '
         f'data-retroblog-spec="{spec}">'
-        f'<div class="retroblog-static">{svg}</div>'
+        f'<div class="retroblog-static">{static}</div>'
         f"{data_table(chart)}"
         f'<figcaption data-caption="{html.escape(chart.caption or chart.description, quote=True)}"></figcaption>'
         "</figure>"
     )
+
+
+def _svg(chart: Chart, svg: str, prefix: str, style: str = "") -> str:
+    """One static render: its ids under ``prefix``, its accessible name and, if given, ``style`` inline."""
+    svg = namespace_ids(svg, prefix)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{html.escape(chart.description, quote=True)}" ',
+        1,
+    )
+    return svg.replace(">", f"><style>{style}</style>", 1) if style else svg
 
 
 def data_table(chart: Chart) -> str:

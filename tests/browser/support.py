@@ -230,6 +230,6 @@ def check_charts(page: Any, where: str) -> tuple[int, int]:
         mark.hover()
         page.wait_for_timeout(300)
         assert page.locator(TOOLTIP).count() == 0, f"{where}: a tooltip on a static-only chart"
-        assert figure.locator(".retroblog-static svg").is_visible()
+        assert figure.locator(".retroblog-static svg:visible").is_visible()
     hide_tooltip(page)
     return count, static_only.count()

@@ -139,18 +139,18 @@ def test_interactive_charts_render_and_replace_the_static_svg(opened: tuple[Any,
         assert view.count() == 1
         assert view.locator("svg.marks .mark-rect path").count() == bars
         assert view.locator("svg.marks").is_visible()
-        # The static SVG stays in the DOM (no-JS, print) but is hidden.
-        assert fig.locator(".retroblog-static svg").count() == 1
+        # The static SVGs (wide and narrow) stay in the DOM (no-JS, print) but are hidden.
+        assert fig.locator(".retroblog-static svg").count() == 2
         assert not fig.locator(".retroblog-static").is_visible()
     # data-retroblog-interactive="false": left alone.
     assert static_only.locator(".retroblog-view").count() == 0
     assert static_only.get_attribute("data-retroblog-ready") is None
-    assert static_only.locator(".retroblog-static svg").is_visible()
+    assert static_only.locator(".retroblog-static svg:visible").is_visible()
     # A broken spec keeps its static SVG, with one warning and no error.
     assert broken.get_attribute("data-retroblog-spec") == BROKEN_SPEC
     assert broken.get_attribute("data-retroblog-ready") == "false"
     assert broken.locator(".retroblog-view").count() == 0
-    assert broken.locator(".retroblog-static svg").is_visible()
+    assert broken.locator(".retroblog-static svg:visible").is_visible()
     assert js(page, "window.__retroblog.views.size") == INTERACTIVE
     assert rec.errors() == []
     warnings = [w for w in rec.warnings() if w.startswith("retroblog:")]

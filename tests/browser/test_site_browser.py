@@ -111,7 +111,7 @@ def test_without_javascript_every_chart_is_its_static_svg(new_page: Opener, site
         for index in range(figures.count()):
             figure = figures.nth(index)
             where = f"{path} {figure.get_attribute('id')}"
-            svg = figure.locator(".retroblog-static svg")
+            svg = figure.locator(".retroblog-static svg:visible")
             svg.scroll_into_view_if_needed()
             assert svg.is_visible(), where
             box = svg.bounding_box()

@@ -134,6 +134,8 @@
 
     var target = document.createElement("div");
     target.className = "retroblog-view";
+    var width = fitToContainer(spec);
+    if (width) target.style.maxWidth = width + "px";
     var staticBox = figure.querySelector(".retroblog-static");
     if (staticBox) staticBox.insertAdjacentElement("afterend", target);
     else figure.insertBefore(target, figure.firstChild);
@@ -162,6 +164,57 @@
         warnOnce("could not render an interactive chart", error);
       }
     );
+  }
+
+  /**
+   * A chart of one view with a width in pixels is laid out at its container's width instead (never
+   * wider than it was built: the container's max-width), and again when the window is resized, so its
+   * text keeps its size in a phone's column rather than being scaled down. Returns the built width.
+   */
+  function fitToContainer(spec) {
+    if (!spec || typeof spec.width !== "number") return null;
+    if (spec.concat || spec.hconcat || spec.vconcat || spec.facet || spec.repeat) return null;
+    var width = spec.width;
+    spec.width = "container";
+    var autosize = spec.autosize && typeof spec.autosize === "object" ? spec.autosize : {};
+    spec.autosize = { type: "fit", contains: autosize.contains || "padding", resize: true };
+    return width;
+  }
+
+  /**
+   * Touch: a tap shows no tooltip by itself (Vega shows one on pointermove, which a tap does not
+   * send), so a tap on a mark replays it as a pointermove there, and a tap anywhere else (or on the
+   * same mark again) hides the tooltip with the mouseout Vega hides it on. A mouse hovers as before.
+   */
+  function onTap(event) {
+    if (rb.pointerType !== "touch" && rb.pointerType !== "pen") return;
+    var tapped = event.target;
+    var previous = rb.tapped;
+    rb.tapped = null;
+    if (previous && previous.isConnected) {
+      previous.dispatchEvent(new MouseEvent("mouseout", { bubbles: true, clientX: event.clientX, clientY: event.clientY }));
+    }
+    var item = tapped && tapped.__data__;
+    var inView = tapped && tapped.closest && tapped.closest(".retroblog-view");
+    if (!inView || !item || item.tooltip == null || tapped === previous) return;
+    tapped.dispatchEvent(
+      new PointerEvent("pointermove", {
+        bubbles: true,
+        clientX: event.clientX,
+        clientY: event.clientY,
+        pointerType: rb.pointerType,
+      })
+    );
+    rb.tapped = tapped;
+  }
+
+  function listenForTaps() {
+    if (rb.tapsHeard || !window.PointerEvent) return;
+    rb.tapsHeard = true;
+    document.addEventListener("pointerdown", function (event) {
+      rb.pointerType = event.pointerType;
+    }, true);
+    document.addEventListener("click", onTap, true);
   }
 
   rb.scan = function () {
@@ -227,6 +280,7 @@
 
   rb.whenReady(function () {
     observePalette();
+    listenForTaps();
     if (!rb.subscribe()) rb.scan();
   });
 })();
