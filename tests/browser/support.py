@@ -125,7 +125,11 @@ TOOLTIP_TARGETS = """
   figure.scrollIntoView({block: 'center', behavior: 'instant'});
   const marks = [...figure.querySelectorAll('.retroblog-view svg.marks .role-mark *')]
     .filter(el => el.__data__ && el.__data__.tooltip != null);
-  marks.sort((a, b) => (a.__data__.mark.marktype === 'text') - (b.__data__.mark.marktype === 'text'));
+  // An area or a line is one path for all its items, and its tooltip the item nearest the pointer, not
+  // the path's first: hovered last, and any tooltip it shows counts.
+  const whole = (el) => ['area', 'line'].includes(el.__data__.mark.marktype);
+  const rank = (el) => whole(el) ? 2 : el.__data__.mark.marktype === 'text' ? 1 : 0;
+  marks.sort((a, b) => rank(a) - rank(b));
   const under = (el, x, y) => [[0, 0], [-1, -1], [1, -1], [-1, 1], [1, 1]]
     .every(([dx, dy]) => document.elementFromPoint(x + dx, y + dy) === el);
   const found = [];
@@ -141,7 +145,7 @@ TOOLTIP_TARGETS = """
     }
     const hit = points.find(([x, y]) => under(el, x, y));
     if (!hit) continue;
-    found.push({x: hit[0], y: hit[1], values: Object.values(el.__data__.tooltip).map(String)});
+    found.push({x: hit[0], y: hit[1], values: whole(el) ? [] : Object.values(el.__data__.tooltip).map(String)});
     if (!every && found.length === 3) break;
   }
   return found;
