@@ -185,6 +185,12 @@ class RetroblogPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self._adopt_host_page(lines)
         self.ext.excerpt_of = excerpt_source(self.md)
+        try:
+            return self._convert(lines)
+        finally:
+            self.ext.excerpt_of = None  # only this conversion is an excerpt's (not the page's ``resolve``)
+
+    def _convert(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         self.document = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
         index = 0
@@ -237,7 +243,11 @@ class RetroblogPreprocessor(Preprocessor):
         blocks = self.ext.blocks
         # Where this block was first met: its post's own page. A blog index converts the post again
         # (under the index's name) and may be first to see a chart's error from the worker.
-        page, line = self.ext.origins.setdefault((lang, body), (self.ext.page, self._line(index)))
+        here = (self.ext.page, self._line(index))
+        if self.ext.excerpt_of is not None:  # an excerpt is not where a block is: its post's page records that
+            page, line = self.ext.origins.get((lang, body), here)
+        else:
+            page, line = self.ext.origins.setdefault((lang, body), here)
         try:
             options = blocks.parse(body)
             if lang == "stats":
