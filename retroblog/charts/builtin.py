@@ -675,8 +675,9 @@ def cumulative(ctx: ChartContext) -> Chart:
             tooltip=[_month_tooltip(), alt.Tooltip("total:Q", title="PRs so far")],
         )
     )
-    # a point a month; smaller where months are only a few pixels apart, so they stay apart
-    size = 18 if plot_width / max(len(rows), 1) >= 8 else 6
+    # a point a month; where months are only a few pixels apart the points touch and draw a beaded line,
+    # each still big enough (5 px) to point at for its tooltip
+    size = 18 if plot_width / max(len(rows), 1) >= 8 else 20
     plot = base.mark_area(opacity=0.25, line={"color": SERIES[0]}) + base.mark_point(filled=True, size=size)
     title = str(ctx.options.get("title") or "PRs merged over time")
     scope = _month_scope(ctx, keys)
