@@ -19,20 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from retroblog.util.words import MONTHS
+
+MONTH_NAMES = MONTHS
 """Months in words, for captions and tooltips (English, the site's default language)."""
 MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
 """Months on an axis: ``Jan`` to ``Dec``."""
