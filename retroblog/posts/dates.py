@@ -174,3 +174,11 @@ class Fallback:
                 "placeholder; set its real date (or pass --date) and remove draft",
             )
         return self.date
+
+
+def missing_date(fallback: Fallback | None, report: Any, missing: str, error: PostError) -> PostDate:
+    """The date of a post that has none of its own: ``fallback``'s, reported with ``missing`` (what the
+    post lacks); without a fallback (a converter called on its own), ``error`` is raised."""
+    if fallback is None:
+        raise error
+    return fallback.take(report, missing)

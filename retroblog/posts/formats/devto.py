@@ -13,7 +13,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import as_list, body_of, check_dates, slugify
-from retroblog.posts.dates import Fallback, file_name_date
+from retroblog.posts.dates import Fallback, file_name_date, missing_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -49,13 +49,12 @@ def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> P
         if from_name is not None:
             created = from_name[0]
             report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
-        elif fallback is not None:
-            created = fallback.take(report, "no 'published_at' or 'date' in the front matter (a DEV draft?)")
         else:
-            raise PostError(
-                path,
-                1,
-                "no 'published_at' or 'date' in the front matter (DEV drafts have none: add one)",
+            created = missing_date(
+                fallback,
+                report,
+                "no 'published_at' or 'date' in the front matter (a DEV draft?)",
+                PostError(path, 1, "no 'published_at' or 'date' in the front matter (DEV drafts have none: add one)"),
             )
     updated = check_dates(
         created,

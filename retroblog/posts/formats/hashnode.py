@@ -15,7 +15,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
-from retroblog.posts.dates import Fallback
+from retroblog.posts.dates import Fallback, missing_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -50,10 +50,9 @@ def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> P
     dated = fields.take(CREATED)
     if dated is not None:
         created = dated[1]
-    elif fallback is not None:
-        created = fallback.take(report, "no 'datePublished' in the front matter")
     else:
-        raise PostError(path, 1, "no 'datePublished' in the front matter")
+        missing = "no 'datePublished' in the front matter"
+        created = missing_date(fallback, report, missing, PostError(path, 1, missing))
     updated = check_dates(
         created,
         fields.get(UPDATED),

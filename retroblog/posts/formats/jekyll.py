@@ -16,7 +16,7 @@ from typing import Any
 
 from retroblog.errors import PostError
 from retroblog.posts.common import body_of, check_dates, fixed_text, slugify
-from retroblog.posts.dates import Fallback, file_name_date
+from retroblog.posts.dates import Fallback, file_name_date, missing_date
 from retroblog.posts.fields import Field, Fields, as_date, as_text
 from retroblog.posts.frontmatter import RawPost
 from retroblog.posts.model import Post, Report
@@ -93,9 +93,12 @@ def convert(raw: RawPost, report: Report, fallback: Fallback | None = None) -> P
         created = from_name[0]
         report.add("mapped", f"date: none; the file name's date → date.created: {created.isoformat()}")
     elif created is None:
-        if fallback is None:
-            raise PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name")
-        created = fallback.take(report, "no 'date' in the front matter and no date in the file name")
+        created = missing_date(
+            fallback,
+            report,
+            "no 'date' in the front matter and no date in the file name",
+            PostError(path, 1, "no 'date' in the front matter and no YYYY-MM-DD- date in the file name"),
+        )
     updated = check_dates(
         created,
         fields.get(UPDATED),

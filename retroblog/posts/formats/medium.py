@@ -28,7 +28,7 @@ from markdownify import ATX, MarkdownConverter
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
 from retroblog.posts.common import check_dates, escape, excerpt, slugify
-from retroblog.posts.dates import Fallback
+from retroblog.posts.dates import Fallback, missing_date
 from retroblog.posts.fields import Field, Fields, as_date, as_fixed_text
 from retroblog.posts.model import Post, Report
 
@@ -316,10 +316,9 @@ def convert_html(text: str, path: str, report: Report, *, fallback: Fallback | N
     dated = fields.take(published)
     if dated is not None:
         created = dated[1]
-    elif fallback is not None:
-        created = fallback.take(report, "no publication date")
     else:
-        raise PostError(path, 1, 'no <time class="dt-published"> (a draft?): pass --date YYYY-MM-DD')
+        error = PostError(path, 1, 'no <time class="dt-published"> (a draft?): pass --date YYYY-MM-DD')
+        created = missing_date(fallback, report, "no publication date", error)
     check_dates(created, None, path=path, line=fields.line(dated[0]) if dated else None, report=report)
     if draft:
         report.add("mapped", "draft_ file → draft: true")

@@ -16,7 +16,7 @@ from typing import Any
 from retroblog.errors import PostError
 from retroblog.posts import mojibake
 from retroblog.posts.common import check_dates, escape, excerpt, fixed_text, slugify
-from retroblog.posts.dates import Fallback, PostDate, file_name_date, parse_date
+from retroblog.posts.dates import Fallback, PostDate, file_name_date, missing_date, parse_date
 from retroblog.posts.model import Post, Report
 
 _READ = re.compile(r"^(?P<minutes>\d{1,3})\s*min(?:ute)?s?\s+read(?:\s*[·•|-]\s*(?P<date>.+))?$", re.IGNORECASE)
@@ -58,10 +58,9 @@ def convert_text(text: str, path: str, report: Report, *, fallback: Fallback | N
         elif from_name is not None:
             created = from_name[0]
             report.add("mapped", f"the file name's date → date.created: {created.isoformat()}")
-        elif fallback is not None:
-            created = fallback.take(report, "no date in the text or the file name")
         else:
-            raise PostError(path, 1, "no date in the text or the file name: pass --date YYYY-MM-DD")
+            error = PostError(path, 1, "no date in the text or the file name: pass --date YYYY-MM-DD")
+            created = missing_date(fallback, report, "no date in the text or the file name", error)
     check_dates(created, None, path=path, line=date_line, report=report)
 
     blocks: list[str] = []
