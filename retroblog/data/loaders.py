@@ -14,7 +14,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,9 @@ from retroblog.errors import DatasetError, Problem
 
 if TYPE_CHECKING:  # PyYAML loads only when a YAML dataset does
     import yaml
+
+MAX_DATASET_BYTES = 200_000_000
+"""A dataset file larger than this (200 MB) is refused before it is read."""
 
 MAX_YAML_NODES = 1_000_000
 """A YAML file that would expand to more values than this (through aliases) is refused."""
@@ -61,15 +66,70 @@ def read_raw(path: str | Path) -> RawTable:
     """Read one dataset file of any supported format."""
     path = Path(path)
     fmt = dataset_format(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError.single(path, "no such file") from None
-    except OSError as exc:
-        raise DatasetError.single(path, f"cannot be read: {exc.strerror}") from None
+    data = read_dataset_bytes(path)
     table = _read(path, fmt, data)
     table.digest = hashlib.sha256(data).hexdigest()
     return table
+
+
+def read_dataset_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a dataset file: a regular file (or a link to one) of at most ``limit`` bytes
+    (``MAX_DATASET_BYTES``), else a one-line ``DatasetError``. A FIFO, a device such as /dev/zero, a
+    socket or a folder is refused without reading from it: opened non-blocking, so a FIFO nobody
+    writes to cannot hang the build, and checked with ``fstat`` on the open file."""
+    limit = MAX_DATASET_BYTES if limit is None else limit
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise DatasetError.single(path, "no such file") from None
+    except IsADirectoryError:
+        raise DatasetError.single(path, "is a folder, not a dataset file") from None
+    except OSError as exc:
+        raise DatasetError.single(path, f"cannot be read: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DatasetError.single(
+                path, f"is {_file_kind(info.st_mode)}, not a regular file; expected a dataset file"
+            )
+        if info.st_size > limit:
+            raise DatasetError.single(path, _too_big(info.st_size, limit))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:  # read to the end, or one byte past the bound: the file may grow meanwhile
+            chunk = os.read(fd, min(1 << 24, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise DatasetError.single(path, f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise DatasetError.single(path, _too_big(size, limit, grew=True))
+    return b"".join(chunks)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _too_big(size: int, limit: int, *, grew: bool = False) -> str:
+    what = f"grew past {limit:,} bytes while it was read" if grew else f"is {size:,} bytes"
+    return f"{what}; a dataset may be at most {limit:,} bytes ({limit // 1_000_000:,} MB)"
 
 
 def _read(path: Path, fmt: str, data: bytes) -> RawTable:
