@@ -99,3 +99,77 @@ def test_a_file_over_the_size_bound_is_refused_naming_its_size(write, monkeypatc
 
 def test_the_default_size_bound_is_a_few_hundred_megabytes():
     assert 100_000_000 <= loaders.MAX_DATASET_BYTES <= 500_000_000
+
+
+# -- 2. messages quote at most a few dozen characters of a value -------------------------------------
+
+HUGE = 2_000_000
+
+
+def _huge(mark: str) -> str:
+    return mark + "x" * (HUGE - len(mark))
+
+
+def _short_lines(message: str) -> list[str]:
+    lines = message.splitlines()
+    assert lines
+    assert all(len(line) < 400 for line in lines), max(lines, key=len)[:500]
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "yaml"])
+def test_a_huge_cell_is_quoted_short_in_every_field(tmp_path, fmt):
+    size = HUGE if fmt != "yaml" else 200_000  # PyYAML's pure-Python scanner is slow on megabytes
+    rows = [
+        {"merged_at": "m" * size, "additions": "1", "created_at": "2021-01-01", "url": "u0"},
+        {"merged_at": "2021-01-02", "additions": "a" * size, "created_at": "2021-01-01", "url": "u1"},
+        {"merged_at": "2021-01-02", "additions": "1", "created_at": "c" * size, "url": "u" * size},
+        {"merged_at": "2021-01-03", "additions": "1", "created_at": "2021-01-01", "url": "u" * size},
+    ]
+    path = tmp_path / f"prs.{fmt}"
+    if fmt == "csv":
+        path.write_text("merged_at,additions,created_at,url\n" + "".join(",".join(r.values()) + "\n" for r in rows))
+    elif fmt == "json":
+        import json
+
+        path.write_text(json.dumps(rows))
+    else:
+        path.write_text("".join(f"- {{{', '.join(f'{k}: {v}' for k, v in r.items())}}}\n" for r in rows))
+    lines = _short_lines(_error(path))
+    assert lines[0] == f"{path}: 4 problems"
+    size_text = f"({size:,} characters)"
+    expected = [
+        f"'{'m' * 40}…' {size_text} is not a date",
+        f"'{'a' * 40}…' {size_text} is not a whole number",
+        f"column 'created_at': '{'c' * 40}…' {size_text} is not a date",
+        f"column 'url': duplicate PR: same url ('{'u' * 40}…' {size_text})",
+    ]
+    assert sorted(next(i for i, line in enumerate(lines) if text in line) for text in expected) == [1, 2, 3, 4]
+
+
+def test_a_huge_header_and_extra_cells_are_quoted_short(tmp_path):
+    name = "h" * HUGE
+    twice = tmp_path / "twice.csv"
+    twice.write_text(f"merged_at,{name},{name}\n2021-01-01,1,2\n")
+    (line,) = _short_lines(_error(twice))
+    assert f"column '{'h' * 40}… ({HUGE:,} characters)' appears twice" in line
+    extra = tmp_path / "extra.csv"
+    extra.write_text("merged_at,additions\n2021-01-01,1\n2021-01-02,1," + ",".join(["e" * HUGE] * 5) + "\n")
+    (line,) = _short_lines(_error(extra))
+    assert (
+        line.endswith(f"extra values: ['{'e' * 40}…' ({HUGE:,} characters), " + "... 2 more]") or "... 2 more]" in line
+    )
+    alias = tmp_path / "alias.csv"
+    alias.write_text(f"merged_at,mergedAt{' ' * HUGE}\n2021-01-01,2021-01-01\n")
+    warnings = load_dataset(alias).warnings
+    assert warnings and all(len(str(w)) < 400 for w in warnings)
+
+
+def test_a_huge_timezone_name_is_quoted_short(write):
+    path = write("prs.csv", "merged_at\n2021-01-01\n")
+    _short_lines(_error(path, timezone="Mars/" + "x" * HUGE))
+
+
+def test_duplicates_are_found_in_a_one_line_json_array(write):
+    path = write("prs.json", '[{"merged_at": "2021-01-01", "url": "a"}, {"merged_at": "2021-01-02", "url": "a"}]')
+    assert _error(path) == f"{path}:1: column 'url': duplicate PR: same url ('a') as line 1"

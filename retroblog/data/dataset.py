@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from retroblog.data.schema import FIELDS, LINE, SUFFIXES, check_timezone
 from retroblog.errors import ConfigError, DatasetError, Problem
+from retroblog.util.quote import quoted
 
 if TYPE_CHECKING:  # polars loads only when a dataset does: the plugin starts without it
     import polars as pl
@@ -141,7 +142,9 @@ class DatasetRegistry:
                     "expected path, timezone, private, default"
                 )
             if not isinstance(settings.get("default", False), bool):
-                raise ConfigError(f"dataset '{name}': 'default' must be true or false, got {settings['default']!r}")
+                raise ConfigError(
+                    f"dataset '{name}': 'default' must be true or false, got {quoted(settings['default'])}"
+                )
         defaults = sorted(name for name, settings in self.overrides.items() if settings.get("default"))
         if len(defaults) > 1:
             raise ConfigError(f"datasets {', '.join(defaults)}: only one dataset can be the default")

@@ -26,6 +26,7 @@ import polars as pl
 
 from retroblog.data.schema import LINE, SUFFIXES
 from retroblog.errors import DatasetError, Problem
+from retroblog.util.quote import QUOTE_CHARS, clipped, quoted
 
 if TYPE_CHECKING:  # PyYAML loads only when a YAML dataset does
     import yaml
@@ -58,7 +59,7 @@ def dataset_format(path: Path) -> str:
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(SUFFIXES))
-        raise DatasetError.single(path, f"unknown dataset format '{path.suffix}'; expected one of {known}")
+        raise DatasetError.single(path, f"unknown dataset format {quoted(path.suffix)}; expected one of {known}")
     return fmt
 
 
@@ -133,6 +134,8 @@ def _too_big(size: int, limit: int, *, grew: bool = False) -> str:
 
 
 def _read(path: Path, fmt: str, data: bytes) -> RawTable:
+    if csv.field_size_limit() < len(data):  # the csv module refuses cells over 128 KiB by default
+        csv.field_size_limit(len(data))
     if fmt == "parquet":
         return _read_parquet(path, data)
     if fmt in ("csv", "tsv", "jsonl") and _regular(data):
@@ -203,6 +206,18 @@ def _decode(path: Path, data: bytes) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _names(names: list[str], shown: int = 5) -> str:
+    """Column names for a message: a few, each cut to a few dozen characters."""
+    text = ", ".join(clipped(n, QUOTE_CHARS) for n in names[:shown])
+    return text if len(names) <= shown else f"{text} and {len(names) - shown:,} more"
+
+
+def _values(values: list[str], shown: int = 3) -> str:
+    """Cell values for a message: a few, each quoted with at most a few dozen characters."""
+    text = ", ".join(quoted(v) for v in values[:shown])
+    return f"[{text}]" if len(values) <= shown else f"[{text}, ... {len(values) - shown:,} more]"
+
+
 def _string_frame(header: list[str], rows: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
     columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
     frame = pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
@@ -217,7 +232,7 @@ def _check_header(path: Path, header: list[str]) -> None:
         if name in seen:
             raise DatasetError.single(
                 path,
-                f"column '{name}' appears twice in the header (columns {seen[name]} and {index})",
+                f"column '{clipped(name, QUOTE_CHARS)}' appears twice in the header (columns {seen[name]} and {index})",
                 line=1,
             )
         seen[name] = index
@@ -256,7 +271,7 @@ def _fast_delimited(path: Path, data: bytes, fmt: str) -> RawTable | None:
                     str(path),
                     index + 2,
                     f"row has {len(fields)} fields but the header has {len(header)}; "
-                    f"missing: {', '.join(header[len(fields) :])}",
+                    f"missing: {_names(header[len(fields) :])}",
                 )
             )
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
@@ -281,7 +296,7 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
                 _check_header(path, header)
                 continue
             if len(record) != len(header):
-                extra = "" if len(record) < len(header) else f"; extra values: {record[len(header) :]}"
+                extra = "" if len(record) < len(header) else f"; extra values: {_values(record[len(header) :])}"
                 problems.append(
                     Problem(
                         str(path),
@@ -295,7 +310,9 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
             rows.append(padded)
             lines.append(line)
     except csv.Error as exc:
-        raise DatasetError.single(path, f"not readable as {fmt.upper()}: {exc}", line=reader.line_num) from None
+        raise DatasetError.single(
+            path, f"not readable as {fmt.upper()}: {clipped(str(exc))}", line=reader.line_num
+        ) from None
     if header is None:
         raise DatasetError.single(path, "the file is empty; expected a header row and PR rows", line=1)
     if not rows and not problems:
@@ -464,9 +481,9 @@ def _read_yaml(path: Path, text: str) -> RawTable:
         what = exc.problem or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in what:
             what = f"{what}; only plain YAML values are allowed in a dataset"
-        raise DatasetError.single(path, what, line=line) from None
+        raise DatasetError.single(path, clipped(what), line=line) from None
     except yaml.YAMLError as exc:
-        raise DatasetError.single(path, f"invalid YAML: {exc}") from None
+        raise DatasetError.single(path, f"invalid YAML: {clipped(str(exc))}") from None
     finally:
         loader.dispose()
     if isinstance(data, dict):
@@ -523,7 +540,9 @@ def _read_parquet(path: Path, data: bytes) -> RawTable:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except pl.exceptions.PolarsError as exc:
-        raise DatasetError.single(path, f"not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+        raise DatasetError.single(
+            path, f"not a readable Parquet file: {clipped((str(exc).splitlines() or [''])[0])}"
+        ) from None
     if frame.height == 0:
         raise DatasetError.single(path, "has no PR rows")
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))

@@ -14,6 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retroblog.errors import ConfigError, DatasetError
+from retroblog.util.quote import quoted
 
 # Light module: the plugin and the Markdown extension import it at startup, so it never imports polars.
 
@@ -54,7 +55,7 @@ def check_timezone(name: str, where: str = "timezone") -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise DatasetError.single(
-            where, f"unknown timezone '{name}'; expected an IANA name such as UTC or Europe/Berlin"
+            where, f"unknown timezone {quoted(name)}; expected an IANA name such as UTC or Europe/Berlin"
         ) from None
     return name
 

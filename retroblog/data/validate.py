@@ -17,6 +17,7 @@ import polars as pl
 from retroblog.data.loaders import RawTable
 from retroblog.data.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, LINE, canonical_name, check_timezone
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
+from retroblog.util.quote import QUOTE_CHARS, clipped, quoted
 
 NULL_WORDS = ("", "-", "—", "–", "n/a", "na", "null", "none", "nil", "?", "unknown")
 """Cell texts that mean "unknown" (null), never 0."""
@@ -118,7 +119,7 @@ class _Checker:
                     self.path,
                     line,
                     message(value),
-                    self.source.get(column, column),
+                    clipped(self.source.get(column, column), QUOTE_CHARS),
                     self.raw.location,
                 )
             )
@@ -161,8 +162,9 @@ class _Checker:
             Problem(
                 self.path,
                 1 if self.raw.location == "line" else None,
-                f"also means '{name}'; column '{used}' is used and this one is kept as an extra column",
-                column,
+                f"also means '{name}'; column '{clipped(used, QUOTE_CHARS)}' is used and this one is kept "
+                "as an extra column",
+                clipped(column, QUOTE_CHARS),
             )
         )
 
@@ -205,7 +207,7 @@ class _Checker:
         return self._negatives(values.alias(name))
 
     def _negatives(self, values: pl.Series) -> pl.Series:
-        self._report(values < 0, values.name, lambda v: f"{v!r} is negative; expected a count of 0 or more")
+        self._report(values < 0, values.name, lambda v: f"{quoted(v)} is negative; expected a count of 0 or more")
         return values
 
     def texts(self, series: pl.Series) -> pl.Series:
@@ -267,7 +269,7 @@ class _Checker:
         self._report(
             future,
             "merged_at",
-            lambda v: f"{v!r} is in the future (today is {today.isoformat()}); kept, but check it",
+            lambda v: f"{quoted(v)} is in the future (today is {today.isoformat()}); kept, but check it",
             warn=True,
         )
         created = frame["created_at"]
@@ -275,7 +277,7 @@ class _Checker:
         self._report(
             early,
             "created_at",
-            lambda v: f"{v!r} is after the PR's merge date; kept, but check it",
+            lambda v: f"{quoted(v)} is after the PR's merge date; kept, but check it",
             warn=True,
         )
         derived = frame["additions"] + frame["deletions"]
@@ -285,7 +287,7 @@ class _Checker:
             self._report(
                 mismatch,
                 "lines_changed",
-                lambda v: f"{v!r} is not additions + deletions; the given value is used",
+                lambda v: f"{quoted(v)} is not additions + deletions; the given value is used",
                 warn=True,
             )
         return frame.with_columns(pl.coalesce(given, derived).alias("lines_changed"))
@@ -301,8 +303,12 @@ class _Checker:
         dup = keyed.filter(pl.struct(keys).is_duplicated())
         if dup.is_empty():
             return
-        first = dup.group_by(keys, maintain_order=True).agg(pl.col(LINE).first().alias("_first"))
-        later = dup.join(first, on=keys, how="left", nulls_equal=True).filter(pl.col(LINE) != pl.col("_first"))
+        # By row, not by line: records of a one-line JSON array share their line.
+        dup = dup.with_row_index("_row")
+        first = dup.group_by(keys, maintain_order=True).agg(
+            pl.col(LINE).first().alias("_first"), pl.col("_row").first().alias("_first_row")
+        )
+        later = dup.join(first, on=keys, how="left", nulls_equal=True).filter(pl.col("_row") != pl.col("_first_row"))
         self.error_count += later.height
         for row in later.head(MAX_REPORTED).iter_rows(named=True):
             value = row[column]
@@ -311,8 +317,8 @@ class _Checker:
                 Problem(
                     self.path,
                     row[LINE],
-                    f"duplicate PR: same {what} ({value!r}) as {where} {row['_first']}",
-                    self.source.get(column, column),
+                    f"duplicate PR: same {what} ({quoted(value)}) as {where} {row['_first']}",
+                    clipped(self.source.get(column, column), QUOTE_CHARS),
                     self.raw.location,
                 )
             )
@@ -384,12 +390,12 @@ def _fill(out: pl.Series, norm: pl.Series, fmt: str, tz: str, *, aware: bool, is
 
 
 def _count_message(value: Any) -> str:
-    return f"{value!r} is not a whole number; expected a count such as 12 or 1,204 (empty means unknown)"
+    return f"{quoted(value)} is not a whole number; expected a count such as 12 or 1,204 (empty means unknown)"
 
 
 def _date_message(value: Any) -> str:
     return (
-        f"{value!r} is not a date; expected a real date such as 2021-03-04, 2021-03-04T10:00:00Z "
+        f"{quoted(value)} is not a date; expected a real date such as 2021-03-04, 2021-03-04T10:00:00Z "
         "or June 27, 2022 11:17 PM"
     )
 
