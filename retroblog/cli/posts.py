@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from retroblog.cli._common import UserError, user_errors
+from retroblog.cli._common import UserError, balance, user_errors
 from retroblog.posts.importer import FORMATS, ImportOptions, run_import, summary
 from retroblog.util.words import count
 
@@ -76,7 +76,7 @@ def import_posts(
         reports = run_import(sources, options)
     for report in reports:
         for line in report.lines():
-            click.echo(line)
+            click.echo(balance(line))  # a title's bidi override ends with its line
     click.echo(summary(reports) + (" (dry run: nothing written)" if dry_run else ""))
     failed = [r for r in reports if r.status in ("failed", "exists")]
     if failed:

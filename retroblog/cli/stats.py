@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from retroblog.cli._common import user_errors
+from retroblog.cli._common import console as make_console
+from retroblog.cli._common import isolate, labelled, user_errors
 from retroblog.data.dataset import Dataset, load_dataset
 from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
@@ -88,9 +90,9 @@ def stats(
         result = compute(data, filters, edges)
         if result.total_prs == 0:  # an empty selection is not a table of zeros
             raise ConfigError(nothing_selected(data, filters) + ": widen --from/--to, --repo or --label")
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     for warning in data.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, markup=True)
+        console.print(labelled("warning", "yellow", warning))
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -100,11 +102,17 @@ def stats(
 def _print_tables(result: Stats) -> None:
     """The summary, per-year and size tables. A sum whose counts are unknown for every PR is "unknown",
     a partly known one says on how many PRs it is ("412 comments on 80 of 120 PRs")."""
-    console = Console()
+    console = make_console()
     words = Words()
-    scope = result.filters.describe()
+    shown = result.filters
+    # every repository and label its own isolate: one name's override cannot reverse the next
+    scope = replace(
+        shown, repos=tuple(isolate(r) for r in shown.repos), labels=tuple(isolate(label) for label in shown.labels)
+    ).describe()
     summary = Table(
-        title=f"{result.dataset}{' ' + scope if scope else ''} ({result.timezone})",
+        title=Text(
+            f"{isolate(result.dataset)}{' ' + scope if scope else ''} ({isolate(result.timezone)})", style="table.title"
+        ),
         show_header=False,
     )
     summary.add_column("stat")
@@ -134,11 +142,11 @@ def _print_tables(result: Stats) -> None:
             total_text(row[key], unknown.get(row["period"], {}).get(key, 0), row["prs"], key, words, noun=False)
             for key in ("additions", "deletions", "comments")
         ]
-        years.add_row(row["period"], f"{row['prs']:,}", *cells)
+        years.add_row(Text(isolate(row["period"])), f"{row['prs']:,}", *cells)
     console.print(years)
     buckets = Table(title="size buckets (additions)")
     buckets.add_column("bucket")
     buckets.add_column("PRs", justify="right")
     for name, prs in result.size_buckets.items():
-        buckets.add_row(name, f"{prs:,}")
+        buckets.add_row(Text(isolate(name)), f"{prs:,}")
     console.print(buckets)
