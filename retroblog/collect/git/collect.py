@@ -38,10 +38,12 @@ from retroblog.collect.git.parse import (
     Excludes,
     branch_owner,
     classify,
+    git_text,
     is_login,
     parse_numstat,
     parse_remote,
     pr_url,
+    shown,
     split_message,
 )
 from retroblog.collect.git.run import Background, check_version, git_command, run, streamed
@@ -66,7 +68,15 @@ class Identities:
 
     def matches(self, name: str, email: str, login: str | None = None) -> bool:
         """Whether an author is you; ``login``: the GitHub login the author is known to have (the owner of
-        the branch a merge commit merged, when the author is that owner)."""
+        the branch a merge commit merged, when the author is that owner).
+
+        A name or email whose bytes are not UTF-8 (``git_text``) matches an ID of the same bytes (as the
+        command line passes them) and its ``shown`` form (``Jos\\xe9``, as reports print it)."""
+        if self._matches(name, email, login):
+            return True
+        return (shown(name), shown(email)) != (name, email) and self._matches(shown(name), shown(email), login)
+
+    def _matches(self, name: str, email: str, login: str | None) -> bool:
         email = email.casefold()
         if email in self.emails or " ".join(name.split()).casefold() in self.names:
             return True
@@ -269,8 +279,8 @@ def _collect_repo(
             _Candidate(
                 fields[0].decode(),
                 parents,
-                fields[2].decode("utf-8", "replace"),
-                fields[3].decode("utf-8", "replace"),
+                git_text(fields[2]),
+                git_text(fields[3]),
                 fields[4].decode(),
                 committed,
                 style,
@@ -304,7 +314,7 @@ def _collect_repo(
         seen.add(cand.number)
         author, email, created, commits, login = _attribute(cand, branches)
         if not identities.matches(author, email, login):
-            result.other_authors[f"{author} <{email}>"] += 1
+            result.other_authors[f"{shown(author)} <{shown(email)}>"] += 1
             continue
         c = cand.counts
         note = None
@@ -324,7 +334,7 @@ def _collect_repo(
                 created_at=created,
                 source="git",
                 host=info.host,
-                author=email or author,
+                author=shown(email or author),
                 merge_method="merge" if len(cand.parents) > 1 else "squash",
                 merge_commit=cand.sha,
                 binary_files=c.binary,
@@ -349,7 +359,7 @@ def _attribute(cand: _Candidate, branches: Branches) -> tuple[str, str, str | No
         return cand.author, cand.email, None, len(commits) or None, None
     ordered = sorted(commits, key=lambda c: dt.datetime.fromisoformat(c[2].decode()))
     created = iso(dt.datetime.fromisoformat(ordered[0][2].decode()))
-    people = list(dict.fromkeys((c[0].decode("utf-8", "replace"), c[1].decode("utf-8", "replace")) for c in ordered))
+    people = list(dict.fromkeys((git_text(c[0]), git_text(c[1])) for c in ordered))
     credited, login = people[0], None
     if cand.owner is not None:
         owners = [p for p in people if is_login(p[0], p[1], cand.owner)]

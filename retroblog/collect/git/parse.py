@@ -142,6 +142,17 @@ def branch_owner(subject: str) -> str | None:
     return match[1] if match else None
 
 
+def git_text(raw: bytes) -> str:
+    """A name or email of git's output as text; bytes that are not UTF-8 (a commit written by a tool that
+    checked nothing) are kept as surrogates, so the same bytes given to ``--author`` match them."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def shown(value: str) -> str:
+    """``value`` as text that can be written and printed: bytes that are not UTF-8 as ``\\xNN``."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def is_login(name: str, email: str, login: str) -> bool:
     """Whether a commit's author is recognisably the GitHub user ``login``: GitHub's no-reply address
     (``LOGIN@`` or ``ID+LOGIN@users.noreply.github.com``), or a name or email user part equal to it."""
