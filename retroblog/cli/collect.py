@@ -27,7 +27,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from retroblog.cli._common import UserError, user_errors
+from retroblog.cli._common import UserError, balance, isolate, labelled, user_errors
+from retroblog.cli._common import console as make_console
 from retroblog.collect.base import DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
@@ -43,7 +44,7 @@ class _Bar:
     def __init__(self, console: Console, description: str) -> None:
         self.console = console
         self.bar = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -53,7 +54,7 @@ class _Bar:
             transient=True,
             disable=not console.is_terminal,
         )
-        self.task = self.bar.add_task(description, total=None)
+        self.task = self.bar.add_task(balance(description), total=None)
 
     def total(self, total: int | None) -> None:
         self.bar.update(self.task, total=total)
@@ -64,13 +65,13 @@ class _Bar:
     def waiting(self, seconds: float, reason: str) -> None:
         until = (dt.datetime.now() + dt.timedelta(seconds=seconds)).strftime("%H:%M:%S")
         self.console.print(
-            f"[yellow]{reason}[/]: waiting {seconds:.0f} s (until {until})", highlight=False, soft_wrap=True
+            Text.assemble((balance(reason), "yellow"), f": waiting {seconds:.0f} s (until {until})"), soft_wrap=True
         )
 
 
 @contextmanager
 def _progress(description: str) -> Iterator[_Bar]:
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     bar = _Bar(console, description)
     with bar.bar:
         yield bar
@@ -98,6 +99,14 @@ class Output:
 
     def report(self, result: WriteResult, what: str) -> None:
         _report(result, what, self.dry_run)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold ``out`` while collecting: a second collect into it stops at once and says why."""
+        from retroblog.collect.state import output_lock
+
+        with output_lock(self.out):
+            yield
 
 
 def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -142,24 +151,27 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _report(result: WriteResult, what: str, dry_run: bool) -> None:
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
+    where = isolate(result.path)
     verb = "would add" if dry_run else "added"
     if result.created:
         action = "would write" if dry_run else "wrote"
-        console.print(f"{what}; {action} {count(result.added, 'PR')} to {result.path}", highlight=False, soft_wrap=True)
+        console.print(Text(f"{what}; {action} {count(result.added, 'PR')} to {where}"), soft_wrap=True)
         return
     if result.added == 0:
-        message = f"{what}; no new PRs, {result.path} left as it was"
+        message = f"{what}; no new PRs, {where} left as it was"
     else:
-        message = f"{what}; {verb} {count(result.added, 'new PR')} to {result.path}"
+        message = f"{what}; {verb} {count(result.added, 'new PR')} to {where}"
     if result.already_present:
         message += f" ({result.already_present:,} already there)"
-    console.print(message, highlight=False, soft_wrap=True)
+    console.print(Text(message), soft_wrap=True)
     if result.dropped_columns:
         console.print(
-            f"[yellow]note:[/] {result.path} has no column {', '.join(result.dropped_columns)}; "
-            "those values were not written",
-            highlight=False,
+            labelled(
+                "note",
+                "yellow",
+                f"{where} has no column {', '.join(result.dropped_columns)}; those values were not written",
+            ),
             soft_wrap=True,
         )
 
@@ -225,8 +237,8 @@ def git_command(
     """Merged PRs on the main line of local git REPOS (merge commits and squash merges)."""
     from retroblog.collect.git import DEFAULT_EXCLUDES, collect_git
 
-    with user_errors(), _interruptible():
-        check_output(output.out)
+    with user_errors(), _interruptible(), output.locked():
+        check_output(output.out, writable=not output.dry_run)
         patterns = (*(() if no_default_excludes else DEFAULT_EXCLUDES), *excludes)
         with _progress("reading git history") as bar:
             found = collect_git(
@@ -242,15 +254,17 @@ def git_command(
         if not found.rows:
             raise CollectError(_nothing_in_git(found, authors, len(repos)))
         result = output.write(found.rows)
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     for name, named_by in found.named:
-        console.print(Text(f"{name}: named from {named_by}"), highlight=False, soft_wrap=True)
+        console.print(Text(f"{isolate(name)}: named from {isolate(named_by)}"), soft_wrap=True)
     what = f"found {count(len(found.rows), 'PR')} in {count(found.commits_scanned, 'main-line commit')}"
     output.report(result, what)
 
 
 def _nothing_in_git(found: Any, authors: Sequence[str], repos: int) -> str:
-    ids = ", ".join(authors)
+    from retroblog.collect.git.parse import shown
+
+    ids = ", ".join(shown(a) for a in authors)  # bytes of the command line that are not UTF-8 as \xNN
     where = "the repository" if repos == 1 else f"the {repos} repositories"
     message = (
         f"no merged PRs by {ids} in {where} ({count(found.commits_scanned, 'main-line commit')}, "
@@ -276,9 +290,9 @@ def _token(*names: str) -> str:
 
 
 def _print_warnings(warnings: Sequence[str]) -> None:
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True, markup=True)
+        console.print(labelled("warning", "yellow", warning), soft_wrap=True)
 
 
 @collect.command("github")
@@ -300,11 +314,11 @@ def github_command(
     from retroblog.collect.github import TOKEN_NAMES, collect_github, endpoint
     from retroblog.collect.state import state_path
 
-    with user_errors(), _interruptible():
-        check_output(output.out)
+    with user_errors(), _interruptible(), output.locked():
+        check_output(output.out, writable=not output.dry_run)
         where = endpoint(host)
         token = _token(*TOKEN_NAMES[where.source])
-        with _progress(f"searching {where.host}") as bar:
+        with _progress(f"searching {isolate(where.host)}") as bar:
             found = collect_github(
                 user,
                 token,
@@ -322,7 +336,7 @@ def github_command(
             )
         result = output.write(found.rows)
     resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    output.report(result, f"found {count(len(found.rows), 'PR')} on {where.host}{resumed}")
+    output.report(result, f"found {count(len(found.rows), 'PR')} on {isolate(where.host)}{resumed}")
 
 
 def _repo_path_option(func: F) -> F:
@@ -351,11 +365,11 @@ def gitlab_command(
     from retroblog.collect.gitlab import api_url, collect_gitlab
     from retroblog.collect.state import state_path
 
-    with user_errors(), _interruptible():
-        check_output(output.out)
+    with user_errors(), _interruptible(), output.locked():
+        check_output(output.out, writable=not output.dry_run)
         _, web = api_url(host)
         token = _token("GITLAB_TOKEN")
-        with _progress(f"listing merge requests on {web}") as bar:
+        with _progress(f"listing merge requests on {isolate(web)}") as bar:
             found = collect_gitlab(
                 user,
                 token,
@@ -368,7 +382,7 @@ def gitlab_command(
         if not found.rows:
             raise CollectError(f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates")
         result = output.write(found.rows)
-    output.report(result, f"found {count(len(found.rows), 'merge request')} on {web}")
+    output.report(result, f"found {count(len(found.rows), 'merge request')} on {isolate(web)}")
 
 
 @collect.command("azure")
@@ -390,10 +404,10 @@ def azure_command(
     from retroblog.collect.azure import collect_azure
     from retroblog.collect.state import state_path
 
-    with user_errors(), _interruptible():
-        check_output(output.out)
+    with user_errors(), _interruptible(), output.locked():
+        check_output(output.out, writable=not output.dry_run)
         token = _token("AZURE_DEVOPS_TOKEN", "AZURE_DEVOPS_EXT_PAT")
-        with _progress(f"listing pull requests of {org}/{project}") as bar:
+        with _progress(f"listing pull requests of {isolate(org)}/{isolate(project)}") as bar:
             found = collect_azure(
                 org,
                 project,
@@ -412,4 +426,6 @@ def azure_command(
             )
         result = output.write(found.rows)
     resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    output.report(result, f"found {count(len(found.rows), 'pull request')} in {org}/{project}{resumed}")
+    output.report(
+        result, f"found {count(len(found.rows), 'pull request')} in {isolate(org)}/{isolate(project)}{resumed}"
+    )

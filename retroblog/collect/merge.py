@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from retroblog.collect.base import COLUMNS, Row, parse_timestamp
 from retroblog.collect.redact import REDACTED_COLUMN, Redactor
 from retroblog.data.loaders import read_raw
 from retroblog.data.schema import FIELD_BY_NAME, LINE, canonical_name, header_key
-from retroblog.errors import CollectError
+from retroblog.errors import CollectError, ExistsError
 from retroblog.util.files import atomic_write
 
 WRITABLE = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".jsonl": None, ".ndjson": None}
@@ -68,8 +69,11 @@ class WriteResult:
     added_rows: list[Row] = field(default_factory=list)
 
 
-def check_output(path: str | Path) -> Path:
-    """The output path, if collectors can write its format; a ``CollectError`` otherwise."""
+def check_output(path: str | Path, *, writable: bool = False) -> Path:
+    """The output path, if collectors can write its format; a ``CollectError`` otherwise.
+
+    ``writable``: also refuse a path in a folder the user cannot write (checked before a long collect;
+    the write itself still reports any failure, a full disk say, as a ``CollectError``)."""
     path = Path(path)
     if path.suffix.lower() not in WRITABLE:
         raise CollectError(
@@ -78,7 +82,26 @@ def check_output(path: str | Path) -> Path:
         )
     if path.exists() and not path.is_file():
         raise CollectError(f"{path}: exists and is not a file")
+    folder = next((p for p in path.absolute().parents if p.exists()), None)
+    if (
+        writable and folder is not None and not os.access(folder, os.W_OK | os.X_OK)
+    ):  # said before a long collect, not after
+        raise CollectError(f"{path}: cannot be written: {folder} is not writable (permission denied)")
     return path
+
+
+def _write(path: Path, data: str | bytes, *, overwrite: bool, existed: bool) -> None:
+    """``atomic_write``, its failures as one line that names the file and the system's reason."""
+    try:
+        atomic_write(path, data, overwrite=overwrite)
+    except ExistsError:
+        raise CollectError(
+            f"{path}: was created by another program while collecting; nothing was written. Run the collector "
+            "again to add the collected PRs to it (or pass --replace to overwrite it)"
+        ) from None
+    except OSError as exc:
+        kept = "the file was left as it was" if existed else "nothing was written"
+        raise CollectError(f"{path}: cannot be written ({exc.strerror or exc}); {kept}") from None
 
 
 def write_dataset(
@@ -104,7 +127,7 @@ def write_dataset(
         result = WriteResult(path, len(rows), len(prepared), 0, created=True, added_rows=prepared)
         if not dry_run:
             text = _render(prepared, columns, delimiter, "\n", header=True)
-            atomic_write(path, text, overwrite=replace)
+            _write(path, text, overwrite=replace, existed=path.exists())
             result.written = True
         return result
     return _append(path, rows, prepared, delimiter, redactor, dry_run=dry_run)
@@ -160,7 +183,7 @@ def _append(
     text += _render(mapped, header, delimiter, newline, header=False)
     if path.read_bytes() != original:
         raise CollectError(f"{path}: changed while collecting; run the collector again")
-    atomic_write(path, bom + text.encode(codec), overwrite=True)
+    _write(path, bom + text.encode(codec), overwrite=True, existed=True)
     result.written = True
     return result
 
