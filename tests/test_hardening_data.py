@@ -173,3 +173,62 @@ def test_a_huge_timezone_name_is_quoted_short(write):
 def test_duplicates_are_found_in_a_one_line_json_array(write):
     path = write("prs.json", '[{"merged_at": "2021-01-01", "url": "a"}, {"merged_at": "2021-01-02", "url": "a"}]')
     assert _error(path) == f"{path}:1: column 'url': duplicate PR: same url ('a') as line 1"
+
+
+# -- 3. tracebacks at the edges of YAML and JSON -----------------------------------------------------
+
+
+def test_an_impossible_yaml_timestamp_is_an_error_naming_line_and_field(write):
+    path = write("prs.yaml", "- merged_at: 2021-02-28\n- merged_at: 2021-02-29\n  additions: 3\n")
+    message = _error(path)
+    assert message.startswith(f"{path}:2: column 'merged_at': '2021-02-29' is not a date;")
+    assert "\n" not in message
+
+
+def test_a_yaml_scalar_its_tag_cannot_convert_is_an_error_naming_the_line(write):
+    for tagged, line in (("!!int abc", 3), ("!!float abc", 3), ("!!bool maybe", 3), ("!!timestamp 2021-13-01", 2)):
+        path = write("prs.yaml", f"- merged_at: 2021-01-01\n- merged_at: 2021-01-02\n  additions: {tagged}\n")
+        message = _error(path)
+        assert message.startswith(f"{path}:{line}: "), message
+        assert "\n" not in message
+
+
+DEEP = 3000
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "block.yaml",
+            "- merged_at: 2021-01-01\n  x:\n"
+            + "".join("  " * (i + 2) + "k:\n" for i in range(DEEP))
+            + "  " * (DEEP + 2)
+            + "1\n",
+        ),
+        ("flow.yaml", "- merged_at: 2021-01-01\n  x: " + "[" * DEEP + "]" * DEEP + "\n"),
+        ("flowmap.yaml", "- merged_at: 2021-01-01\n  x: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n"),
+        ("deep.json", '[{"merged_at": "2021-01-01", "x": ' + "[" * DEEP + "]" * DEEP + "}]"),
+        ("object.json", '{"prs": [{"merged_at": "2021-01-01", "x": ' + '{"a": ' * DEEP + "1" + "}" * DEEP + "}]}"),
+        (
+            "deep.jsonl",
+            '{"merged_at": "2021-01-01"}\n{"merged_at": "2021-01-02", "x": ' + "[" * DEEP + "]" * DEEP + "}\n",
+        ),
+        (
+            "medium.jsonl",
+            '{"merged_at": "2021-01-01"}\n{"merged_at": "2021-01-02", "x": ' + "[" * 500 + "]" * 500 + "}\n",
+        ),
+    ],
+)
+def test_deep_nesting_is_one_error_not_a_recursion_error(write, name, text):
+    path = write(name, text)
+    message = _error(path)
+    assert "nested more than 64 levels deep" in message
+    assert "\n" not in message
+
+
+def test_yaml_keys_that_read_the_same_are_an_error_and_mixed_keys_are_read(write):
+    path = write("prs.yaml", "- merged_at: 2021-01-01\n  1: a\n  '1': b\n")
+    assert _error(path) == f"{path}:1: the key '1' appears twice in the record"
+    mixed = write("mixed.yaml", "- merged_at: 2021-01-01\n  extra: {1: a, b: c}\n")
+    assert load_dataset(mixed).frame["extra"].to_list() == ['{"1": "a", "b": "c"}']

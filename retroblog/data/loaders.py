@@ -11,6 +11,7 @@ standard library that can name every offending line exactly.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -33,6 +34,10 @@ if TYPE_CHECKING:  # PyYAML loads only when a YAML dataset does
 
 MAX_DATASET_BYTES = 200_000_000
 """A dataset file larger than this (200 MB) is refused before it is read."""
+
+MAX_NESTING = 64
+"""Lists and objects nested deeper than this (a PR record needs four or five levels) are refused:
+deeper ones would exhaust the stack of the YAML composer and of the JSON encoder."""
 
 MAX_YAML_NODES = 1_000_000
 """A YAML file that would expand to more values than this (through aliases) is refused."""
@@ -325,6 +330,8 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
 
 
 def _fast_jsonl(path: Path, data: bytes) -> RawTable | None:
+    if not _shallow(data):
+        return None  # polars infers deep types in cubic time (500 levels: 2 s); the exact reader refuses them
     lines = data.count(b"\n", 0, _body_end(data)) + 1
     try:
         frame = pl.read_ndjson(data, infer_schema_length=1000)
@@ -333,10 +340,21 @@ def _fast_jsonl(path: Path, data: bytes) -> RawTable | None:
             frame = pl.read_ndjson(data, infer_schema_length=None)
     except pl.exceptions.PolarsError:
         return None  # mixed types or broken lines: the exact reader names the line
-    if frame.height != lines:
-        return None
+    if frame.height != lines or any(_dtype_depth(t) > MAX_NESTING - 1 for t in frame.dtypes):
+        return None  # the exact reader names the line (of the record nested too deep)
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(LINE))
     return RawTable(path, "jsonl", frame)
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}\n")
+_MANY_BRACKETS = re.compile(rb"[^\n]{%d}" % MAX_NESTING)
+
+
+def _shallow(data: bytes) -> bool:
+    """True when no line of ``data`` can nest ``MAX_NESTING`` levels deep: none has that many brackets.
+
+    (Brackets inside strings count too: such a line only takes the exact reader.) 0.1 s for 150 MB."""
+    return _MANY_BRACKETS.search(data.translate(None, _NOT_BRACKETS)) is None
 
 
 def _all_keys_seen(frame: pl.DataFrame, data: bytes, lines: int) -> bool:
@@ -363,6 +381,8 @@ def _read_jsonl(path: Path, text: str) -> RawTable:
             value, end = decoder.raw_decode(line.strip())
         except json.JSONDecodeError as exc:
             raise DatasetError.single(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=number) from None
+        except RecursionError:
+            raise DatasetError.single(path, _too_deep(), line=number) from None
         if end != len(line.strip()):
             raise DatasetError.single(path, "more than one JSON value on the line", line=number)
         records.append((number, value))
@@ -411,6 +431,10 @@ def _read_json(path: Path, text: str) -> RawTable:
                 raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
     except json.JSONDecodeError as exc:
         raise DatasetError.single(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+    except RecursionError:
+        raise DatasetError.single(
+            path, _too_deep(), line=text.count("\n", 0, index) + 1 if stripped[:1] == "[" else None
+        ) from None
     if text[index + 1 :].strip():
         raise DatasetError.single(path, "text after the end of the JSON array", line=text.count("\n", 0, index) + 1)
     return RawTable(path, "json", _records_frame(path, records))
@@ -429,22 +453,55 @@ def _records_frame(path: Path, records: Iterable[tuple[int, Any]]) -> pl.DataFra
             raise DatasetError.single(
                 path, f"expected an object with PR fields, found {type(record).__name__}", line=line
             )
+        if len(record) > 1 and len({str(k) for k in record}) < len(record):
+            raise DatasetError.single(path, f"the key {quoted(_twice(record))} appears twice in the record", line=line)
         for key, value in record.items():
             key = str(key)
             if key not in columns:
                 columns[key] = [None] * count
-            columns[key].append(value)
+            if isinstance(value, list | dict) and _depth(value) > MAX_NESTING - 2:  # under the list and the record
+                raise DatasetError.single(path, _too_deep(), line=line)
+            columns[key].append(_cell(value))
         for values in columns.values():
             if len(values) == count:
                 values.append(None)
         lines.append(line)
     if not lines:
         raise DatasetError.single(path, "has no PR records", line=1)
-    frame = pl.DataFrame(
-        {key: [_cell(v) for v in values] for key, values in columns.items()},
-        schema=dict.fromkeys(columns, pl.String),
-    )
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (1 for a flat list), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        deepest = max(deepest, level)
+        if level > MAX_NESTING:
+            break
+        stack.extend((c, level + 1) for c in children if isinstance(c, list | dict))
+    return deepest
+
+
+def _dtype_depth(dtype: Any) -> int:
+    if isinstance(dtype, pl.List | pl.Array):
+        return 1 + _dtype_depth(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return 1 + max((_dtype_depth(f.dtype) for f in dtype.fields), default=0)
+    return 0
+
+
+def _twice(record: dict[Any, Any]) -> str:
+    """The first key of ``record`` whose text another key has too (YAML's ``1`` and ``'1'``)."""
+    seen: set[str] = set()
+    for key in map(str, record):
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("no key appears twice")  # pragma: no cover
 
 
 def _cell(value: Any) -> str | None:
@@ -457,8 +514,15 @@ def _cell(value: Any) -> str | None:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        except TypeError:  # YAML keys of mixed types (1 and 'a') cannot be sorted
+            return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)  # YAML dates and datetimes: isoformat-like text
+
+
+def _too_deep() -> str:
+    return f"lists or objects nested more than {MAX_NESTING} levels deep; a PR record needs a few"
 
 
 # -------------------------------------------------------------------------------------------------
@@ -468,7 +532,7 @@ def _cell(value: Any) -> str | None:
 def _read_yaml(path: Path, text: str) -> RawTable:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    loader = _safe_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -489,12 +553,54 @@ def _read_yaml(path: Path, text: str) -> RawTable:
     if isinstance(data, dict):
         for key in ("prs", "pull_requests", "records"):
             if isinstance(data.get(key), list):
-                items = next(v for k, v in node.value if k.value == key).value
+                found = next((v for k, v in node.value if k.value == key), None)
+                items = found.value if isinstance(found, yaml.SequenceNode) else []
+                if len(items) != len(data[key]):  # a list that came through a merge key (<<)
+                    return RawTable(path, "yaml", _records_frame(path, [(1, v) for v in data[key]]))
                 return RawTable(path, "yaml", _records_frame(path, _yaml_lines(items, data[key])))
         raise DatasetError.single(path, "expected a list of PR records (or a mapping with a 'prs' list)", line=1)
     if not isinstance(data, list):
         raise DatasetError.single(path, "expected a list of PR records", line=1)
     return RawTable(path, "yaml", _records_frame(path, _yaml_lines(node.value, data)))
+
+
+@functools.cache
+def _safe_loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, made total: nesting is bounded (its composer recurses once per level) and
+    a scalar its constructors cannot convert (``2021-02-29`` as a timestamp, ``!!int abc``) is a
+    ``MarkedYAMLError`` at its line, never a bare ``ValueError``. An impossible timestamp stays text,
+    so validation names it like any other impossible date."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:
+                    mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                    raise yaml.composer.ComposerError(None, None, _too_deep(), mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read {quoted(node.value)} as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+                ) from None
+
+        def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return self.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return self.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_lenient_timestamp)
+    return Loader
 
 
 def _yaml_lines(nodes: list[yaml.Node], values: list[Any]) -> list[tuple[int, Any]]:
