@@ -37,7 +37,7 @@ from retroblog.build.options import (
 from retroblog.build.results import ChartResult, Done, Failed, Outcome, PendingChart
 from retroblog.build.settings import Settings
 from retroblog.build.syntax import Job, parse_inline_options, parse_options, scan
-from retroblog.charts.user import UserCharts, module_path
+from retroblog.charts.user import UserCharts, module_path, spec_path
 from retroblog.data.dataset import DatasetConfig
 from retroblog.errors import BlockError, ConfigError, RetroblogError
 from retroblog.render.html import NARROW_WIDTH, figure, stats_table
@@ -91,7 +91,7 @@ class Blocks:
     """The site's ``data/career.yml``."""
 
     def __post_init__(self) -> None:
-        self.user = UserCharts(self.settings.root, self.modules)
+        self.user = UserCharts(self.settings.root, self.modules, self.settings.chart_timeout)
         self.site_career = SiteCareer(self.settings.data_dir)
 
     def start(self) -> None:
@@ -127,15 +127,22 @@ class Blocks:
             parts["language"] = self.settings.language  # the words of dates and numbers
         if job.kind == "chart" and "altair" in options:
             # The module's file and the Python files beside it (what it may import from the site).
-            module = module_path(self.settings.root, str(options["altair"]))
+            try:
+                module = module_path(self.settings.root, str(options["altair"]))
+            except ConfigError:
+                return None  # outside the site, or not a module name: computing the block reports it
             if not module.is_file():
                 return None  # computing the block reports it
             self.modules.add(module)  # watched under `mkdocs serve`, even when the chart comes from the cache
             # ("modules", not "code": fragment_key adds retroblog's own code under that name)
-            parts["modules"] = [[p.name, file_digest(p)] for p in sorted(module.parent.glob("*.py"))]
+            beside = sorted(p for p in module.parent.glob("*.py") if p.is_file())  # (never a FIFO's read)
+            parts["modules"] = [[p.name, file_digest(p)] for p in beside]
         if job.kind == "chart" and "spec" in options:
-            path = (self.settings.root / str(options["spec"])).resolve()
-            parts["spec"] = [str(options["spec"]), file_digest(path) if path.is_file() else None]
+            try:  # inside the site, a regular file of a bounded size; else computing the block reports it
+                path = spec_path(self.settings.root, str(options["spec"]))
+            except ConfigError:
+                return None
+            parts["spec"] = [str(options["spec"]), file_digest(path)]
         try:
             return fragment_key(parts)
         except (TypeError, ValueError):  # options YAML cannot be keyed (never in practice): no cache
@@ -174,7 +181,7 @@ class Blocks:
         """The result of an executor's job: its HTML, or its error raised here; None if it crashed."""
         outcome = future.result()
         if isinstance(outcome, Done):
-            self.store.put(key, outcome.html)
+            self.store.remember(key, outcome.html)  # the executor has stored it
             return outcome.html
         if isinstance(outcome, Failed):
             raise BlockError(outcome.message, outcome.line, shared=outcome.shared)

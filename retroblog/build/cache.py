@@ -114,12 +114,16 @@ class FragmentStore:
         return text
 
     def put(self, key: str, text: str) -> None:
+        self.remember(key, text)
+        path = self._path(key)
+        if path is not None:
+            atomic_write(path, text, overwrite=True, durable=False)
+
+    def remember(self, key: str, text: str) -> None:
+        """Keep an entry in memory only: one another process (the worker) has written to disk already."""
         with self._lock:
             self.used.add(key)
             self.memory[key] = text
-        path = self._path(key)
-        if path is not None:
-            atomic_write(path, text, overwrite=True)
 
     def prune(self) -> int:
         """Delete the files of entries this build did not use (a changed dataset leaves old ones)."""

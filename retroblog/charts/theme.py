@@ -38,6 +38,11 @@ vl-convert cannot know: measured in DejaVu Sans, among the widest sans-serif fon
 Segoe UI and San Francisco are narrower), a label never needs more room than it was given, so labels
 neither overlap nor leave their figure. Where the build machine lacks it, vl-convert's own font is used."""
 
+BUNDLED_FONT = "sans-serif"
+"""The font vl-convert measures short numeric labels in: its own Liberation Sans, held in memory. A font of
+the system (``MEASURED_FONT``) is read from its file at each text it measures, which made up a third of
+a chart's render time."""
+
 DARK = '[data-md-color-scheme="slate"] '
 """The selector prefix of mkdocs-material's dark scheme."""
 

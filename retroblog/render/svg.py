@@ -57,7 +57,7 @@ class SvgCache:
             with self._lock:
                 self.rendered += 1
             if path:
-                atomic_write(path, svg, overwrite=True)
+                atomic_write(path, svg, overwrite=True, durable=False)
         self.memory[key] = svg
         return svg
 

@@ -29,12 +29,13 @@ _swept: set[str] = set()
 cached fragments is listed once, not once per write)."""
 
 
-def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:
+def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = False, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
 
     Raises ``ExistsError`` when ``path`` exists and ``overwrite`` is false, also when another process
     creates it during the write (the new file is then not replaced). The folder is created. Readers
-    never see a half-written file; a crash leaves the old file (or none) in place, and a temporary file
+    never see a half-written file; a crash leaves the old file (or none) in place (``durable=False``, for a
+    cache, leaves the flush to disk to the system: after a power cut the file may be empty), and a temporary file
     that a later write removes (``sweep_stale``).
     """
     target = Path(path)
@@ -49,7 +50,8 @@ def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = False
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:  # (a cache, which can always be made again, skips it: ~10 ms a file)
+                os.fsync(handle.fileno())
         if target.exists():
             tmp.chmod(target.stat().st_mode & 0o7777)
         else:
