@@ -58,6 +58,7 @@ class RetroblogExtension(Extension):
             "datasets": [{}, "Per-dataset settings: {name: {path, timezone, private}}."],
             "size_buckets": [[10, 100, 500, 1000], "Size-bucket edges on additions."],
             "language": ["en", "Language of dates in prose: en (default), de, fr, pt-BR ... (Babel)."],
+            "chart_timeout": [30.0, "Seconds a user's chart function (altair:) may run before it is stopped."],
             "cache_dir": ["", "Folder for finished chart and stats HTML (kept across builds); empty: memory only."],
             "on_error": ["raise", "'raise' fails the conversion; 'show' puts the error on the page instead."],
             # Defaults are "" and not None: Python-Markdown turns options whose default is None into bools.

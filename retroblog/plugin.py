@@ -56,6 +56,8 @@ class RetroblogConfig(base.Config):
     """Finished chart and stats HTML and the Vega runtime are kept here between builds (relative to mkdocs.yml)."""
     workers = c.Type(bool, default=True)
     """Compute charts that are not cached in a worker process, in parallel with the rest of the build."""
+    chart_timeout = c.Type((int, float), default=30)
+    """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
 
 
 class RetroblogPlugin(BasePlugin[RetroblogConfig]):
@@ -101,6 +103,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             "datasets": self.config.datasets,
             "size_buckets": self.config.size_buckets,
             "language": _language(config),
+            "chart_timeout": self.config.chart_timeout,
         }
         try:
             settings = Settings.from_options(options, root)
@@ -329,13 +332,14 @@ def _script(page: Page) -> str:
 
 
 def _same(old: Settings, new: Settings) -> bool:
-    return (old.root, old.data_dir, old.timezone, old.datasets, old.size_buckets, old.language) == (
+    return (old.root, old.data_dir, old.timezone, old.datasets, old.size_buckets, old.language, old.chart_timeout) == (
         new.root,
         new.data_dir,
         new.timezone,
         new.datasets,
         new.size_buckets,
         new.language,
+        new.chart_timeout,
     )
 
 

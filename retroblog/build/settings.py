@@ -14,12 +14,16 @@ from typing import Any
 
 import yaml
 
+from retroblog.charts.user import DEFAULT_TIMEOUT
 from retroblog.data.dataset import DatasetRegistry
 from retroblog.data.schema import DEFAULT_EDGES, check_edges, check_timezone
 from retroblog.errors import ConfigError
 from retroblog.util.words import ENGLISH, check_language
 
-KEYS = ("data_dir", "timezone", "datasets", "size_buckets", "language")
+KEYS = ("data_dir", "timezone", "datasets", "size_buckets", "language", "chart_timeout")
+
+MAX_CHART_TIMEOUT = 3600
+"""The longest ``chart_timeout`` (seconds) a site may set."""
 
 
 @dataclass
@@ -35,6 +39,8 @@ class Settings:
     language: str = ENGLISH
     """The language of dates and numbers in prose (``April 2016``): the MkDocs plugin takes Material's
     ``theme.language``, the Markdown extension its ``language`` option."""
+    chart_timeout: float = DEFAULT_TIMEOUT
+    """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
     _registry: DatasetRegistry | None = field(default=None, repr=False)
 
     @classmethod
@@ -59,6 +65,13 @@ class Settings:
         edges = options.get("size_buckets") or DEFAULT_EDGES
         if not isinstance(edges, list | tuple):
             raise ConfigError(f"retroblog: 'size_buckets' must be a list such as [10, 100, 500, 1000], got {edges!r}")
+        timeout = options.get("chart_timeout")
+        timeout = DEFAULT_TIMEOUT if timeout is None or timeout == "" else timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= MAX_CHART_TIMEOUT:
+            raise ConfigError(
+                f"retroblog: 'chart_timeout' must be a number of seconds above 0 and at most {MAX_CHART_TIMEOUT}, "
+                f"got {timeout!r}"
+            )
         return cls(
             root=root,
             data_dir=(root / data_dir).resolve(),
@@ -66,6 +79,7 @@ class Settings:
             datasets={str(k): dict(v) for k, v in datasets.items()},
             size_buckets=check_edges(edges),
             language=check_language(options.get("language") or ENGLISH),
+            chart_timeout=float(timeout),
         )
 
     @property

@@ -51,6 +51,7 @@ class Site:
     size_buckets: tuple[int, ...]
     folder: Path | None
     language: str = "en"
+    chart_timeout: float = 30.0
 
     def settings(self) -> Settings:
         return Settings(
@@ -60,6 +61,7 @@ class Site:
             datasets=self.datasets,
             size_buckets=self.size_buckets,
             language=self.language,
+            chart_timeout=self.chart_timeout,
         )
 
 
@@ -108,6 +110,7 @@ class Prefetcher:
             settings.size_buckets,
             folder,
             settings.language,
+            settings.chart_timeout,
         )
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
