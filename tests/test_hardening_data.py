@@ -232,3 +232,203 @@ def test_yaml_keys_that_read_the_same_are_an_error_and_mixed_keys_are_read(write
     assert _error(path) == f"{path}:1: the key '1' appears twice in the record"
     mixed = write("mixed.yaml", "- merged_at: 2021-01-01\n  extra: {1: a, b: c}\n")
     assert load_dataset(mixed).frame["extra"].to_list() == ['{"1": "a", "b": "c"}']
+
+
+# -- 3. dates and types at their limits ---------------------------------------------------------------
+
+
+def test_a_merge_in_year_9999_is_counted_to_its_last_week(write):
+    from retroblog.stats.compute import compute
+
+    path = write("prs.csv", "merged_at\n9999-12-20\n9999-12-31\n")
+    dataset = load_dataset(path)
+    stats = compute(dataset)
+    assert stats.last_merged == "9999-12-31"
+    assert [(w["period"], w["prs"]) for w in stats.periods["week"]] == [("9999-W51", 1), ("9999-W52", 1)]
+    assert stats.periods["month"][-1]["period"] == "9999-12"
+    assert [r.merged_at.year for r in dataset.records()] == [9999, 9999]
+
+
+def test_an_offset_that_pushes_a_date_past_9999_is_an_error(write):
+    path = write("prs.csv", "merged_at\n2021-01-01\n9999-12-31T23:00:00-02:00\n")
+    assert _error(path) == (
+        f"{path}:3: column 'merged_at': '9999-12-31T23:00:00-02:00' is after the year 9999; "
+        "expected the PR's real merge date"
+    )
+
+
+def _parquet(tmp_path: Path, name: str, columns: dict[str, object]) -> Path:
+    import polars as pl
+
+    path = tmp_path / name
+    pl.DataFrame(columns).write_parquet(path)
+    return path
+
+
+def test_a_parquet_duration_as_merge_date_is_an_error_naming_the_row(tmp_path):
+    import polars as pl
+
+    path = _parquet(tmp_path, "prs.parquet", {"merged_at": pl.Series([1_000_000], dtype=pl.Duration("us"))})
+    assert _error(path) == (
+        f"{path}, row 1: column 'merged_at': '0:00:01' is a Duration value; expected a date such as 2021-03-04"
+    )
+
+
+def test_a_parquet_uint64_count_above_the_int64_range_is_an_error_naming_the_row(tmp_path):
+    import polars as pl
+
+    path = _parquet(
+        tmp_path,
+        "prs.parquet",
+        {"merged_at": ["2021-01-01", "2021-01-02"], "additions": pl.Series([3, 2**63 + 5], dtype=pl.UInt64)},
+    )
+    assert _error(path) == (
+        f"{path}, row 2: column 'additions': {2**63 + 5} is too large for a count; expected a count below 2**63"
+    )
+
+
+def _every_dtype() -> dict[str, object]:
+    import datetime as dt
+    import decimal
+
+    import polars as pl
+
+    return {
+        "int8": pl.Series([1], dtype=pl.Int8),
+        "uint64": pl.Series([2**64 - 1], dtype=pl.UInt64),
+        "float": pl.Series([1.5]),
+        "nan": pl.Series([float("nan")]),
+        "decimal": pl.Series([decimal.Decimal("12.50")]),
+        "bool": pl.Series([True]),
+        "text": pl.Series(["x"]),
+        "binary": pl.Series([b"\xff\xfe"]),
+        "date": pl.Series([dt.date(2021, 1, 1)]),
+        "date0001": pl.Series([dt.date(1, 1, 1)]),
+        "naive": pl.Series([dt.datetime(2021, 1, 1, 12)]),
+        "aware_ns": pl.Series([dt.datetime(2021, 1, 1, tzinfo=dt.UTC)], dtype=pl.Datetime("ns", "UTC")),
+        "duration": pl.Series([dt.timedelta(days=1)]),
+        "time": pl.Series([dt.time(10, 30)]),
+        "categorical": pl.Series(["a"], dtype=pl.Categorical),
+        "enum": pl.Series(["a"], dtype=pl.Enum(["a", "b"])),
+        "list_int": pl.Series([[1, 2]]),
+        "list_text": pl.Series([["a", "b"]]),
+        "list_list": pl.Series([[[1], [2]]]),
+        "array": pl.Series([[1, 2]], dtype=pl.Array(pl.Int64, 2)),
+        "struct": pl.Series([{"a": 1}]),
+        "struct_name": pl.Series([{"name": "x"}]),
+        "list_struct": pl.Series([[{"a": 1}]]),
+        "null": pl.Series([None], dtype=pl.Null),
+    }
+
+
+@pytest.mark.parametrize("field", ["merged_at", "created_at", "additions", "number", "title", "repo", "labels"])
+def test_every_parquet_type_in_every_kind_of_field_gives_a_dataset_or_our_error(tmp_path, field):
+    from retroblog.data.schema import FIELDS
+
+    assert {f.kind for f in FIELDS} <= {"datetime", "count", "text", "labels"}
+    for name, series in _every_dtype().items():
+        columns: dict[str, object] = {field: series.alias(field)}  # type: ignore[attr-defined]
+        if field != "merged_at":
+            columns["merged_at"] = ["2021-01-01"]
+        path = _parquet(tmp_path, f"{field}-{name}.parquet", columns)
+        try:
+            dataset = load_dataset(path)
+        except DatasetError as exc:
+            assert f"{path}, row 1: column '{field}': " in str(exc), (name, str(exc))
+            assert "\n" not in str(exc), (name, str(exc))
+        else:
+            list(dataset.records())
+
+
+SUPERSCRIPT_CELLS = [
+    ("²", "additions"),
+    ("1²", "number"),
+    ("٣", "comments"),
+    ("2021-0²-01", "merged_at"),
+    ("²⁰²¹-01-01", "merged_at"),
+]
+
+
+def test_superscript_digits_are_no_number_in_a_dataset_or_a_year_option(write):
+    """``str.isdigit`` is true for '²', which ``int`` refuses: every check is ASCII-only."""
+    from retroblog.errors import ConfigError
+    from retroblog.stats.filters import Filters
+
+    for cell, field in SUPERSCRIPT_CELLS:
+        text = f"merged_at,{field}\n2021-01-01,{cell}\n" if field != "merged_at" else f"merged_at\n{cell}\n"
+        path = write("prs.csv", text)
+        assert _error(path).startswith(f"{path}:2: column '{field}': {cell!r} is not a")
+    for year in ("²⁰²¹", "²"):
+        with pytest.raises(ConfigError, match="'year' must be a year such as 2021"):
+            Filters.from_options({"year": year})
+
+
+def test_a_month_key_in_superscript_digits_is_kept_as_it_is():
+    from retroblog.util.words import Words
+
+    assert Words().period("2021-²³") == "2021-²³"
+    assert Words().period("²⁰²¹-03") == "²⁰²¹-03"
+    assert Words().period("2021-13") == "2021-13"
+    assert Words().period("2021-02-30") == "2021-02-30"
+    assert Words().period("2021-03") == "March 2021"
+
+
+# -- 4. placeholder dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00Z", "0001-01-01", "1970-01-01T00:00:00Z", "1969-12-31 19:00"])
+def test_a_placeholder_merge_date_is_an_error_with_its_row(write, text):
+    path = write("prs.csv", f"merged_at,additions\n2021-01-01,1\n{text},2\n")
+    message = _error(path)
+    assert message.startswith(f"{path}:3: column 'merged_at': {text!r} is a placeholder for 'no date'")
+    assert "\n" not in message
+
+
+def test_a_placeholder_creation_date_is_unknown_with_a_warning(write):
+    from retroblog.stats.compute import compute
+
+    path = write("prs.csv", "merged_at,created_at\n2021-01-04,0001-01-01T00:00:00Z\n2021-01-05,2021-01-01\n")
+    dataset = load_dataset(path)
+    assert [r.created_at is None for r in dataset.records()] == [True, False]
+    (warning,) = dataset.warnings
+    assert str(warning).startswith(f"{path}:2: column 'created_at': '0001-01-01T00:00:00Z' is a placeholder")
+    assert "read as unknown" in str(warning)
+    stats = compute(dataset)
+    assert len(stats.periods["week"]) == 1
+    assert len(str(stats.to_dict())) < 10_000
+    first_real_day = write("real.csv", "merged_at,created_at\n1970-01-02T00:00:00Z,1970-01-02T00:00:00Z\n")
+    assert next(load_dataset(first_real_day).records()).created_at is not None
+
+
+# -- 5. wrongly refused ------------------------------------------------------------------------------
+
+
+def test_a_date_whose_midnight_the_clocks_skip_is_its_first_instant(write):
+    path = write("prs.csv", "merged_at,created_at\n2021-09-05,2021-09-05\n2021-09-06,2021-09-04\n")
+    dataset = load_dataset(path, timezone="America/Santiago")
+    merged = [r.merged_at.isoformat() for r in dataset.records()]
+    assert merged == ["2021-09-05T01:00:00-03:00", "2021-09-06T00:00:00-03:00"]
+    assert next(dataset.records()).created_at.isoformat() == "2021-09-05T01:00:00-03:00"
+
+
+def test_a_parquet_date_whose_midnight_the_clocks_skip_is_its_first_instant(tmp_path):
+    import datetime as dt
+
+    path = _parquet(tmp_path, "prs.parquet", {"merged_at": [dt.date(2021, 9, 5)]})
+    dataset = load_dataset(path, timezone="America/Santiago")
+    assert next(dataset.records()).merged_at.isoformat() == "2021-09-05T01:00:00-03:00"
+
+
+@pytest.mark.parametrize(
+    "text", ["2021-03-04T10:00:00+02", "2021-03-04 10:00:00+02", "2021-03-04 10:00:00 +02", "2021-03-04 10:00+02"]
+)
+def test_an_offset_of_hours_only_is_read(write, text):
+    path = write("prs.csv", f"merged_at\n{text}\n")
+    assert next(load_dataset(path).records()).merged_at.isoformat() == "2021-03-04T08:00:00+00:00"
+
+
+def test_a_time_in_a_dst_gap_is_named_as_such(write):
+    path = write("prs.csv", "merged_at\n2021-03-28 02:30\n")
+    message = _error(path, timezone="Europe/Berlin")
+    assert "02:30 does not exist on 2021-03-28 in Europe/Berlin (clocks jump forward)" in message
+    assert message.startswith(f"{path}:2: column 'merged_at': '2021-03-28 02:30'")

@@ -97,7 +97,11 @@ def test_date_formats_in_the_dataset_timezone(write, text, expected):
 
 def test_nonexistent_local_time_is_an_error(write):
     path = write("prs.csv", "merged_at\n2022-03-27 02:30:00\n")
-    with pytest.raises(DatasetError, match=r"prs\.csv:2: column 'merged_at': '2022-03-27 02:30:00' is not a date"):
+    with pytest.raises(
+        DatasetError,
+        match=r"prs\.csv:2: column 'merged_at': '2022-03-27 02:30:00': 02:30 does not exist on 2022-03-27 in "
+        r"Europe/Berlin \(clocks jump forward\)",
+    ):
         load_dataset(path, timezone="Europe/Berlin")
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -33,6 +34,14 @@ NAIVE_FORMATS = (
     "%Y/%m/%d %H:%M",
 )
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+
+FIRST_INSTANT = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
+"""Dates before this are placeholders for "no date", never a PR's: 0001-01-01 (Go's and .NET's zero
+time, which Azure DevOps writes) and 1970-01-01 (Unix time 0), in any timezone."""
+PLACEHOLDER = (
+    "is a placeholder for 'no date' (a date before 1970-01-02, such as the 0001-01-01 that Go and Azure "
+    "DevOps write, or Unix time 0), not a real date"
+)
 
 DATETIME = pl.Datetime("us")
 """Datetimes are kept in microseconds; the dataset's timezone is set on the dtype."""
@@ -174,7 +183,8 @@ class _Checker:
         name = series.name
         dtype = series.dtype
         if dtype.is_integer():
-            values = series.cast(pl.Int64)
+            values = series.cast(pl.Int64, strict=False)
+            self._report(values.is_null() & series.is_not_null(), name, _too_large)
         elif dtype.is_float():
             whole = series.is_finite() & (series == series.floor())
             self._report(series.is_not_null() & ~whole, name, _count_message)
@@ -185,7 +195,11 @@ class _Checker:
             self._report(series.is_not_null(), name, _count_message)
             values = pl.Series(name, [None] * series.len(), dtype=pl.Int64)
         else:
-            text = series.cast(pl.String)
+            cast = _text(series)
+            if cast is None:
+                self._report(series.is_not_null(), name, _wrong_type(dtype, "a count such as 12"))
+                return pl.Series(name, [None] * series.len(), dtype=pl.Int64)
+            text = cast
             values = text.cast(pl.Int64, strict=False)
             if not (values.is_null() & text.is_not_null()).any():
                 return self._negatives(values.alias(name))
@@ -218,7 +232,11 @@ class _Checker:
                 if key in fields:
                     return series.struct.field(key).cast(pl.String).alias(name)
             return series.struct.json_encode().alias(name)
-        text = series.cast(pl.String).str.strip_chars()
+        cast = _text(series)
+        if cast is None:
+            self._report(series.is_not_null(), name, _wrong_type(series.dtype, "a text"))
+            return pl.Series(name, [None] * series.len(), dtype=pl.String)
+        text = cast.str.strip_chars()
         if name == "repo" and text.str.starts_with("{").any():
             text = pl.Series(name, [_json_repo(v) for v in text], dtype=pl.String)
         return text.set(text.str.len_chars() == 0, None).alias(name)
@@ -228,10 +246,16 @@ class _Checker:
         dtype = series.dtype
         if isinstance(dtype, pl.List):
             inner = dtype.inner
-            if isinstance(inner, pl.Struct) and "name" in [f.name for f in inner.fields]:
-                return series.list.eval(pl.element().struct.field("name").cast(pl.String)).alias(name)
-            return series.list.eval(pl.element().cast(pl.String)).alias(name)
-        text = series.cast(pl.String)
+            try:
+                if isinstance(inner, pl.Struct) and "name" in [f.name for f in inner.fields]:
+                    return series.list.eval(pl.element().struct.field("name").cast(pl.String)).alias(name)
+                return series.list.eval(pl.element().cast(pl.String)).alias(name)
+            except pl.exceptions.PolarsError:
+                pass  # nested lists, objects without a name ...
+        text = _text(series)
+        if text is None:
+            self._report(series.is_not_null(), name, _wrong_type(dtype, "labels (a list, or a text such as bug, ui)"))
+            return pl.Series(name, [None] * series.len(), dtype=pl.List(pl.String))
         return pl.Series(name, [_split_labels(v) for v in text], dtype=pl.List(pl.String))
 
     def datetimes(self, series: pl.Series, *, required: bool) -> pl.Series:
@@ -245,14 +269,24 @@ class _Checker:
                 values = series.cast(pl.Datetime("us", dtype.time_zone)).dt.convert_time_zone(tz)
             text = series.cast(pl.String)
         elif dtype == pl.Date:
-            values = series.cast(DATETIME).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+            values = local_midnights(series.cast(DATETIME), tz)
             text = series.cast(pl.String)
         else:
-            text = series.cast(pl.String)
+            cast = _text(series) if dtype not in (pl.Time, pl.Duration) else None
+            if cast is None:
+                self._report(series.is_not_null(), name, _wrong_type(dtype, "a date such as 2021-03-04"))
+                text = pl.Series(name, [None] * series.len(), dtype=pl.String)
+                values = pl.Series(name, [None] * series.len(), dtype=pl.Datetime("us", tz))
+                unknown = series.is_null()
+                if required:
+                    self._report(unknown, name, lambda v: "no merge date; every PR needs merged_at")
+                return values
+            text = cast
             values = parse_datetimes(text, tz)
         unknown = text.is_null() | text.str.strip_chars().str.to_lowercase().is_in(NULL_WORDS)
         bad = ~unknown & values.is_null()
-        self._report(bad, name, _date_message)
+        self._report(bad, name, lambda v: _date_message(v, tz))
+        values = self._in_range(values, name, required=required)
         if required:
             self._report(
                 unknown,
@@ -260,6 +294,20 @@ class _Checker:
                 lambda v: "no merge date; every PR needs merged_at (a date such as 2021-03-04)",
             )
         return values.alias(name)
+
+    def _in_range(self, values: pl.Series, name: str, *, required: bool) -> pl.Series:
+        """Null where a date is a placeholder (before ``FIRST_INSTANT``) or past year 9999: an error for
+        the merge date, unknown (with a warning) for an optional date."""
+        early = values.dt.epoch("us") < int(FIRST_INSTANT.timestamp()) * 1_000_000
+        late = values.dt.year() > 9999
+        outside = (early | late).fill_null(False)
+        if not outside.any():
+            return values
+        kept = "" if required else "; read as unknown"
+        expected = "; expected the PR's real merge date" if required else ""
+        self._report(early, name, lambda v: f"{quoted(v)} {PLACEHOLDER}{kept}{expected}", warn=not required)
+        self._report(late, name, lambda v: f"{quoted(v)} is after the year 9999{kept}{expected}", warn=not required)
+        return values.set(outside, None)
 
     # -- across fields and rows --------------------------------------------------------------------
 
@@ -359,6 +407,7 @@ def parse_datetimes(text: pl.Series, timezone: str) -> pl.Series:
         .str.replace(r"^(\d{4}-\d\d-\d\d)T", "$1 ")
         .str.replace(r"\s*(Z|UTC|GMT)$", "+00:00")
         .str.replace(r"\s+([+-]\d\d:?\d\d)$", "$1")
+        .str.replace(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*([+-]\d\d)$", "${1}${2}:00")  # +02, as PostgreSQL writes
     )
     sub = norm.str.to_datetime(OFFSET_FORMAT, strict=False, time_unit="us").dt.convert_time_zone(timezone)
     sub = _fill(sub, norm, "%Y-%m-%d %H:%M%z", timezone, aware=True, is_date=False)
@@ -376,7 +425,9 @@ def _fill(out: pl.Series, norm: pl.Series, fmt: str, tz: str, *, aware: bool, is
         return out
     subset = norm.gather(missing)
     if is_date:
-        parsed = subset.str.to_date(fmt, strict=False, cache=False).cast(DATETIME)
+        parsed = local_midnights(subset.str.to_date(fmt, strict=False, cache=False).cast(DATETIME), tz)
+        ok = parsed.is_not_null()
+        return out.scatter(missing.filter(ok), parsed.filter(ok)) if ok.any() else out
     else:
         parsed = subset.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
     if aware:
@@ -393,11 +444,93 @@ def _count_message(value: Any) -> str:
     return f"{quoted(value)} is not a whole number; expected a count such as 12 or 1,204 (empty means unknown)"
 
 
-def _date_message(value: Any) -> str:
+def _too_large(value: Any) -> str:
+    return f"{quoted(value)} is too large for a count; expected a count below 2**63"
+
+
+def _wrong_type(dtype: Any, expected: str) -> Any:
+    def message(value: Any) -> str:
+        return f"{quoted(value)} is a {_type_name(dtype)} value; expected {expected}"
+
+    return message
+
+
+def _type_name(dtype: Any) -> str:
+    """``Duration`` for ``Duration(time_unit='us')``."""
+    return str(dtype).split("(", 1)[0]
+
+
+def _text(series: pl.Series) -> pl.Series | None:
+    """``series`` as text, or None for a type that has no text (durations, binary that is not UTF-8,
+    objects of a Parquet file)."""
+    if series.dtype == pl.String:
+        return series
+    try:
+        return series.cast(pl.String)
+    except pl.exceptions.PolarsError:
+        return None
+
+
+def _date_message(value: Any, timezone: str) -> str:
+    gap = _gap(value, timezone)
+    if gap is not None:
+        return gap
     return (
         f"{quoted(value)} is not a date; expected a real date such as 2021-03-04, 2021-03-04T10:00:00Z "
         "or June 27, 2022 11:17 PM"
     )
+
+
+def _gap(value: Any, timezone: str) -> str | None:
+    """The message for a local time the clocks skip in ``timezone`` (02:30 on the day they jump from
+    02:00 to 03:00), or None when ``value`` is no such time."""
+    if isinstance(value, dt.datetime):
+        wall = value.replace(tzinfo=None)
+    elif isinstance(value, str) and len(value) < 100:
+        parsed = parse_datetimes(pl.Series([value], dtype=pl.String), "UTC")[0]  # UTC has no gaps
+        if not isinstance(parsed, dt.datetime):
+            return None
+        wall = parsed.replace(tzinfo=None)
+    else:
+        return None
+    zone = ZoneInfo(timezone)
+    there = wall.replace(tzinfo=zone)
+    if there.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == wall:
+        return None  # the time exists: the text was refused for another reason
+    return (
+        f"{quoted(value)}: {wall:%H:%M} does not exist on {wall:%Y-%m-%d} in {timezone} (clocks jump forward); "
+        "give the time with its offset (such as 2021-03-28T03:30:00+02:00) or the time the clocks showed"
+    )
+
+
+def local_midnights(naive: pl.Series, timezone: str) -> pl.Series:
+    """Dates (naive midnights) as the first instant of their day in ``timezone``: midnight, or where the
+    clocks jump over midnight (America/Santiago on 2021-09-05) the instant they jump."""
+    out = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    gaps = (out.is_null() & naive.is_not_null()).arg_true()
+    if gaps.len() == 0:
+        return out
+    days = naive.gather(gaps).dt.date()
+    first = {day: _first_instant(day, timezone) for day in days.unique().to_list()}
+    instants = pl.Series([first[day] for day in days.to_list()], dtype=pl.Datetime("us", "UTC"))
+    return out.scatter(gaps, instants.dt.convert_time_zone(timezone))
+
+
+def _first_instant(day: dt.date, timezone: str) -> dt.datetime:
+    """The first instant of ``day`` in ``timezone``, whose midnight the clocks skip (UTC)."""
+    zone = ZoneInfo(timezone)
+    midnight = dt.datetime.combine(day, dt.time())
+    # In a gap, fold=1 reads the wall time with the offset after the jump (an instant before it) and
+    # fold=0 with the offset before (an instant after it): the jump is between, to the second.
+    low = midnight.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
+    high = midnight.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).date() >= day:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0, tzinfo=None)
 
 
 def _json_length(text: str) -> int | None:

@@ -255,14 +255,15 @@ def _fill_weeks(table: pl.DataFrame, span: tuple[dt.date, dt.date] | None) -> li
     if span is None:
         return []
     found = {(r["iy"], r["w"]): r for r in table.iter_rows(named=True)}
-    monday, end = _monday(span[0]), _monday(span[1])
+    first = _monday(span[0])
     rows = []
-    while monday <= end:
+    # Counted, not stepped to a Monday past the end: the week after 9999-12-27 is past dt.date.max.
+    for index in range((_monday(span[1]) - first).days // 7 + 1):
+        monday = first + dt.timedelta(days=7 * index)
         iy, w, _ = monday.isocalendar()
         row = _row(f"{iy:04d}-W{w:02d}", found.get((iy, w)))
         row["start"] = monday.isoformat()
         rows.append(row)
-        monday += dt.timedelta(days=7)
     return rows
 
 

@@ -43,7 +43,7 @@ class Filters:
         if year is not None:
             if (
                 isinstance(year, bool)
-                or (not isinstance(year, int) and not str(year).isdigit())
+                or (not isinstance(year, int) and not (str(year).isascii() and str(year).isdigit()))
                 or not 1 <= int(year) <= 9999
             ):
                 raise ConfigError(f"{_at(where)}'year' must be a year such as 2021, got {year!r}")

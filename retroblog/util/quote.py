@@ -6,6 +6,7 @@ the first characters and says how long the whole value is.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 QUOTE_CHARS = 40
@@ -16,6 +17,8 @@ def quoted(value: Any, limit: int = QUOTE_CHARS) -> str:
     """``value`` as Python's ``repr`` would quote it, cut to ``limit`` characters of its text:
     ``'abc'``, or ``'abcdef…' (50,000,000 characters)``. Non-text values are quoted as their text
     (``repr`` of a number is its digits)."""
+    if isinstance(value, dt.date | dt.time | dt.timedelta):  # a date of a Parquet file: its text
+        value = str(value)
     if isinstance(value, str):
         if len(value) <= limit:
             return repr(value)

@@ -78,6 +78,10 @@ def _locale(language: str) -> Any:
     return None
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class Words:
     """Figures as a page shows them, in one language (``language``: a code ``check_language`` accepts)."""
@@ -117,12 +121,17 @@ class Words:
 
     def period(self, key: str) -> str:
         """A month, quarter, date or year key in words (a year, or any other key, as it is)."""
-        if len(key) == 7 and key[4] == "-" and key[5:].isdigit():
+        if not _ascii_digits(key[:4]):  # str.isdigit alone is true for "²" too
+            return key
+        if len(key) == 7 and key[4] == "-" and _ascii_digits(key[5:]) and 1 <= int(key[5:]) <= 12:
             return self.month(key)
-        if len(key) == 7 and key[4:6] == "-Q":
+        if len(key) == 7 and key[4:6] == "-Q" and key[6] in "1234":
             return self.quarter(key)
-        if len(key) == 10 and key[4] == key[7] == "-":
-            return self.date(key)
+        if len(key) == 10 and key[4] == key[7] == "-" and _ascii_digits(key[5:7] + key[8:]):
+            try:
+                return self.date(key)
+            except ValueError:  # 2021-02-30
+                return key
         return key
 
     def _format(self, day: dt.date, skeleton: str, english: str) -> str:
