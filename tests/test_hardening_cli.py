@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from retroblog.cli import main
-from retroblog.cli._common import balance, isolate
+from retroblog.util.bidi import balance, isolate
 from tests.posts.helpers import run_import
 
 RLO, PDF, LRI, FSI, PDI = "\u202e", "\u202c", "\u2066", "\u2068", "\u2069"

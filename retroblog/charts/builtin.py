@@ -36,6 +36,7 @@ from retroblog.data.dataset import Dataset
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import WEEKDAYS, Filters, Stats
 from retroblog.stats.keys import total_text
+from retroblog.util.bidi import isolate
 from retroblog.util.words import Words, count
 
 DEFAULT_WIDTH = 640
@@ -856,7 +857,7 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
     # "top 3" only when some repositories are left out: "top 2" of 2 says nothing
     shown = f" (top {len(rows)})" if len(rows) < len(ctx.stats.by_repo) else ""
     title = str(ctx.options.get("title") or f"PRs merged per repository{shown}")
-    listed = ", ".join(f"{r['repo']}: {r['prs']:,}" for r in rows)
+    listed = ", ".join(f"{isolate(r['repo'])}: {r['prs']:,}" for r in rows)  # (a name's bidi ends with it)
     description = str(
         ctx.options.get("description")
         or f"Horizontal bar chart of merged PRs per repository{ctx.scope()}, largest first: {listed}."
@@ -866,9 +867,9 @@ def prs_per_repo(ctx: ChartContext) -> Chart:
     if rows:
         best = rows[0]
         caption = (
-            f"All {count(total, 'PR')} were merged in {best['repo']}."
+            f"All {count(total, 'PR')} were merged in {isolate(best['repo'])}."
             if best["prs"] == total
-            else f"Most PRs were merged in {best['repo']}: {best['prs']:,} of {total:,}."
+            else f"Most PRs were merged in {isolate(best['repo'])}: {best['prs']:,} of {total:,}."
         )
     caption = str(ctx.options.get("description") or caption)
     height = max(ctx.height // 2, 22 * len(rows))

@@ -27,12 +27,13 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from retroblog.cli._common import UserError, balance, isolate, labelled, user_errors
+from retroblog.cli._common import UserError, labelled, user_errors
 from retroblog.cli._common import console as make_console
 from retroblog.collect.base import DateRange, Row, parse_date
 from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
 from retroblog.errors import CollectError
+from retroblog.util.bidi import balance, isolate
 from retroblog.util.words import count
 
 F = TypeVar("F", bound=Callable[..., Any])

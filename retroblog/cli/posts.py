@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from retroblog.cli._common import UserError, balance, user_errors
+from retroblog.cli._common import UserError, user_errors
 from retroblog.posts.importer import FORMATS, ImportOptions, run_import, summary
+from retroblog.util.bidi import balance
 from retroblog.util.words import count
 
 

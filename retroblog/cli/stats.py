@@ -12,13 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from retroblog.cli._common import console as make_console
-from retroblog.cli._common import isolate, labelled, user_errors
+from retroblog.cli._common import labelled, user_errors
 from retroblog.data.dataset import Dataset, load_dataset
 from retroblog.data.schema import DEFAULT_EDGES, SUFFIXES
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import Stats, compute, nothing_selected
 from retroblog.stats.filters import Filters
 from retroblog.stats.keys import total_text
+from retroblog.util.bidi import isolate
 from retroblog.util.words import Words, count
 
 if TYPE_CHECKING:

@@ -1,8 +1,10 @@
 """The HTML of a page's retroblog parts: a chart's figure and data table, a stats table, the career
 note and table of roles, an error box, a feed excerpt.
 
-Every text that came from data is escaped with ``html.escape``; the SVG inside a figure was escaped by
-vl-convert (``retroblog.render.svg``).
+Every text that came from data is escaped with ``html.escape`` and made bidi-safe (``_text``: a
+right-to-left override in a repository name reverses that name, not the caption after it); the SVG inside
+a figure was escaped by vl-convert (``retroblog.render.svg``), and each of its texts and attributes is
+closed for bidi here (``_bidi_svg``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from retroblog.charts.theme import PALETTE_CSS
 from retroblog.render.svg import namespace_ids, spec_json
+from retroblog.util.bidi import balance, isolate
 
 if TYPE_CHECKING:
     from retroblog.charts.builtin import Chart
@@ -26,6 +29,22 @@ NARROW_WIDTH = 340
 _MARK_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
 """The accessible names and roles vl-convert gives each mark of an SVG (the SVG itself has none yet)."""
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The bidi embeddings, overrides and isolates, which a text must close before its end."""
+_SVG_TEXT = re.compile(r'(="|>)([^"<>]*)')
+"""An attribute's value or an element's text in vl-convert's SVG (its quotes and brackets are escaped)."""
+
+
+def _text(value: object) -> str:
+    """User text for an element or an attribute: a bidi isolate if it needs one, escaped."""
+    return html.escape(isolate(value), quote=True)
+
+
+def _bidi_svg(svg: str) -> str:
+    """vl-convert's SVG with every bidi override in a text or attribute closed where that text ends."""
+    if not _BIDI.search(svg):
+        return svg
+    return _SVG_TEXT.sub(lambda m: m.group(1) + (balance(m.group(2)) if _BIDI.search(m.group(2)) else m.group(2)), svg)
 
 
 def svg_width(svg: str) -> float | None:
@@ -64,26 +83,23 @@ def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool, narrow: 
         # that carries two renders pays for them once)
         shown = f'<div class="retroblog-narrow">{_svg(chart, _MARK_ARIA.sub("", narrow), f"{chart_id}-n")}</div>'
     static = f'<div class="retroblog-wide">{_svg(chart, svg, chart_id, style)}</div>{shown}'
-    spec = html.escape(spec_json(chart.spec), quote=True)
+    # (a bidi control in the spec's JSON is written as its escape, which JSON.parse reads back)
+    spec = html.escape(_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", spec_json(chart.spec)), quote=True)
     return (
         f'<figure class="retroblog-chart" id="{chart_id}" data-search-exclude role="figure" '
-        f'aria-label="{html.escape(label, quote=True)}" data-retroblog-interactive="{str(interactive).lower()}" '
+        f'aria-label="{_text(label)}" data-retroblog-interactive="{str(interactive).lower()}" '
         f'data-retroblog-spec="{spec}">'
         f'<div class="retroblog-static">{static}</div>'
         f"{data_table(chart)}"
-        f'<figcaption data-caption="{html.escape(chart.caption or chart.description, quote=True)}"></figcaption>'
+        f'<figcaption data-caption="{_text(chart.caption or chart.description)}"></figcaption>'
         "</figure>"
     )
 
 
 def _svg(chart: Chart, svg: str, prefix: str, style: str = "") -> str:
     """One static render: its ids under ``prefix``, its accessible name and, if given, ``style`` inline."""
-    svg = namespace_ids(svg, prefix)
-    svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{html.escape(chart.description, quote=True)}" ',
-        1,
-    )
+    svg = namespace_ids(_bidi_svg(svg), prefix)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_text(chart.description)}" ', 1)
     return svg.replace(">", f"><style>{style}</style>", 1) if style else svg
 
 
@@ -93,15 +109,15 @@ def data_table(chart: Chart) -> str:
     Screen readers read it; mkdocs-material's read time skips SVG content, and ``data-search-exclude``
     on the figure keeps it out of the search index.
     """
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for _, h in chart.columns)
+    head = "".join(f'<th scope="col">{_text(h)}</th>' for _, h in chart.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(k)))}</td>" for k, _ in chart.columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{_text(_cell(row.get(k)))}</td>" for k, _ in chart.columns) + "</tr>"
         for row in chart.rows
     )
     return (
         '<svg class="retroblog-table" width="1" height="1" aria-label="Data table">'
         '<foreignObject width="1" height="1">'
-        f"<table><caption>{html.escape(chart.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<table><caption>{_text(chart.title)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></foreignObject></svg>"
     )
 
@@ -114,8 +130,8 @@ def _cell(value: Any) -> str:
 
 def stats_table(rows: Sequence[tuple[str, str]], title: str | None = None) -> str:
     """A ``stats`` block's table: a row per figure, (heading, formatted value), under an optional caption."""
-    body = "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>" for label, value in rows)
-    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+    body = "".join(f"<tr><td>{_text(label)}</td><td>{_text(value)}</td></tr>" for label, value in rows)
+    caption = f"<caption>{_text(title)}</caption>" if title else ""
     # The class is on a wrapper: mkdocs-material styles only tables without a class.
     return (
         f'<div class="retroblog-stats"><table>{caption}<thead><tr><th>Figure</th><th>Value</th></tr></thead>'
@@ -132,8 +148,8 @@ CAREER_NOTE = "At this point in the career"
 def career_table(rows: Sequence[Sequence[str]], person: str = "") -> str:
     """The table of roles (a ``career`` block with ``table: true``): a row of cells per role."""
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in CAREER_HEADINGS)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
-    caption = f"<caption>Roles of {html.escape(person)}</caption>" if person else ""
+    body = "".join("<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    caption = f"<caption>Roles of {_text(person)}</caption>" if person else ""
     # The class is on a wrapper: mkdocs-material styles only tables without a class.
     table = f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="retroblog-career-table">{table}</div>'
@@ -142,7 +158,7 @@ def career_table(rows: Sequence[Sequence[str]], person: str = "") -> str:
 def career_note(*sentences: str) -> str:
     """The "at this point in the career" note at the top of a post: an ``<aside>`` styled like an info
     admonition, its sentences (``Context.sentence()``, ``Context.since()``) escaped."""
-    text = " ".join(html.escape(sentence) for sentence in sentences)
+    text = " ".join(_text(sentence) for sentence in sentences)
     return (
         f'<aside class="admonition info retroblog-career" role="note" aria-label="{CAREER_NOTE}">'
         f'<p class="admonition-title">{CAREER_NOTE}</p>'
@@ -158,11 +174,11 @@ def error_box(message: str, *, inline: bool = False) -> str:
     and the search index.
     """
     if inline:
-        words = html.escape(f"retroblog: {message}", quote=True)
+        words = _text(f"retroblog: {message}")
         return f'<span class="retroblog-error" role="alert" aria-label="{words}" data-message="{words}"></span>'
     return (
         '<div class="admonition failure retroblog-error" role="alert"><p class="admonition-title">'
-        f"retroblog</p><p>{html.escape(message)}</p></div>"
+        f"retroblog</p><p>{_text(message)}</p></div>"
     )
 
 
@@ -173,7 +189,7 @@ def script(src: str) -> str:
 
 def inline_stat(value: str) -> str:
     """A statistic in a line of prose (``:stat[...]``)."""
-    return f'<span class="retroblog-stat">{html.escape(value)}</span>'
+    return f'<span class="retroblog-stat">{_text(value)}</span>'
 
 
 PENDING_MARK = "retroblog-pending"

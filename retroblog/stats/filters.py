@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from retroblog.errors import ConfigError
+from retroblog.util.bidi import isolate
 from retroblog.util.words import count
 
 if TYPE_CHECKING:
@@ -88,10 +89,12 @@ class Filters:
         elif self.end:
             parts.append(f"up to {self.end.isoformat()}")
         if self.repos:
-            names = count(len(self.repos), "repository", "repositories") if private else ", ".join(self.repos)
+            names = ", ".join(map(isolate, self.repos))  # a name's bidi override ends with it
+            if private:
+                names = count(len(self.repos), "repository", "repositories")
             parts.append(f"in {names}")
         if self.labels:
-            labels = ", ".join(self.labels)
+            labels = ", ".join(map(isolate, self.labels))
             parts.append(f"with {count(len(self.labels), 'label')}" if private else f"labelled {labels}")
         return " ".join(parts)
 
