@@ -70,19 +70,28 @@ def _parse_options(source: str) -> dict[str, Any]:
                 line = event.start_mark.line + 1 if event.start_mark else 0
                 raise BlockError("invalid YAML: aliases (*name) are not allowed in a block", line)
         value = yaml.safe_load(source)
+    except yaml.reader.ReaderError as exc:  # a control character: refused before any parsing, without a mark
+        line = source[: max(exc.position, 0)].count("\n") + 1
+        raise BlockError(f"invalid YAML: character {exc.character!r} is not allowed in a block", line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise BlockError(f"invalid YAML: {exc.problem or exc}", (mark.line + 1) if mark else 0) from None
+        problem = exc.problem or exc.context or "cannot be read"
+        raise BlockError(f"invalid YAML: {_one_line(problem)}", (mark.line + 1) if mark else 0) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         # PyYAML reads `2021-13-01` as a date and fails with a bare ValueError, without a line
         line, problem = _failing_value(source, exc)
-        raise BlockError(f"invalid YAML: {problem}", line) from None
+        raise BlockError(f"invalid YAML: {_one_line(problem)}", line) from None
     if not isinstance(value, dict):
         raise BlockError("expected 'key: value' options such as 'type: prs-per-year'", 1)
     return {str(k): v for k, v in value.items()}
 
 
 _KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true or false"}
+
+
+def _one_line(text: object) -> str:
+    """An error's words on one line (PyYAML's may hold a snippet of the text under them)."""
+    return " ".join(str(text).split())
 
 
 def _failing_value(source: str, error: Exception) -> tuple[int, str]:
@@ -171,7 +180,8 @@ def parse_inline_options(text: str) -> dict[str, Any]:
         key, sep, value = part.partition("=")
         if not sep or not key:
             raise ConfigError(f"expected key=value, got {part!r}")
-        options[key] = int(value) if value.isdigit() and key == "year" else value
+        # (ASCII digits only: "²".isdigit() is true, and int() refuses it)
+        options[key] = int(value) if key == "year" and value.isascii() and value.isdigit() else value
     return options
 
 
