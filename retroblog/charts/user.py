@@ -3,7 +3,12 @@
 ``UserCharts`` reads them from the site's folder and turns them into a ``Chart`` like the built-in
 ones: a spec file gets the block's aggregates as named datasets and the site's theme; an Altair
 function gets the block's PRs as a polars frame. Either way the result is checked before it is
-published: no PR rows (``retroblog.charts.embedded``) and, for a private dataset, none of its text.
+published: no PR rows (``retroblog.charts.embedded``), nothing loaded from another address
+(``check_no_urls``) and, for a private dataset, none of its text.
+
+Both come from the site only: a spec file or chart module must resolve, symlinks followed, inside the
+folder of mkdocs.yml (``site_path``). A chart function runs in a child process of a fork server, under
+a time limit (``run_user_function``): the build gets its chart or one error, however the function ends.
 Importing this module loads neither Altair nor polars; building a chart does.
 """
 
