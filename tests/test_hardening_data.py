@@ -432,3 +432,22 @@ def test_a_time_in_a_dst_gap_is_named_as_such(write):
     message = _error(path, timezone="Europe/Berlin")
     assert "02:30 does not exist on 2021-03-28 in Europe/Berlin (clocks jump forward)" in message
     assert message.startswith(f"{path}:2: column 'merged_at': '2021-03-28 02:30'")
+
+
+# -- 7. what the fuzzer found ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("bad-header.csv", b"\x80\n1\n", ":1: byte 0x80 is not UTF-8"),
+        ("lone-cr.csv", b"merged_at\r\x00\n2021-01-01\n", ":2: column 'merged_at': '\\x00' is not a date"),
+        ("control.yaml", b"- merged_at: 2021-01-01\n- title: \x1b\n", ":2: character U+001B is not allowed in YAML"),
+        ("empty-int.yaml", b"- merged_at: 2021-01-01\n  additions: !!int\n", ":2: cannot read '' as int"),
+    ],
+)
+def test_inputs_the_fuzzer_found_are_one_line_errors(write, name, data, expected):
+    path = write(name, data)
+    message = _error(path)
+    assert message.startswith(f"{path}{expected}"), message
+    assert "\n" not in message

@@ -259,9 +259,16 @@ def _fast_delimited(path: Path, data: bytes, fmt: str) -> RawTable | None:
     if data.count(b"\n", 0, _body_end(data)) != frame.height:
         return None  # newlines inside quoted fields
     newline = data.find(b"\n")
-    first = data[: newline if newline >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    try:  # polars reads the header leniently (a bad byte becomes U+FFFD): the exact reader names it
+        first = data[: newline if newline >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
     header = frame.columns
-    _check_header(path, [h.strip() for h in next(csv.reader([first], delimiter=separator))])
+    try:
+        names = next(csv.reader([first], delimiter=separator))
+    except csv.Error:
+        return None  # a lone carriage return ...: the exact reader names the line
+    _check_header(path, [h.strip() for h in names])
     if frame.height == 0:
         raise DatasetError.single(path, "has a header but no PR rows", line=1)
     # polars pads short rows with empty strings; only rows whose last cell is empty can be short.
@@ -269,7 +276,10 @@ def _fast_delimited(path: Path, data: bytes, fmt: str) -> RawTable | None:
     candidates = frame.select(pl.col(header[-1]) == "").to_series().arg_true().to_list()
     lines = data.split(b"\n") if candidates else []
     for index in candidates:
-        fields = next(csv.reader([lines[index + 1].decode("utf-8").rstrip("\r")], delimiter=separator))
+        try:
+            fields = next(csv.reader([lines[index + 1].decode("utf-8").rstrip("\r")], delimiter=separator))
+        except (csv.Error, UnicodeDecodeError):
+            return None
         if len(fields) < len(header):
             problems.append(
                 Problem(
@@ -532,7 +542,14 @@ def _too_deep() -> str:
 def _read_yaml(path: Path, text: str) -> RawTable:
     import yaml
 
-    loader = _safe_loader()(text)
+    try:
+        loader = _safe_loader()(text)
+    except yaml.reader.ReaderError as exc:  # a control character, checked before any parsing
+        raise DatasetError.single(
+            path,
+            f"character U+{exc.character:04X} is not allowed in YAML (a control character)",
+            line=text.count("\n", 0, exc.position) + 1,
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -547,7 +564,7 @@ def _read_yaml(path: Path, text: str) -> RawTable:
             what = f"{what}; only plain YAML values are allowed in a dataset"
         raise DatasetError.single(path, clipped(what), line=line) from None
     except yaml.YAMLError as exc:
-        raise DatasetError.single(path, f"invalid YAML: {clipped(str(exc))}") from None
+        raise DatasetError.single(path, f"invalid YAML: {clipped(' '.join(str(exc).split()))}") from None
     finally:
         loader.dispose()
     if isinstance(data, dict):
@@ -588,7 +605,7 @@ def _safe_loader() -> type[yaml.SafeLoader]:
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
-            except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
+            except (ValueError, TypeError, LookupError, OverflowError, AttributeError):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"cannot read {quoted(node.value)} as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
                 ) from None
