@@ -19,6 +19,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from retroblog.build.assets import ASSETS, FILES, check_assets
 from retroblog.build.blocks import Blocks, chart_id
 from retroblog.build.cache import FragmentStore
 from retroblog.build.results import PendingChart
@@ -33,6 +34,7 @@ from retroblog.build.syntax import (
     fence_end,
     parse_inline_options,
     post_date,
+    with_career_note,
 )
 from retroblog.errors import BlockError, DatasetError, RetroblogError
 from retroblog.render.html import PENDING, PENDING_MARK, error_box, inline_stat, pending_chart
@@ -116,6 +118,12 @@ class RetroblogExtension(Extension):
         if host is not None and self.getConfig("root") == "." and host.get("root_dir"):
             self.setConfig("root", str(host["root_dir"]))  # Zensical: relative to the project, not the cwd
         _ = self.blocks  # validate the options now, before any page is converted
+        if host is not None:  # Zensical serves the chart assets from docs/ as they are: they must be this version's
+            docs = Path(str(host.get("root_dir") or "."), str(host.get("docs_dir") or "docs"))
+            problem = _asset_problem(docs)
+            if problem:
+                error: Callable[[str], Exception] = self.getConfig("error_class")
+                raise error(problem)
         # After NormalizeWhitespace (30, which would strip stash placeholders), before fenced code (25).
         md.preprocessors.register(RetroblogPreprocessor(md, self), "retroblog", 28)
 
@@ -184,7 +192,7 @@ class RetroblogPreprocessor(Preprocessor):
         self.ext = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        self._adopt_host_page(lines)
+        lines = self._adopt_host_page(lines)
         self.ext.excerpt_of = excerpt_source(self.md)
         try:
             return self._convert(lines)
@@ -212,15 +220,29 @@ class RetroblogPreprocessor(Preprocessor):
             index = end + 1
         return out
 
-    def _adopt_host_page(self, lines: list[str]) -> None:
-        """Under a host that tells which page is converted (Zensical), name it in messages and count
-        its lines from the file's first line; the MkDocs plugin sets these itself."""
+    def _adopt_host_page(self, lines: list[str]) -> list[str]:
+        """Under a host that tells which page is converted (Zensical), name it in messages, count its
+        lines from the file's first line and put the career note of a ``career: true`` post under its
+        title; the MkDocs plugin does these itself. Returns the lines to convert."""
         host = host_context(self.md)
         page = getattr(host.get("page"), "path", None) if host else None
         if not host or not isinstance(page, str):
-            return
+            return lines
         self.ext.page = page
-        self.ext.page_date = post_date(getattr(host["page"], "meta", None) or {})
+        meta = getattr(host["page"], "meta", None)
+        meta = meta if isinstance(meta, dict) else {}
+        self.ext.page_date = post_date(meta)
+        self._count_lines(host, page, lines)
+        if meta.get("career") is True and self.ext.excerpt_of is None and excerpt_source(self.md) is None:
+            if self.ext.page_date is None:
+                self.ext.fail("'career: true' needs the post's 'date' in its front matter", None)
+                return lines
+            noted = with_career_note("\n".join(lines), self.ext.page_date).split("\n")
+            self.ext.line_offset -= len(noted) - len(lines)  # the lines below the note keep their numbers
+            return noted
+        return lines
+
+    def _count_lines(self, host: dict[str, Any], page: str, lines: list[str]) -> None:
         source = Path(str(host.get("root_dir") or "."), str(host.get("docs_dir") or "docs"), page)
         try:
             text = source.read_text(encoding="utf-8-sig").split("\n")
@@ -293,6 +315,25 @@ class RetroblogPreprocessor(Preprocessor):
             return self.md.htmlStash.store(inline_stat(result))
 
         return INLINE.sub(value, text)
+
+
+_checked_assets: dict[tuple[Path, tuple[float, ...]], str] = {}
+"""Asset checks by folder and the files' modification times: once per process while nothing changes."""
+
+
+def _asset_problem(docs_dir: Path) -> str:
+    """What is wrong with the chart assets in ``docs_dir`` ("" when they are this version's)."""
+    stamps = []
+    for name in FILES:
+        try:
+            stamps.append((docs_dir / ASSETS / name).stat().st_mtime)
+        except OSError:
+            stamps.append(-1.0)
+    key = (docs_dir, tuple(stamps))
+    if key not in _checked_assets:
+        problems = check_assets(docs_dir)
+        _checked_assets[key] = f"retroblog: {problems[0]}" if problems else ""
+    return _checked_assets[key]
 
 
 def makeExtension(**kwargs: Any) -> RetroblogExtension:

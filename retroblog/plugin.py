@@ -21,42 +21,51 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from retroblog.build.assets import ASSETS, FILES, check_assets
 from retroblog.build.blocks import Blocks
 from retroblog.build.cache import FragmentStore
-from retroblog.build.settings import Settings
+from retroblog.build.settings import KEYS, Settings
 from retroblog.build.syntax import may_hold_blocks, post_date, uses_blocks, with_career_note
 from retroblog.build.worker import Prefetcher
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render.html import PENDING_MARK, feed_excerpt, script
 from retroblog.render.svg import SvgCache
-from retroblog.render.vendor import BROWSER_FILES, asset, vega_bundle
+from retroblog.render.vendor import asset, vega_bundle
 from retroblog.util.files import atomic_write
 from retroblog.util.words import ENGLISH, check_language
 
 log = get_plugin_logger(__name__)
 
-ASSETS = "assets/retroblog"
+EXTENSION_NAMES = ("retroblog", "retroblog.markdown", "retroblog.markdown:RetroblogExtension")
+"""How ``mkdocs.yml`` may name the Markdown extension under ``markdown_extensions``."""
+EXTENSION_ONLY = ("root", "cache_dir", "on_error")
+"""Options of the extension that the plugin sets itself under MkDocs (its own cache folder, previews)."""
 
 
 class RetroblogConfig(base.Config):
-    """Options of the ``retroblog`` entry under ``plugins:`` in ``mkdocs.yml``."""
+    """Options of the ``retroblog`` entry under ``plugins:`` in ``mkdocs.yml``.
+
+    The site options (``data_dir`` ... ``chart_timeout``) are given here or, for a site that also builds
+    with Zensical, as the options of the ``retroblog`` entry under ``markdown_extensions``: not in both.
+    Unset, each takes the default of ``Settings.from_options``.
+    """
 
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing its config."""
-    data_dir = c.Type(str, default="data")
-    """Folder of dataset files, relative to mkdocs.yml."""
-    timezone = c.Type(str, default="UTC")
-    """Default timezone in which periods (years, months, weeks) are counted."""
-    datasets = c.Type(dict, default={})
+    data_dir = c.Optional(c.Type(str))
+    """Folder of dataset files, relative to mkdocs.yml (default ``data``)."""
+    timezone = c.Optional(c.Type(str))
+    """Default timezone in which periods (years, months, weeks) are counted (default UTC)."""
+    datasets = c.Optional(c.Type(dict))
     """Per-dataset settings: ``{name: {path: ..., timezone: ..., private: true}}``."""
-    size_buckets = c.ListOfItems(c.Type(int), default=[10, 100, 500, 1000])
-    """Edges of the PR size buckets on additions."""
+    size_buckets = c.Optional(c.ListOfItems(c.Type(int)))
+    """Edges of the PR size buckets on additions (default 10, 100, 500, 1000)."""
     cache_dir = c.Type(str, default=".cache/retroblog")
     """Finished chart and stats HTML and the Vega runtime are kept here between builds (relative to mkdocs.yml)."""
     workers = c.Type(bool, default=True)
     """Compute charts that are not cached in a worker process, in parallel with the rest of the build."""
-    chart_timeout = c.Type((int, float), default=30)
+    chart_timeout = c.Optional(c.Type((int, float)))
     """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
 
 
@@ -97,14 +106,28 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        options: dict[str, Any] = {
-            "data_dir": self.config.data_dir,
-            "timezone": self.config.timezone,
-            "datasets": self.config.datasets,
-            "size_buckets": self.config.size_buckets,
-            "language": _language(config),
-            "chart_timeout": self.config.chart_timeout,
-        }
+        # The site options: the plugin's own, or those of the extension listed under markdown_extensions
+        # (the one place Zensical reads), which the plugin then adopts instead of registering it twice.
+        options: dict[str, Any] = {key: self.config[key] for key in KEYS if key in self.config}
+        options = {key: value for key, value in options.items() if value is not None}
+        listed = _adopt_extension(config)
+        if listed is not None:
+            if options:
+                raise PluginError(
+                    f"retroblog: site options in two places: {', '.join(sorted(options))} under 'plugins' and "
+                    "the 'retroblog' entry under 'markdown_extensions'; give them once, in the extension's entry "
+                    "(Zensical reads only that one)"
+                )
+            unknown = sorted(set(listed) - set(KEYS) - set(EXTENSION_ONLY))
+            if unknown:
+                raise PluginError(
+                    f"retroblog: unknown option {unknown[0]!r} of the 'retroblog' entry under 'markdown_extensions'; "
+                    f"expected one of {', '.join(KEYS + EXTENSION_ONLY)}"
+                )
+            options = {key: listed[key] for key in KEYS if key in listed}
+            if isinstance(listed.get("root"), str):
+                root = root / listed["root"]
+        options.setdefault("language", _language(config))
         try:
             settings = Settings.from_options(options, root)
         except RetroblogError as exc:
@@ -149,7 +172,15 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.extension.hold_charts = True  # on_post_page puts every chart in its page
         # MkDocs types the list as names, but hands it to Python-Markdown, which takes instances too.
         cast("list[Any]", config.markdown_extensions).append(self.extension)
-        config.extra_css.append(f"{ASSETS}/retroblog.css")
+        if f"{ASSETS}/retroblog.css" not in config.extra_css:
+            config.extra_css.append(f"{ASSETS}/retroblog.css")
+        # A site that also builds with Zensical lists the script for every page; under MkDocs only pages
+        # with an interactive chart load it (on_page_content), as for a site that does not list it.
+        config.extra_javascript[:] = [
+            script
+            for script in config.extra_javascript
+            if str(getattr(script, "path", script)) != f"{ASSETS}/retroblog.js"
+        ]
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -162,10 +193,17 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             for file in files.documentation_pages():  # pages that on_config did not see (from other plugins)
                 if file.src_uri not in self.prefetched and may_hold_blocks(text := file.content_string):
                     self.blocks.prefetch(text)
-        for name in BROWSER_FILES:
-            files.append(File.generated(config, f"{ASSETS}/{name}", content=asset(name)))
+        # The site always serves the installed version's assets. A copy in docs/ (for Zensical, which
+        # serves it as it is) that another version wrote is a warning: `retroblog assets` rewrites it.
+        for problem in check_assets(Path(config.docs_dir)) if _keeps_assets(files) else []:
+            log.warning(str(problem))
         bundle = vega_bundle(self.settings.root / self.config.cache_dir)
-        files.append(File.generated(config, f"{ASSETS}/vega.js", content=bundle))
+        for name in FILES:
+            kept = files.get_file_from_path(f"{ASSETS}/{name}")
+            if kept is not None:
+                files.remove(kept)
+            content = bundle if name == "vega.js" else asset(name)
+            files.append(File.generated(config, f"{ASSETS}/{name}", content=content))
         return files
 
     # -- Posts (issue 4): lenient front matter of posts copied in from Jekyll or Hashnode --------
@@ -293,6 +331,23 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         for module in sorted(self.settings.root.glob("*.py")) if self.settings else []:
             server.watch(str(module))
         return server
+
+
+def _adopt_extension(config: MkDocsConfig) -> dict[str, Any] | None:
+    """Take the ``retroblog`` entry out of ``markdown_extensions`` (the plugin registers its own extension
+    object, with the worker and caches); its options, or None when the site does not list it."""
+    names = cast("list[Any]", config.markdown_extensions)
+    found: dict[str, Any] | None = None
+    for name in [name for name in names if isinstance(name, str) and name in EXTENSION_NAMES]:
+        names.remove(name)
+        given = config.mdx_configs.pop(name, None)
+        found = {**(found or {}), **(given if isinstance(given, dict) else {})}
+    return found
+
+
+def _keeps_assets(files: Files) -> bool:
+    """Whether docs/ holds chart assets of its own (for Zensical): then they are checked."""
+    return any(files.get_file_from_path(f"{ASSETS}/{name}") is not None for name in FILES)
 
 
 def _markdown_sources(docs_dir: Path) -> list[tuple[str, str]]:

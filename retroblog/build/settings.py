@@ -120,4 +120,10 @@ def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
             options = {}
     if isinstance(config.get("plugins"), Mapping):
         options = config["plugins"].get("retroblog") or {}
+    # A site built by MkDocs and Zensical gives its options to the extension under markdown_extensions.
+    extensions = config.get("markdown_extensions") or []
+    for entry in [extensions] if isinstance(extensions, Mapping) else extensions:
+        for name, given in entry.items() if isinstance(entry, Mapping) else []:
+            if name in ("retroblog", "retroblog.markdown") and isinstance(given, Mapping):
+                options = {key: value for key, value in given.items() if key in KEYS}
     return Settings.from_options(options, path.parent)

@@ -35,10 +35,30 @@ class LazyCommand:
 
 
 COMMANDS: dict[str, LazyCommand] = {
+    "assets": LazyCommand(
+        "retroblog.cli.check",
+        "assets",
+        "Write the chart assets (retroblog.css, retroblog.js, vega.js) of this retroblog version into the docs folder.",
+    ),
+    "check": LazyCommand(
+        "retroblog.cli.check",
+        "check",
+        "Scan a built site (MkDocs or Zensical) for anything retroblog should have made a chart or number.",
+    ),
     "collect": LazyCommand(
         "retroblog.cli.collect",
         "collect",
         "Collect your merged PRs from git, GitHub, GitLab or Azure DevOps into a dataset.",
+    ),
+    "export": LazyCommand(
+        "retroblog.cli.export",
+        "export",
+        "Write every chart of PAGES (Markdown pages of the site) to files, each with its alt text beside it.",
+    ),
+    "fact-check": LazyCommand(
+        "retroblog.cli.factcheck",
+        "fact_check",
+        "Check the numbers PAGES (default: every blog post of the site) state about their data.",
     ),
     "import": LazyCommand(
         "retroblog.cli.posts",
