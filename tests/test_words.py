@@ -129,12 +129,40 @@ def test_a_stats_table_reads_as_words(site):
     assert "<td>31 March 2016</td>" in out and "<td>April 2016 (3 PRs)</td>" in out and "<td>37</td>" in out
 
 
-def test_the_language_is_part_of_a_stats_key_not_of_a_charts(site):
+def test_the_language_is_part_of_every_key_a_charts_too(site):
+    # a chart's months are in the site's language (Mär 2016): a German build never gets an English chart
     english, german = (Blocks(Settings.from_options({"language": lang}, site)) for lang in ("en", "de"))
-    stat = Job("stat", {}, "busiest_month")
-    assert english.key(stat) != german.key(stat)
-    chart = Job("chart", {"type": "prs-per-year"})
-    assert english.key(chart) == german.key(chart)
+    for job in (Job("stat", {}, "busiest_month"), Job("chart", {"type": "prs-per-month"})):
+        assert english.key(job) != german.key(job), job
+    again = Blocks(Settings.from_options({"language": "de"}, site))
+    assert again.key(Job("chart", {"type": "prs-per-month"})) == german.key(Job("chart", {"type": "prs-per-month"}))
+
+
+def test_month_names_on_their_own_and_short_in_the_sites_language():
+    english, german = Words(), Words("de")
+    assert [english.month_name(3), english.month_abbr(3), english.short_month("2016-03")] == [
+        "March",
+        "Mar",
+        "Mar 2016",
+    ]
+    assert [german.month_name(3), german.month_abbr(3), german.short_month("2016-03")] == ["März", "Mär", "März 2016"]
+    assert Words("fr").month_abbr(2) == "févr."
+
+
+def test_a_languages_own_month_names_whichever_language_asked_first():
+    # Babel resolves a stand-alone name a language inherits from the root once, for the first language
+    # asking, and gave every later one its names: French after Japanese read 3月. A fresh process, as the
+    # order is the point (the cache is Babel's, per process).
+    import subprocess
+    import sys
+
+    code = (
+        "from retroblog.util.words import Words\n"
+        "print(Words('ja').month_abbr(3), Words('fr').month_name(3), Words('pt-BR').month_abbr(3),"
+        " Words('de').month_abbr(3))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["3月", "mars", "mar.", "Mär"]
 
 
 def test_the_plugin_takes_materials_language_and_falls_back_to_english(caplog):

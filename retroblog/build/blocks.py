@@ -123,8 +123,7 @@ class Blocks:
             "dataset": inputs,
             "buckets": self.settings.size_buckets,
         }
-        if job.kind != "chart":
-            parts["language"] = self.settings.language  # the words of dates and numbers
+        parts["language"] = self.settings.language  # the words of dates and numbers, a chart's months too
         if job.kind == "chart" and "altair" in options:
             # The module's file and the Python files beside it (what it may import from the site).
             try:
@@ -290,7 +289,15 @@ class Blocks:
             parsed = dataclasses.replace(parsed, width=width)
         dataset = self.dataset(parsed.dataset)
         filters = self._known_names(dataset, parsed.filters)
-        ctx = ChartContext(dataset, self.stats(dataset, filters), filters, parsed.source, parsed.width, parsed.height)
+        ctx = ChartContext(
+            dataset,
+            self.stats(dataset, filters),
+            filters,
+            parsed.source,
+            parsed.width,
+            parsed.height,
+            language=self.settings.language,
+        )
         if parsed.kind == "spec":
             return self.user.spec_chart(ctx, parsed.target), parsed.interactive
         if parsed.kind == "altair":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,8 +21,6 @@ import polars as pl
 
 from retroblog.charts.theme import SERIES
 from retroblog.charts.time import (
-    MONTH_ABBR,
-    MONTH_NAMES,
     Grain,
     axis_options,
     bin_key,
@@ -31,13 +30,14 @@ from retroblog.charts.time import (
     month_words,
     one_year,
     period_words,
+    year_label,
 )
 from retroblog.data.dataset import Dataset
 from retroblog.errors import ConfigError
 from retroblog.stats.compute import WEEKDAYS, Filters, Stats
 from retroblog.stats.keys import total_text
 from retroblog.util.bidi import isolate
-from retroblog.util.words import Words, count
+from retroblog.util.words import ENGLISH, Words, count
 
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHT = 240
@@ -79,6 +79,13 @@ class ChartContext:
     width: int = DEFAULT_WIDTH
     height: int = DEFAULT_HEIGHT
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = ENGLISH
+    """The site's language (``Settings.language``): the month names of axes, tooltips and captions."""
+
+    @property
+    def words(self) -> Words:
+        """Months and dates in the site's language (``März 2016``)."""
+        return Words(self.language)
 
     def single_year(self) -> int | None:
         """The year the filters cover when they start and end in the same one (``year: 2021``), else None."""
@@ -254,7 +261,7 @@ def _month_scope(ctx: ChartContext, months: list[str]) -> str:
     2019 in org/app``. A ``year: 2019`` filter draws that year clipped to the dataset's first and last
     merge, so its own dates would name months the chart does not have."""
     others = dataclasses.replace(ctx.filters, start=None, end=None).describe(private=ctx.dataset.private)
-    words = [w for w in (period_words(months[0], months[-1]) if months else "", others) if w]
+    words = [w for w in (period_words(months[0], months[-1], ctx.words) if months else "", others) if w]
     return f" {' '.join(words)}" if words else ""
 
 
@@ -265,11 +272,18 @@ def _month_grain(ctx: ChartContext, months: list[str], plot: int, *, bins: bool 
 
 
 def _time_x(
-    grain: Grain, keys: list[str], shown: list[str] | None = None, title: str | None = None, *, titled: bool = False
+    ctx: ChartContext,
+    grain: Grain,
+    keys: list[str],
+    shown: list[str] | None = None,
+    title: str | None = None,
+    *,
+    titled: bool = False,
 ) -> alt.X:
     """The x axis of a chart over time: a band per bin in calendar order, labels as ``grain`` chose
-    them (``titled``: the chart's title names the year of a chart of one year, so no label does)."""
-    axis = axis_options(grain, keys, shown, year_on_first=not titled)
+    them, in the site's language (``titled``: the chart's title names the year of a chart of one
+    year, so no label does)."""
+    axis = axis_options(grain, keys, shown, year_on_first=not titled, words=ctx.words)
     return alt.X(f"{grain.bin}:O", title=title or grain.heading, sort=shown or keys, axis=alt.Axis(**axis))
 
 
@@ -280,18 +294,30 @@ MONTH_WORDS_EXPR = (
 timezone moves it to March)."""
 
 
-def _binned(rows: list[dict[str, Any]], grain: Grain, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+def _month_words_expr(ctx: ChartContext, months: list[str]) -> str:
+    """``MONTH_WORDS_EXPR`` in English; in another language, each of the chart's ``months`` in its words
+    (``März 2016``: Vega's own month names are English)."""
+    if ctx.language == ENGLISH:
+        return MONTH_WORDS_EXPR
+    return label_expr({m: month_words(m, ctx.words) for m in months}, field="month")
+
+
+def _binned(
+    rows: list[dict[str, Any]], grain: Grain, metrics: tuple[str, ...], words: Words | None = None
+) -> list[dict[str, Any]]:
     """Monthly rows (``month`` and ``metrics``) summed into the grain's bins.
 
     Each bin has its key under the bin's name (``quarter: 2016-Q2``), its words (``when``: ``Q2
     2016``) and, per metric, the month by month detail for its tooltip (``prs_months``: ``Apr: 3,
-    May: 0, Jun: 2``). A metric unknown in every month of a bin is unknown (None) in the bin.
+    May: 0, Jun: 2``). A metric unknown in every month of a bin is unknown (None) in the bin. Months
+    in ``words``' language (English by default).
     """
+    words = words or Words()
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         key = bin_key(row["month"], grain.bin)
-        target = out.setdefault(key, {grain.bin: key, "when": bin_words(key), **dict.fromkeys(metrics)})
-        name = MONTH_ABBR[int(row["month"][5:7]) - 1]
+        target = out.setdefault(key, {grain.bin: key, "when": bin_words(key, words), **dict.fromkeys(metrics)})
+        name = words.month_abbr(int(row["month"][5:7]))
         for metric in metrics:
             if row[metric] is not None:
                 target[metric] = (target[metric] or 0) + row[metric]
@@ -403,7 +429,7 @@ def prs_per_year(ctx: ChartContext) -> Chart:
     years = [r["year"] for r in rows]
     grain = choose(12 * len(years), _plot_width(ctx, TIME_CHROME), bins=("year",))
     return _bars(
-        ctx, rows, "year", "Year", "PRs merged per year", x=_time_x(grain, years, title="Year"), chrome=TIME_CHROME
+        ctx, rows, "year", "Year", "PRs merged per year", x=_time_x(ctx, grain, years, title="Year"), chrome=TIME_CHROME
     )
 
 
@@ -413,7 +439,7 @@ def prs_per_month(ctx: ChartContext) -> Chart:
     keys = [r["period"] for r in months]
     year = ctx.single_year()
     # within one year the months are named (Jan to Dec), in the data table and the spec alike
-    shown = [MONTH_ABBR[int(m[5:7]) - 1] for m in keys] if year else keys
+    shown = [ctx.words.month_abbr(int(m[5:7])) for m in keys] if year else keys
     rows = [{"month": s, "prs": r["prs"]} for s, r in zip(shown, months, strict=True)]
     grain = _month_grain(ctx, keys, _plot_width(ctx, TIME_CHROME))
     title = str(ctx.options.get("title") or _bin_title(grain, "PRs merged per month", year))
@@ -422,24 +448,26 @@ def prs_per_month(ctx: ChartContext) -> Chart:
     if grain.bin == "month":
         data = rows
         tooltip = [alt.Tooltip("month:O", title="Month"), alt.Tooltip("prs:Q", title="PRs")]
-        x = _time_x(grain, keys, shown, titled=bool(year))
+        x = _time_x(ctx, grain, keys, shown, titled=bool(year))
     else:
-        data = _binned([{"month": k, "prs": r["prs"]} for k, r in zip(keys, months, strict=True)], grain, ("prs",))
+        monthly = [{"month": k, "prs": r["prs"]} for k, r in zip(keys, months, strict=True)]
+        data = _binned(monthly, grain, ("prs",), ctx.words)
         tooltip = [
             alt.Tooltip("when:N", title=grain.heading),
             alt.Tooltip("prs:Q", title="PRs"),
             alt.Tooltip("prs_months:N", title="Per month"),
         ]
-        x = _time_x(grain, [d[grain.bin] for d in data])
+        x = _time_x(ctx, grain, [d[grain.bin] for d in data])
     chart_ = _bars(ctx, data, grain.bin, grain.heading, title, x=x, tooltip=tooltip, chrome=TIME_CHROME)
     month_rows = [{"month": k, "prs": r["prs"]} for k, r in zip(keys, months, strict=True)]
+    in_words = functools.partial(month_words, words=ctx.words)
     description = str(
         ctx.options.get("description")
         or f"Bar chart of merged PRs per {grain.bin}{scope}. "
-        + _series_words(month_rows, "month", "prs", "PRs", words=month_words, span=False)
+        + _series_words(month_rows, "month", "prs", "PRs", words=in_words, span=False)
     )
     chart_.spec["description"] = description
-    caption = str(ctx.options.get("description") or _most(month_rows, "month", "month", month_words))
+    caption = str(ctx.options.get("description") or _most(month_rows, "month", "month", in_words))
     return Chart(chart_.spec, title, description, [("month", "Month"), ("prs", "PRs")], rows, caption)
 
 
@@ -447,7 +475,7 @@ def prs_per_month(ctx: ChartContext) -> Chart:
 def prs_per_quarter(ctx: ChartContext) -> Chart:
     rows = [{"quarter": r["period"], "prs": r["prs"]} for r in ctx.stats.periods["quarter"]]
     years = list(dict.fromkeys(r["quarter"][:4] for r in rows))
-    caption = _most(rows, "quarter", "quarter", bin_words)
+    caption = _most(rows, "quarter", "quarter", functools.partial(bin_words, words=ctx.words))
     if len(years) > 1:
         return _quarter_bars(ctx, rows, years, caption)
     year = ctx.single_year()
@@ -503,9 +531,10 @@ def _quarter_bars(ctx: ChartContext, rows: list[dict[str, Any]], years: list[str
     year's total on top when there is room; a donut of dozens of slices would be unreadable."""
     chrome = (DONUT_LEGEND + 80, 80)
     grain = choose(12 * len(years), _plot_width(ctx, chrome), bins=("year",))
-    data = [{**r, "year": r["quarter"][:4], "q": r["quarter"][5:], "when": bin_words(r["quarter"])} for r in rows]
+    in_words = functools.partial(bin_words, words=ctx.words)
+    data = [{**r, "year": r["quarter"][:4], "q": r["quarter"][5:], "when": in_words(r["quarter"])} for r in rows]
     base = alt.Chart(alt.Data(values=data))
-    x = _time_x(grain, years, title="Year")
+    x = _time_x(ctx, grain, years, title="Year")
     stacked = base.mark_bar().encode(
         x=x,
         y=alt.Y(
@@ -528,7 +557,7 @@ def _quarter_bars(ctx: ChartContext, rows: list[dict[str, Any]], years: list[str
     description = str(
         ctx.options.get("description")
         or f"Stacked bar chart of merged PRs per quarter, a bar per year{ctx.scope()}. "
-        + _series_words(rows, "quarter", "prs", "PRs", words=bin_words)
+        + _series_words(rows, "quarter", "prs", "PRs", words=in_words)
     )
     spec = finish(plot, ctx, title, description, size=_room(ctx, chrome))
     caption = str(ctx.options.get("description") or caption)
@@ -558,7 +587,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
     keys = [r["month"] for r in rows]
     chrome = (90, 150)
     grain = _month_grain(ctx, keys, _plot_width(ctx, chrome))
-    drawn = rows if grain.bin == "month" else _binned(rows, grain, ("additions", "deletions"))
+    drawn = rows if grain.bin == "month" else _binned(rows, grain, ("additions", "deletions"), ctx.words)
     field = grain.bin
     # a month whose count is unknown (None) has no bar, not a bar of 0
     long = [
@@ -587,7 +616,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
         alt.Chart(alt.Data(values=long))
         .mark_bar()
         .encode(
-            x=_time_x(grain, [r[field] for r in drawn]),
+            x=_time_x(ctx, grain, [r[field] for r in drawn]),
             y=alt.Y("lines:Q", title="Lines (deleted below zero)", axis=_count_axis(span, ctx.height)),
             color=alt.Color(
                 "kind:N",
@@ -601,7 +630,7 @@ def inserts_deletes(ctx: ChartContext) -> Chart:
     added, deleted = (_total_words(ctx, metric) for metric in ("additions", "deletions"))
     busiest = max(rows, key=lambda r: (r["additions"] or 0) + (r["deletions"] or 0), default=None)
     title = str(ctx.options.get("title") or _bin_title(grain, "Lines inserted and deleted per month"))
-    most = f"the most change in {month_words(busiest['month'])}" if busiest else ""
+    most = f"the most change in {month_words(busiest['month'], ctx.words)}" if busiest else ""
     description = str(
         ctx.options.get("description")
         or (
@@ -683,9 +712,9 @@ def cumulative(ctx: ChartContext) -> Chart:
     grain = _month_grain(ctx, keys, plot_width, bins=False)
     base = (
         alt.Chart(alt.Data(values=rows))
-        .transform_calculate(when=MONTH_WORDS_EXPR)
+        .transform_calculate(when=_month_words_expr(ctx, keys))
         .encode(
-            x=_time_x(grain, keys),
+            x=_time_x(ctx, grain, keys),
             y=alt.Y("total:Q", title="PRs merged so far", axis=_count_axis(total, ctx.height)),
             tooltip=[_month_tooltip(), alt.Tooltip("total:Q", title="PRs so far")],
         )
@@ -728,17 +757,16 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _day_words(day: dt.date) -> str:
-    """``3 June 2019``."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-def _calendar_axis(weeks: list[str], first: dt.date | None, last: dt.date | None, plot: int) -> dict[str, Any]:
+def _calendar_axis(
+    weeks: list[str], first: dt.date | None, last: dt.date | None, plot: int, words: Words | None = None
+) -> dict[str, Any]:
     """The week axis of a calendar from ``first`` to ``last``, labelled by month: each label at the
     first week that starts in its month (the first month's at the first column), as many months as fit
-    (``choose``): ``Jan 2021``, ``Feb`` ... within a year, ``Apr 2016`` or ``2016`` over several."""
+    (``choose``): ``Jan 2021``, ``Feb`` ... within a year, ``Apr 2016`` or ``2016`` over several; the
+    months in ``words``' language (English by default)."""
     if first is None or last is None:
         return {"labels": False}
+    words = words or Words()
     starts: dict[str, str] = {}
     since, until = first.isoformat()[:7], last.isoformat()[:7]
     for week in weeks:
@@ -754,10 +782,24 @@ def _calendar_axis(weeks: list[str], first: dt.date | None, last: dt.date | None
     shortest = plot * 4 / max(len(weeks) / len(months), 4)
     grain = choose(len(months), shortest, one_year=one_year(months), bins=("month",))
     ticks = grain.ticks(months)
-    words = {starts[m]: grain.label(m) for m in ticks}
+    labels = {starts[m]: grain.label(m, words) for m in ticks}
     if grain.one_year and grain.step < 12:  # the year once, on the first label: "Jan 2021", "Feb", ...
-        words[starts[ticks[0]]] += f" {ticks[0][:4]}"
-    return {"values": list(words), "labelExpr": label_expr(words), "labelAngle": 0, "labelOverlap": "greedy"}
+        labels[starts[ticks[0]]] = year_label(grain, ticks[0], words)
+    return {"values": list(labels), "labelExpr": label_expr(labels), "labelAngle": 0, "labelOverlap": "greedy"}
+
+
+YEAR_WEEKS = 53
+"""The most weeks a calendar draws side by side (about a year); a longer period gets a strip per year."""
+STRIP_COLUMNS = 54
+"""Columns of a year's strip: the weeks (Monday to Sunday) that 1 January to 31 December can touch."""
+STRIP_CHROME = (60, 100)
+"""The guides of a calendar of year strips, across (the years' labels, padding) and down (title,
+the months above the top strip, the legend below the last one)."""
+
+
+def _strip_column(day: dt.date) -> str:
+    """The column of ``day`` in its year's strip: its week since the week of 1 January (``00`` to ``53``)."""
+    return f"{(_monday(day) - _monday(dt.date(day.year, 1, 1))).days // 7:02d}"
 
 
 @chart("calendar")
@@ -766,24 +808,28 @@ def calendar(ctx: ChartContext) -> Chart:
     days = (
         frame.select(pl.col("merged_at").dt.date().alias("day")).group_by("day").agg(pl.len().alias("prs")).sort("day")
     )
-    rows = []
-    for day, prs in days.iter_rows():
-        rows.append({"week": _monday(day).isoformat(), "weekday": WEEKDAYS[day.weekday()], "prs": prs})
+    merged: list[tuple[dt.date, int]] = list(days.iter_rows())
     # Every week of the period and every weekday get their column and row, with PRs or without.
-    first = ctx.filters.start or (days["day"].min() if rows else None)
-    last = ctx.filters.end or (days["day"].max() if rows else None)
+    first = ctx.filters.start or (days["day"].min() if merged else None)
+    last = ctx.filters.end or (days["day"].max() if merged else None)
     weeks = []
     if isinstance(first, dt.date) and isinstance(last, dt.date):
         monday = _monday(first)
         while monday <= last:
             weeks.append(monday.isoformat())
             monday += dt.timedelta(days=7)
+        if len(weeks) > YEAR_WEEKS:
+            return _year_strips(ctx, merged, first, last)
+    rows: list[dict[str, Any]] = [
+        {"week": _monday(day).isoformat(), "weekday": WEEKDAYS[day.weekday()], "prs": prs} for day, prs in merged
+    ]
     chrome = (60, 50)
     axis = _calendar_axis(
         weeks,
         first if isinstance(first, dt.date) else None,
         last if isinstance(last, dt.date) else None,
         _plot_width(ctx, chrome),
+        ctx.words,
     )
     heat = (
         alt.Chart(alt.Data(values=rows))
@@ -805,19 +851,14 @@ def calendar(ctx: ChartContext) -> Chart:
             ],
         )
     )
-    # Every day with PRs is also outlined in the full series colour, 3:1 against the page in both
-    # schemes: a day of one PR, a quarter-opaque fill, is as easy to see as the busiest.
-    outline = heat.mark_rect(filled=False, stroke=SERIES[0], strokeWidth=1, aria=False)  # (square: fewer bytes)
-    heat = heat + outline.encode(opacity=alt.value(1))
+    heat = _outlined(heat)
     busiest = max(rows, key=lambda r: r["prs"], default=None)
-    weekday_counts = ctx.stats.counts("weekday")
-    top_day = max(weekday_counts, key=lambda k: weekday_counts[k]) if ctx.stats.total_prs else "-"
     title = str(ctx.options.get("title") or "Merged PRs by week and weekday")
     description = str(
         ctx.options.get("description")
         or (
             f"Calendar heatmap of merged PRs{ctx.scope()}, one column per week and one row per weekday: "
-            f"{count(len(rows), 'day')} with merged PRs; most on {DAY_NAMES.get(top_day, top_day)}s"
+            f"{count(len(rows), 'day')} with merged PRs; most on {_top_weekday(ctx)}s"
             + (
                 f"; the busiest day was {busiest['week']} week's {DAY_NAMES[busiest['weekday']]} ({busiest['prs']})."
                 if busiest
@@ -828,10 +869,134 @@ def calendar(ctx: ChartContext) -> Chart:
     caption = f"PRs merged on {count(len(rows), 'day')}."
     if busiest:
         day = dt.date.fromisoformat(busiest["week"]) + dt.timedelta(days=WEEKDAYS.index(busiest["weekday"]))
-        caption = f"PRs merged on {count(len(rows), 'day')}; the busiest, {_day_words(day)}, had {busiest['prs']:,}."
+        caption = (
+            f"PRs merged on {count(len(rows), 'day')}; the busiest, {ctx.words.date(day.isoformat())}, "
+            f"had {busiest['prs']:,}."
+        )
     caption = str(ctx.options.get("description") or caption)
     spec = finish(heat, ctx, title, description, size=_room(ctx, chrome, min(ctx.height, 160)))
     return Chart(spec, title, description, [("week", "Week of"), ("weekday", "Day"), ("prs", "PRs")], rows, caption)
+
+
+def _outlined(heat: alt.Chart) -> alt.LayerChart:
+    """A calendar's day cells, each also outlined in the full series colour, 3:1 against the page in both
+    schemes: a day of one PR, a quarter-opaque fill, is as easy to see as the busiest."""
+    outline = heat.mark_rect(filled=False, stroke=SERIES[0], strokeWidth=1, aria=False)  # (square: fewer bytes)
+    layered: alt.LayerChart = heat + outline.encode(opacity=alt.value(1))
+    return layered
+
+
+def _top_weekday(ctx: ChartContext) -> str:
+    """The weekday most PRs were merged on, in full (``Tuesday``)."""
+    weekday_counts = ctx.stats.counts("weekday")
+    top_day = max(weekday_counts, key=lambda k: weekday_counts[k]) if ctx.stats.total_prs else "-"
+    return DAY_NAMES.get(top_day, top_day)
+
+
+def _year_strips(ctx: ChartContext, merged: list[tuple[dt.date, int]], first: dt.date, last: dt.date) -> Chart:
+    """A calendar over more than a year: a strip per year from ``first``'s to ``last``'s, one below the
+    other (a column per week of the year, a row per weekday, Monday at the top), the year left of its
+    strip and the months above the top one, a year without PRs an empty strip. One view (not a facet),
+    so it is laid out at its column's width like every other chart; its height follows from its width
+    and the number of years, each day a square cell (``height`` is not used)."""
+    words = ctx.words
+    years = list(range(first.year, last.year + 1))
+    rows: list[dict[str, Any]] = [
+        {
+            "week": _monday(day).isoformat(),
+            "weekday": WEEKDAYS[day.weekday()],
+            "prs": prs,
+            "year": day.year,
+            "column": _strip_column(day),
+            "date": words.date(day.isoformat()),
+        }
+        for day, prs in merged
+    ]
+    size = _room(ctx, STRIP_CHROME)
+    plot = size["width"] - STRIP_CHROME[0]
+    cell = plot / STRIP_COLUMNS
+    # each year's seven rows and an empty one below them (``2016 ``): the space between two strips
+    domain = [f"{year} {day}" for year in years for day in (*WEEKDAYS, "")]
+    size["height"] = STRIP_CHROME[1] + math.ceil(cell * len(domain))
+    # a year's label beside its strip's first row; a faint line above each strip and below it (above
+    # its empty row), so that a sparse year still shows where it is
+    y_labels = {f"{year} {WEEKDAYS[0]}": str(year) for year in years}
+    edges = [*y_labels, *(f"{year} " for year in years)]
+    # the months above the top strip, each at the week of its first day, as many as fit (one word each)
+    grain = choose(12, plot, one_year=True, bins=("month",))
+    step = min(grain.step, 6)
+    x_labels = {_strip_column(dt.date(years[0], month, 1)): words.month_abbr(month) for month in range(1, 13, step)}
+    x = alt.X(
+        "column:O",
+        title=None,
+        scale=alt.Scale(domain=[f"{i:02d}" for i in range(STRIP_COLUMNS)]),
+        axis=alt.Axis(
+            orient="top",
+            ticks=False,
+            domain=False,
+            values=list(x_labels),
+            labelExpr=label_expr(x_labels),
+            labelAngle=0,
+            labelOverlap="greedy",
+        ),
+    )
+    y = alt.Y(
+        "row:O",
+        title=None,
+        scale=alt.Scale(domain=domain),
+        axis=alt.Axis(
+            ticks=False,
+            domain=False,
+            grid=True,
+            bandPosition=0,
+            values=edges,
+            labelExpr=label_expr(y_labels),
+            labelBaseline="top",
+        ),
+    )
+    heat = (
+        alt.Chart(alt.Data(values=rows))
+        .transform_calculate(row="datum.year + ' ' + datum.weekday")
+        .mark_rect(cornerRadius=1)
+        .encode(
+            x=x,
+            y=y,
+            # PRs are counted in whole numbers: so is the legend (no 1.5 PRs)
+            opacity=alt.Opacity(
+                "prs:Q",
+                title="PRs",
+                scale=alt.Scale(range=[0.25, 1]),
+                legend=alt.Legend(
+                    format="d", values=_whole_steps(max((r["prs"] for r in rows), default=1)), orient="bottom"
+                ),
+            ),
+            tooltip=[alt.Tooltip("date:N", title="Day"), alt.Tooltip("prs:Q", title="PRs")],
+        )
+    )
+    busiest = max(rows, key=lambda r: r["prs"], default=None)
+    active = sorted({r["year"] for r in rows})
+    empty = [str(year) for year in years if year not in active]
+    title = str(ctx.options.get("title") or "Merged PRs by week and weekday")
+    described = (
+        f"Calendar heatmap of merged PRs{ctx.scope()}, a strip per year from {years[0]} to {years[-1]}, each with "
+        f"one column per week and one row per weekday, Monday at the top: {count(len(rows), 'day')} with merged PRs"
+        + (f"; none in {_listed(empty)}" if empty else "")
+        + f"; most on {_top_weekday(ctx)}s"
+        + (f"; the busiest day was {busiest['date']} ({busiest['prs']:,})." if busiest else ".")
+    )
+    description = str(ctx.options.get("description") or described)
+    in_years = f"in {len(active)} of {len(years)} years" if empty else f"over {len(years)} years"
+    caption = f"PRs merged on {count(len(rows), 'day')} {in_years}" + (
+        f"; the busiest, {busiest['date']}, had {busiest['prs']:,}." if busiest else "."
+    )
+    caption = str(ctx.options.get("description") or caption)
+    spec = finish(_outlined(heat), ctx, title, description, size=size)
+    return Chart(spec, title, description, [("date", "Day"), ("prs", "PRs")], rows, caption)
+
+
+def _listed(items: list[str]) -> str:
+    """``2011``, ``2011 and 2012``, ``2011, 2012 and 2016``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 @chart("prs-per-repo", options={"top"})
@@ -912,12 +1077,9 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
         alt.Tooltip("prs:Q", title="PRs"),
     ]
     data = alt.Data(values=rows)
-    x = _time_x(grain, keys)
-    base = (
-        alt.Chart(data)
-        .transform_calculate(when=MONTH_WORDS_EXPR)
-        .encode(x=x, y=alt.Y("per_pr:Q", title="Comments per PR"))
-    )
+    x = _time_x(ctx, grain, keys)
+    when = _month_words_expr(ctx, keys)
+    base = alt.Chart(data).transform_calculate(when=when).encode(x=x, y=alt.Y("per_pr:Q", title="Comments per PR"))
     line = base.mark_line(interpolate="monotone", invalid="break-paths-show-domains")
     points = base.mark_point(filled=True, size=18).encode(tooltip=tooltip)
     # A line is one path, and its tooltip would be its first month's wherever it is hovered: instead an
@@ -926,7 +1088,7 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
     bands = (
         alt.Chart(data)
         .transform_filter("isValid(datum.per_pr)")
-        .transform_calculate(when=MONTH_WORDS_EXPR)
+        .transform_calculate(when=when)
         .mark_rect(opacity=0)
         .encode(x=x, tooltip=tooltip)
     )

@@ -13,18 +13,20 @@ Vega's own choice. Pure functions of strings and numbers: no Altair here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from retroblog.util.words import MONTHS
+from retroblog.util.words import MONTH_ABBR as MONTH_ABBR  # months on an axis, in English: Jan to Dec
+from retroblog.util.words import MONTHS, Words
 
 MONTH_NAMES = MONTHS
-"""Months in words, for captions and tooltips (English, the site's default language)."""
-MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
-"""Months on an axis: ``Jan`` to ``Dec``."""
+"""Months in words, in English (the site's default language; ``Words`` has them in others)."""
+ENGLISH = Words()
+"""The words of a chart when none are given: English."""
 BIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 """How many months one bin of each grain holds."""
 MONTH_BINS_UP_TO = 36
@@ -57,15 +59,15 @@ class Grain:
         """The bin in a heading: ``Month``, ``Quarter``, ``Year``."""
         return self.bin.capitalize()
 
-    def label(self, key: str) -> str:
-        """The axis label of a bin's key: ``Apr 2016`` (or ``Apr``), ``Q2 2016`` (``Q2``), ``2016``."""
+    def label(self, key: str, words: Words = ENGLISH) -> str:
+        """The axis label of a bin's key: ``Apr 2016`` (or ``Apr``), ``Q2 2016`` (``Q2``), ``2016``; month
+        names in ``words``' language (``Mär 2016``)."""
         year = key[:4]
         if self.bin == "year" or self.step >= 12:
             return year
         if self.bin == "quarter":
-            return key[5:] if self.one_year else f"{key[5:]} {year}"
-        name = MONTH_ABBR[int(key[5:7]) - 1]
-        return name if self.one_year else f"{name} {year}"
+            return key[5:] if self.one_year else words.quarter(key)
+        return words.month_abbr(int(key[5:7])) if self.one_year else words.short_month(key)
 
     def ticks(self, keys: Sequence[str]) -> list[str]:
         """The keys that get a labelled tick: those starting a step (January for a step of 12, the
@@ -128,28 +130,29 @@ def bin_key(month: str, grain: str) -> str:
     return month[:4] if grain == "year" else month
 
 
-def bin_words(key: str) -> str:
-    """A bin's key in words, for a tooltip: ``April 2016``, ``Q2 2016``, ``2016``."""
+def bin_words(key: str, words: Words = ENGLISH) -> str:
+    """A bin's key in words, for a tooltip: ``April 2016``, ``Q2 2016``, ``2016`` (in ``words``' language)."""
     if len(key) == 4:
         return key
     if key[5] == "Q":
-        return f"{key[5:]} {key[:4]}"
-    return month_words(key)
+        return words.quarter(key)
+    return month_words(key, words)
 
 
-def month_words(month: str) -> str:
-    """``2016-04`` -> ``April 2016``."""
-    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+def month_words(month: str, words: Words = ENGLISH) -> str:
+    """``2016-04`` -> ``April 2016`` (in ``words``' language: ``März 2016``)."""
+    return words.month(month)
 
 
-def period_words(first: str, last: str) -> str:
+def period_words(first: str, last: str, words: Words = ENGLISH) -> str:
     """The months from ``first`` to ``last`` (``YYYY-MM``) in words, after a chart's noun:
-    ``in April 2016``, ``from April to December 2019``, ``from April 2017 to December 2019``."""
+    ``in April 2016``, ``from April to December 2019``, ``from April 2017 to December 2019`` (the
+    months in ``words``' language)."""
     if first == last:
-        return f"in {month_words(first)}"
+        return f"in {month_words(first, words)}"
     if first[:4] == last[:4]:
-        return f"from {MONTH_NAMES[int(first[5:7]) - 1]} to {month_words(last)}"
-    return f"from {month_words(first)} to {month_words(last)}"
+        return f"from {words.month_name(int(first[5:7]))} to {month_words(last, words)}"
+    return f"from {month_words(first, words)} to {month_words(last, words)}"
 
 
 def one_year(months: Iterable[str]) -> bool:
@@ -157,16 +160,22 @@ def one_year(months: Iterable[str]) -> bool:
     return len({m[:4] for m in months}) <= 1
 
 
-def label_expr(labels: dict[str, str]) -> str:
+def label_expr(labels: dict[str, str], field: str = "value") -> str:
     """A Vega expression that writes each tick's label: the key's entry in ``labels`` (a tick not in it
-    gets none). Keys and labels are the chart's own periods and words, quoted as JSON strings."""
+    gets none). Keys and labels are the chart's own periods and words, quoted as JSON strings.
+    ``field``: the datum's field that holds the key (a tick's ``value``, a row's ``month``)."""
     keys = json.dumps(list(labels), ensure_ascii=False)
     texts = json.dumps([*labels.values(), ""], ensure_ascii=False)
-    return f"{texts}[indexof({keys}, datum.value) < 0 ? {len(labels)} : indexof({keys}, datum.value)]"
+    return f"{texts}[indexof({keys}, datum.{field}) < 0 ? {len(labels)} : indexof({keys}, datum.{field})]"
 
 
 def axis_options(
-    grain: Grain, keys: Sequence[str], shown: Sequence[str] | None = None, *, year_on_first: bool = True
+    grain: Grain,
+    keys: Sequence[str],
+    shown: Sequence[str] | None = None,
+    *,
+    year_on_first: bool = True,
+    words: Words = ENGLISH,
 ) -> dict[str, Any]:
     """Axis properties of an ordinal time axis with the ``grain``'s ticks: horizontal labels, only at
     the chosen keys, in words; ``labelOverlap`` hides any that would still touch (a narrower view).
@@ -174,11 +183,16 @@ def axis_options(
     ``keys`` are the bins' periods (``2016-04``, ``2016-Q2``, ``2016``); ``shown``, when given, the
     values the axis's field holds for them, in the same order (``Apr`` for ``2021-04`` in a chart of
     one year). Labels of one year leave the year out but for the first (``Jan 2021``, ``Feb``, ...),
-    unless ``year_on_first`` is false (the chart's title names the year).
+    unless ``year_on_first`` is false (the chart's title names the year). Months in ``words``' language.
     """
     values = dict(zip(keys, shown or keys, strict=True))
     ticks = grain.ticks(keys)
-    words = {values[k]: grain.label(k) for k in ticks}
+    labels = {values[k]: grain.label(k, words) for k in ticks}
     if ticks and year_on_first and grain.one_year and grain.bin != "year" and grain.step < 12:
-        words[values[ticks[0]]] += f" {ticks[0][:4]}"
-    return {"values": list(words), "labelExpr": label_expr(words), "labelAngle": 0, "labelOverlap": "greedy"}
+        labels[values[ticks[0]]] = year_label(grain, ticks[0], words)
+    return {"values": list(labels), "labelExpr": label_expr(labels), "labelAngle": 0, "labelOverlap": "greedy"}
+
+
+def year_label(grain: Grain, key: str, words: Words = ENGLISH) -> str:
+    """The first label of a chart of one year, with its year: ``Jan 2021``, ``Q1 2021`` (``Jän. 2021``)."""
+    return dataclasses.replace(grain, one_year=False).label(key, words)

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from retroblog.errors import ConfigError
@@ -30,6 +31,8 @@ MONTHS = (
     "November",
     "December",
 )
+MONTH_ABBR = tuple(name[:3] for name in MONTHS)
+"""Months on an axis, in English: ``Jan`` to ``Dec``."""
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
@@ -78,6 +81,26 @@ def _locale(language: str) -> Any:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _own_stand_alone_months(name: str) -> dict[str, dict[int, str]]:
+    """The stand-alone month names (``wide``, ``abbreviated``) a Babel locale file has itself.
+
+    Read from its file, not through ``Locale.months``: a language with none of its own shares the root's
+    aliases, which Babel resolves once, for the first language asking, and then gives every other
+    language that one's names (French asked after Japanese got ``3月``)."""
+    import pickle
+
+    from babel import localedata
+
+    try:
+        with Path(localedata.resolve_locale_filename(name)).open("rb") as file:
+            data = pickle.load(file)  # Babel's own data file, as Babel reads it
+    except (OSError, ValueError, pickle.UnpicklingError):
+        return {}
+    names = data.get("months", {}).get("stand-alone", {}) if isinstance(data, dict) else {}
+    return {width: dict(values) for width, values in names.items() if isinstance(values, dict)}
+
+
 def _ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
@@ -108,6 +131,31 @@ class Words:
         """``2016-04`` -> ``April 2016``."""
         day = dt.date(int(key[:4]), int(key[5:7]), 1)
         return self._format(day, "yMMMM", f"{MONTHS[day.month - 1]} {day.year}")
+
+    def month_name(self, month: int) -> str:
+        """A month's name on its own (``4`` -> ``April``; ``April`` in German, ``avril`` in French)."""
+        return self._month_names("wide", month, MONTHS)
+
+    def month_abbr(self, month: int) -> str:
+        """A month's short name on its own, for an axis (``4`` -> ``Apr``; ``Mär`` for 3 in German)."""
+        return self._month_names("abbreviated", month, MONTH_ABBR)
+
+    def short_month(self, key: str) -> str:
+        """``2016-04`` -> ``Apr 2016`` (the language's own pattern: ``Apr. 2016``, ``2016年4月``)."""
+        day = dt.date(int(key[:4]), int(key[5:7]), 1)
+        return self._format(day, "yMMM", f"{MONTH_ABBR[day.month - 1]} {day.year}")
+
+    def _month_names(self, width: str, month: int, english: tuple[str, ...]) -> str:
+        """The stand-alone name (CLDR's for a month on its own) where the language has one of its own,
+        else, as CLDR says, its name in a date."""
+        locale = self._babel
+        if locale is None:
+            return english[month - 1]
+        for name in dict.fromkeys((str(locale), locale.language)):
+            names = _own_stand_alone_months(name).get(width)
+            if names and month in names:
+                return str(names[month])
+        return str(locale.months["format"][width][month])
 
     def quarter(self, key: str) -> str:
         """``2016-Q2`` -> ``Q2 2016``."""
