@@ -100,9 +100,11 @@ def test_new_writes_the_site_and_says_what_next(tmp_path):
     assert [p["toggle"]["name"] for p in config["theme"]["palette"]] == ["Switch to dark mode", "Switch to light mode"]
     plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
     assert plugins == ["search", "blog", "tags", "rss", "retroblog"]
-    assert config["plugins"][4] == {
-        "retroblog": {"data_dir": "data", "timezone": "UTC", "datasets": {"prs": {"default": True}}}
-    }
+    # the site options are the Markdown extension's (read by MkDocs' plugin and by Zensical alike)
+    assert config["plugins"][4] == "retroblog"
+    assert {"retroblog": {"data_dir": "data", "timezone": "UTC", "datasets": {"prs": {"default": True}}}} in config[
+        "markdown_extensions"
+    ]
     authors = yaml.safe_load((site / "docs/blog/.authors.yml").read_text(encoding="utf-8"))
     assert authors["authors"]["me"]["name"] == "Jane Doe"
     assert "- me" in (site / POST).read_text(encoding="utf-8")
@@ -303,7 +305,12 @@ def test_scaffold_workflow_installs_the_requirements_and_builds_strict(tmp_path)
     assert new(tmp_path / "s").exit_code == 0
     flow = _workflow(tmp_path / "s" / ".github" / "workflows" / "deploy.yml")
     runs = _check_pages_workflow(flow)
-    assert runs == ["python -m pip install -r requirements.txt", "python -m mkdocs build --strict"]
+    assert runs == [
+        "python -m pip install -r requirements.txt",
+        "python -m retroblog assets",  # the chart assets of the installed retroblog, for both engines
+        "python -m mkdocs build --strict",
+        "python -m retroblog check site",  # nothing retroblog should have made is left as syntax
+    ]
     build = next(s for s in flow["jobs"]["build"]["steps"] if s.get("run", "").endswith("--strict"))
     assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
 

@@ -279,3 +279,21 @@ def test_check_wants_the_stylesheet_and_the_assets_folder(tmp_path):
     _write(site / "index.html", "<p>no charts here</p>\n")
     assert check_site(site) == []
     assert CliRunner().invoke(main, ["check", str(site)]).exit_code == 0
+
+
+@pytest.mark.slow
+def test_a_new_site_builds_the_same_on_mkdocs_and_zensical(tmp_path, build_site):
+    site = tmp_path / "new"
+    assert CliRunner().invoke(main, ["new", str(site), "--title", "Two engines"]).exit_code == 0
+    mkdocs_build = build_site(site, site_dir=tmp_path / "mkdocs-site").assert_clean()
+    assert CliRunner().invoke(main, ["assets", "--docs-dir", str(site / "docs")]).exit_code == 0
+    result = _zensical(site)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    mkdocs_site, zensical_site = mkdocs_build.site_dir, site / "site"
+    assert _pages(zensical_site) == _pages(mkdocs_site)
+    post = next(page for page in _pages(mkdocs_site) if "two-years-in-pull-requests" in page)
+    expected = _made((mkdocs_site / post).read_text(encoding="utf-8"))
+    assert len(expected["figures"]) == 3 and expected["stats"]
+    assert _made((zensical_site / post).read_text(encoding="utf-8")) == expected
+    assert _feed_items(zensical_site / "feed_rss_created.xml") == _feed_items(mkdocs_site / "feed_rss_created.xml")
+    assert check_site(mkdocs_site) == [] and check_site(zensical_site) == []
