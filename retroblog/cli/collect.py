@@ -98,6 +98,13 @@ class Output:
         redactor = Redactor.from_key_file(self.redact_key) if self.redact else None
         return write_dataset(self.out, rows, replace=self.replace, redactor=redactor, dry_run=self.dry_run)
 
+    def write_reviews(self, rows: Sequence[Row]) -> WriteResult:
+        """The rows of ``--reviews`` into a reviews dataset (``retroblog.collect.reviews``)."""
+        from retroblog.collect.reviews import write_reviews
+
+        redactor = Redactor.from_key_file(self.redact_key) if self.redact else None
+        return write_reviews(self.out, list(rows), replace=self.replace, redactor=redactor, dry_run=self.dry_run)
+
     def report(self, result: WriteResult, what: str) -> None:
         _report(result, what, self.dry_run)
 
@@ -296,6 +303,16 @@ def _print_warnings(warnings: Sequence[str]) -> None:
         console.print(labelled("warning", "yellow", warning), soft_wrap=True)
 
 
+def _reviews_option(func: F) -> F:
+    func = click.option(
+        "--reviews",
+        is_flag=True,
+        help="Collect the PRs you reviewed but did not author instead, into a reviews dataset "
+        "(reviewed_at, repo, number, url, title, reviews, comments).",
+    )(func)
+    return func
+
+
 @collect.command("github")
 @click.option("--user", required=True, metavar="LOGIN", help="Your GitHub login (or @me).")
 @click.option(
@@ -304,11 +321,13 @@ def _print_warnings(warnings: Sequence[str]) -> None:
     help="github.com (default), a GitHub Enterprise Server host, or SUBDOMAIN.ghe.com (data residency).",
 )
 @click.option("--org", metavar="ORG", help="Only PRs in repositories of this organization.")
+@_reviews_option
 @_output_options
 def github_command(
     user: str,
     host: str | None,
     org: str | None,
+    reviews: bool,
     output: Output,
 ) -> None:
     """Your merged PRs from GitHub (GraphQL search; token from GITHUB_TOKEN or GH_TOKEN)."""
@@ -319,6 +338,29 @@ def github_command(
         check_output(output.out, writable=not output.dry_run)
         where = endpoint(host)
         token = _token(*TOKEN_NAMES[where.source])
+        if reviews:
+            from retroblog.collect.reviews import collect_github_reviews
+
+            with _progress(f"searching reviews on {isolate(where.host)}") as bar:
+                found = collect_github_reviews(
+                    user,
+                    token,
+                    host=host,
+                    org=org,
+                    dates=output.dates,
+                    state_file=state_path(output.out, "github-reviews"),
+                    progress=bar,
+                )
+            _print_warnings(found.warnings)
+            if not found.rows:
+                raise CollectError(
+                    f"GitHub found no PRs reviewed by {user}{' in ' + org if org else ''} on {where.host} "
+                    "(and authored by someone else); check --user, --org and the dates"
+                )
+            written = output.write_reviews(found.rows)
+            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
+            output.report(written, f"found {count(len(found.rows), 'reviewed PR')} on {isolate(where.host)}{resumed}")
+            return
         with _progress(f"searching {isolate(where.host)}") as bar:
             found = collect_github(
                 user,
@@ -355,11 +397,13 @@ def _repo_path_option(func: F) -> F:
 @click.option("--user", required=True, metavar="NAME", help="Your GitLab username.")
 @click.option("--host", metavar="HOST", help="gitlab.com (default) or your GitLab's host (https://HOST).")
 @_repo_path_option
+@_reviews_option
 @_output_options
 def gitlab_command(
     user: str,
     host: str | None,
     repo_paths: tuple[Path, ...],
+    reviews: bool,
     output: Output,
 ) -> None:
     """Your merged merge requests from GitLab (REST API; token from GITLAB_TOKEN)."""
@@ -370,6 +414,29 @@ def gitlab_command(
         check_output(output.out, writable=not output.dry_run)
         _, web = api_url(host)
         token = _token("GITLAB_TOKEN")
+        if reviews:
+            from retroblog.collect.reviews import collect_gitlab_reviews
+
+            with _progress(f"listing reviewed merge requests on {isolate(web)}") as bar:
+                found = collect_gitlab_reviews(
+                    user,
+                    token,
+                    host=host,
+                    dates=output.dates,
+                    state_file=state_path(output.out, "gitlab-reviews"),
+                    progress=bar,
+                )
+            if not found.rows:
+                raise CollectError(
+                    f"GitLab found no merge requests reviewed by {user} on {web} (approved or commented on as "
+                    "a reviewer, authored by someone else); check --user and the dates"
+                )
+            written = output.write_reviews(found.rows)
+            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
+            output.report(
+                written, f"found {count(len(found.rows), 'reviewed merge request')} on {isolate(web)}{resumed}"
+            )
+            return
         with _progress(f"listing merge requests on {isolate(web)}") as bar:
             found = collect_gitlab(
                 user,
@@ -392,6 +459,7 @@ def gitlab_command(
 @click.option("--creator", required=True, metavar="EMAIL", help="Your email, display name or identity GUID.")
 @click.option("--host", metavar="HOST", help="dev.azure.com (default) or your Azure DevOps Server URL.")
 @_repo_path_option
+@_reviews_option
 @_output_options
 def azure_command(
     org: str,
@@ -399,6 +467,7 @@ def azure_command(
     creator: str,
     host: str | None,
     repo_paths: tuple[Path, ...],
+    reviews: bool,
     output: Output,
 ) -> None:
     """Your completed pull requests from Azure DevOps (token from AZURE_DEVOPS_TOKEN)."""
@@ -408,6 +477,30 @@ def azure_command(
     with user_errors(), _interruptible(), output.locked():
         check_output(output.out, writable=not output.dry_run)
         token = _token("AZURE_DEVOPS_TOKEN", "AZURE_DEVOPS_EXT_PAT")
+        if reviews:
+            from retroblog.collect.reviews import collect_azure_reviews
+
+            with _progress(f"listing reviewed pull requests of {isolate(org)}/{isolate(project)}") as bar:
+                found = collect_azure_reviews(
+                    org,
+                    project,
+                    creator,
+                    token,
+                    host=host,
+                    dates=output.dates,
+                    state_file=state_path(output.out, "azure-reviews"),
+                    progress=bar,
+                )
+            if not found.rows:
+                raise CollectError(
+                    f"Azure DevOps found no pull requests reviewed by {creator} in {org}/{project} (voted on or "
+                    "commented in, created by someone else); check --creator and the dates"
+                )
+            written = output.write_reviews(found.rows)
+            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
+            where = f"{isolate(org)}/{isolate(project)}"
+            output.report(written, f"found {count(len(found.rows), 'reviewed pull request')} in {where}{resumed}")
+            return
         with _progress(f"listing pull requests of {isolate(org)}/{isolate(project)}") as bar:
             found = collect_azure(
                 org,

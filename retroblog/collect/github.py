@@ -126,11 +126,11 @@ def search_query(user: str, start: int, end: int, org: str | None) -> str:
     return f"{query} org:{org}" if org else query
 
 
-def _stamp(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+def _stamp(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def _epoch(day: dt.date, end: bool = False) -> int:
+def epoch(day: dt.date, end: bool = False) -> int:
     moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end else dt.time(0, 0), dt.UTC)
     return int(moment.timestamp())
 
@@ -162,13 +162,7 @@ def collect_github(
     if first > last:
         raise CollectError(f"--since {first.isoformat()} is after --until {last.isoformat()}; nothing to collect")
     progress = progress or NullProgress()
-    names = TOKEN_NAMES[where.source]
-    kwargs: dict[str, Any] = {"progress": progress, "token_hint": f"the token ({', '.join(names[:-1])} or {names[-1]})"}
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    if clock is not None:
-        kwargs["clock"] = clock
-    client = HttpClient("GitHub", token, **kwargs)
+    client = github_client(where, token, progress, sleep, clock)
     query = {
         "source": "github",
         "endpoint": where.url,
@@ -178,12 +172,69 @@ def collect_github(
         "until": last.isoformat(),
     }
     state = ResumeState(state_file, query)
+    result = ApiCollection(rows=[])
+    with client:
+        rows = search_windows(
+            client,
+            where,
+            state,
+            (epoch(first), epoch(last, end=True)),
+            lambda start, end: search_query(user, start, end, org),
+            lambda node: _row(node, where),
+            result,
+            progress,
+            page_size=page_size,
+            noun="PRs merged",
+        )
+    state.clear()
+    result.rows = sorted(rows.values(), key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
+    result.requests = client.requests
+    return result
+
+
+def github_client(
+    where: Endpoint,
+    token: str,
+    progress: Progress,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> HttpClient:
+    """The HTTP client of a GitHub host, whose errors name the host's token variables."""
+    names = TOKEN_NAMES[where.source]
+    kwargs: dict[str, Any] = {"progress": progress, "token_hint": f"the token ({', '.join(names[:-1])} or {names[-1]})"}
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    if clock is not None:
+        kwargs["clock"] = clock
+    return HttpClient("GitHub", token, **kwargs)
+
+
+def search_windows(
+    client: HttpClient,
+    where: Endpoint,
+    state: ResumeState,
+    span: tuple[int, int],
+    text_of: Callable[[int, int], str],
+    row_of: Callable[[Any], Row | None],
+    result: ApiCollection,
+    progress: Progress,
+    *,
+    page_size: int = 100,
+    query: str = QUERY,
+    variables: dict[str, Any] | None = None,
+    noun: str = "PRs",
+) -> dict[str, Row]:
+    """Every row a search finds over ``span`` (epoch seconds, inclusive), by URL.
+
+    ``text_of(start, end)`` is the search text of one window; a window with more than ``SEARCH_CAP``
+    results is split in two until each is below it. The state is saved after every page, and a saved
+    state of the same query resumes the run.
+    """
     saved = state.load()
     rows: dict[str, Row] = {}
-    queue: list[list[int]] = [[_epoch(first), _epoch(last, end=True)]]
+    queue: list[list[int]] = [list(span)]
     cursor: str | None = None
     total: int | None = None
-    result = ApiCollection(rows=[])
     if saved:
         rows = {r["url"]: r for r in saved.get("rows", []) if isinstance(r, dict) and r.get("url")}
         queue = [list(w) for w in saved.get("queue", queue)]
@@ -192,42 +243,38 @@ def collect_github(
         result.resumed = len(rows)
         progress.total(total)
         progress.advance(len(rows))
-    with client:
-        while queue:
-            start, end = queue[0]
-            data, warnings = _search(client, where, search_query(user, start, end, org), page_size, cursor)
-            result.warnings.extend(w for w in warnings if w not in result.warnings)
-            search = data["search"]
-            found = count(search.get("issueCount")) or 0
-            if total is None:
-                total = found
-                progress.total(total)
-            if cursor is None and found > SEARCH_CAP and end > start:
-                middle = (start + end) // 2
-                queue[0:1] = [[start, middle], [middle + 1, end]]
-                state.save(_progress(rows, queue, None, total))
-                continue
-            if cursor is None and found > SEARCH_CAP:
-                result.warnings.append(
-                    f"more than {SEARCH_CAP:,} PRs merged at {_stamp(start)}; only the first {SEARCH_CAP:,} are listed"
-                )
-            for node in search.get("nodes") or []:
-                row = _row(node, where)
-                if row is not None and row["url"] not in rows:
-                    rows[row["url"]] = row
-                    progress.advance()
-            page = search.get("pageInfo") or {}
-            if page.get("hasNextPage") and isinstance(page.get("endCursor"), str):
-                cursor = page["endCursor"]
-            else:
-                queue.pop(0)
-                cursor = None
-            state.save(_progress(rows, queue, cursor, total))
-            _respect_budget(client, data)
-    state.clear()
-    result.rows = sorted(rows.values(), key=lambda r: (r["merged_at"], r["repo"] or "", r["number"] or 0))
-    result.requests = client.requests
-    return result
+    while queue:
+        start, end = queue[0]
+        data, warnings = _search(client, where, text_of(start, end), page_size, cursor, query, variables)
+        result.warnings.extend(w for w in warnings if w not in result.warnings)
+        search = data["search"]
+        found = count(search.get("issueCount")) or 0
+        if total is None:
+            total = found
+            progress.total(total)
+        if cursor is None and found > SEARCH_CAP and end > start:
+            middle = (start + end) // 2
+            queue[0:1] = [[start, middle], [middle + 1, end]]
+            state.save(_progress(rows, queue, None, total))
+            continue
+        if cursor is None and found > SEARCH_CAP:
+            result.warnings.append(
+                f"more than {SEARCH_CAP:,} {noun} at {_stamp(start)}; only the first {SEARCH_CAP:,} are listed"
+            )
+        for node in search.get("nodes") or []:
+            row = row_of(node)
+            if row is not None and row["url"] not in rows:
+                rows[row["url"]] = row
+                progress.advance()
+        page = search.get("pageInfo") or {}
+        if page.get("hasNextPage") and isinstance(page.get("endCursor"), str):
+            cursor = page["endCursor"]
+        else:
+            queue.pop(0)
+            cursor = None
+        state.save(_progress(rows, queue, cursor, total))
+        _respect_budget(client, data)
+    return rows
 
 
 def _progress(rows: dict[str, Row], queue: list[list[int]], cursor: str | None, total: int | None) -> dict[str, Any]:
@@ -235,13 +282,21 @@ def _progress(rows: dict[str, Row], queue: list[list[int]], cursor: str | None, 
 
 
 def _search(
-    client: HttpClient, where: Endpoint, text: str, page_size: int, cursor: str | None
+    client: HttpClient,
+    where: Endpoint,
+    text: str,
+    page_size: int,
+    cursor: str | None,
+    query: str = QUERY,
+    variables: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """One search page; GraphQL rate-limit errors (HTTP 200) wait and retry."""
+    """One search page (of ``query``, the PR search unless given); GraphQL rate-limit errors (HTTP 200)
+    wait and retry."""
     waits = 0
     while True:
         answer = client.post_json(
-            where.url, {"query": QUERY, "variables": {"q": text, "first": page_size, "after": cursor}}
+            where.url,
+            {"query": query, "variables": {"q": text, "first": page_size, "after": cursor, **(variables or {})}},
         )
         body = answer.json()
         if not isinstance(body, dict):

@@ -114,6 +114,16 @@ def collect_gitlab(
     return result
 
 
+def repo_of(item: dict[str, Any], url: str) -> str | None:
+    """An MR's project path: from ``references.full`` (``grp/sub/app!12``), else from its web URL."""
+    references = item.get("references") or {}
+    full = references.get("full") if isinstance(references, dict) else None
+    repo = full.rsplit("!", 1)[0] if isinstance(full, str) and "!" in full else None
+    if repo is None:
+        repo = urllib.parse.urlsplit(url).path.strip("/").split("/-/", 1)[0] or None
+    return repo
+
+
 def _row(item: Any, web: str) -> Row | None:
     if not isinstance(item, dict):
         return None
@@ -121,11 +131,7 @@ def _row(item: Any, web: str) -> Row | None:
     merged = parse_timestamp(item.get("merged_at"), f"GitLab MR {url}: merged_at")
     if merged is None or not isinstance(url, str):
         return None
-    references = item.get("references") or {}
-    full = references.get("full") if isinstance(references, dict) else None
-    repo = full.rsplit("!", 1)[0] if isinstance(full, str) and "!" in full else None
-    if repo is None:
-        repo = urllib.parse.urlsplit(url).path.strip("/").split("/-/", 1)[0] or None
+    repo = repo_of(item, url)
     author = item.get("author") or {}
     labels = [label for label in item.get("labels") or [] if isinstance(label, str)]
     squash = item.get("squash_commit_sha")

@@ -111,16 +111,21 @@ def write_dataset(
     replace: bool = False,
     redactor: Redactor | None = None,
     dry_run: bool = False,
+    columns: Sequence[str] = COLUMNS,
+    order: str = "merged_at",
 ) -> WriteResult:
     """Write ``rows`` to ``path``: a new file, or an append of the PRs an existing file lacks.
 
     ``replace`` writes a new file over an existing one. ``dry_run`` only computes the result.
+    ``columns`` and ``order`` (the date column new rows are sorted by) are a PR dataset's unless given
+    (a reviews dataset has its own, ``retroblog.collect.reviews``).
     """
     path = check_output(path)
     delimiter = WRITABLE[path.suffix.lower()]
     prepared = [redactor.redact(r) if redactor else dict(r) for r in rows]
-    prepared = _dedupe(sorted(prepared, key=_order))
-    columns = [*COLUMNS, REDACTED_COLUMN] if redactor else list(COLUMNS)
+    prepared = _dedupe(sorted(prepared, key=lambda row: _order(row, order)))
+    collected = tuple(columns)
+    columns = [*collected, REDACTED_COLUMN] if redactor else list(collected)
     if replace or not path.exists():
         if not prepared:
             raise CollectError(f"{path}: no PRs to write; the file was not created")
@@ -130,7 +135,7 @@ def write_dataset(
             _write(path, text, overwrite=replace, existed=path.exists())
             result.written = True
         return result
-    return _append(path, rows, prepared, delimiter, redactor, dry_run=dry_run)
+    return _append(path, rows, prepared, delimiter, redactor, dry_run=dry_run, columns=collected)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -145,12 +150,13 @@ def _append(
     redactor: Redactor | None,
     *,
     dry_run: bool,
+    columns: tuple[str, ...] = COLUMNS,
 ) -> WriteResult:
     original = path.read_bytes()
     raw = read_raw(path)
     frame = raw.frame
     header = [c for c in frame.columns if c != LINE]
-    targets = _targets(header)
+    targets = _targets(header, columns)
     _check_redaction(path, frame, header, redactor)
     known = _Known(path, frame, targets)
     fresh: list[Row] = []
@@ -162,7 +168,7 @@ def _append(
         known.add(row)
         fresh.append(row)
     dropped = tuple(
-        c for c in (*COLUMNS, REDACTED_COLUMN) if c not in targets and any(r.get(c) is not None for r in fresh)
+        c for c in (*columns, REDACTED_COLUMN) if c not in targets and any(r.get(c) is not None for r in fresh)
     )
     result = WriteResult(
         path,
@@ -188,7 +194,7 @@ def _append(
     return result
 
 
-def _targets(header: list[str]) -> dict[str, str]:
+def _targets(header: list[str], columns: tuple[str, ...] = COLUMNS) -> dict[str, str]:
     """Collected column → the user's column that takes it (canonical names through aliases)."""
     targets: dict[str, str] = {}
     by_key = {header_key(h): h for h in reversed(header)}
@@ -196,7 +202,7 @@ def _targets(header: list[str]) -> dict[str, str]:
         name = canonical_name(column)
         if name and name not in targets:
             targets[name] = column
-    for column in (*COLUMNS, REDACTED_COLUMN):
+    for column in (*columns, REDACTED_COLUMN):
         if column not in FIELD_BY_NAME and header_key(column) in by_key:
             found = by_key[header_key(column)]
             if canonical_name(found) is None:
@@ -374,8 +380,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, bytes, str]:
 # Rendering
 
 
-def _order(row: Row) -> tuple[dt.datetime, str, int]:
-    moment = parse_timestamp(row.get("merged_at"), "merged_at") or dt.datetime.min.replace(tzinfo=dt.UTC)
+def _order(row: Row, order: str = "merged_at") -> tuple[dt.datetime, str, int]:
+    moment = parse_timestamp(row.get(order), order) or dt.datetime.min.replace(tzinfo=dt.UTC)
     number = row.get("number")
     return moment, str(row.get("repo") or ""), number if isinstance(number, int) else -1
 
