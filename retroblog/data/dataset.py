@@ -21,6 +21,8 @@ from retroblog.util.quote import quoted
 if TYPE_CHECKING:  # polars loads only when a dataset does: the plugin starts without it
     import polars as pl
 
+    from retroblog.data.reviews import ReviewsDataset
+
 
 @dataclass(frozen=True, slots=True)
 class PullRequest:
@@ -40,6 +42,8 @@ class PullRequest:
     url: str | None
     created_at: dt.datetime | None
     labels: tuple[str, ...]
+    languages: str | None
+    """Lines per language as ``retroblog collect git`` writes them (``Python:120/30;Markdown:10/0``)."""
     line: int
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +119,12 @@ class DatasetConfig:
     path: Path
     timezone: str = "UTC"
     private: bool = False
+    kind: str = "prs"
+    """``prs`` (a PR dataset) or ``reviews`` (the PRs you reviewed, ``retroblog.data.reviews``)."""
+
+
+KINDS = ("prs", "reviews")
+"""The ``kind`` of a dataset in the site's ``datasets:``."""
 
 
 @dataclass
@@ -131,16 +141,19 @@ class DatasetRegistry:
     default: str | None = field(default=None, init=False)
     """The dataset a block without ``dataset:`` counts when the site has several (``default: true``)."""
     _cache: dict[str, tuple[tuple[int, int], Dataset]] = field(default_factory=dict, repr=False)
+    _reviews: dict[str, tuple[tuple[int, int], ReviewsDataset]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         check_timezone(self.timezone, "retroblog timezone")
         for name, settings in self.overrides.items():
-            unknown = set(settings) - {"path", "timezone", "private", "default"}
+            unknown = set(settings) - {"path", "timezone", "private", "default", "kind"}
             if unknown:
                 raise ConfigError(
                     f"dataset '{name}': unknown option(s) {', '.join(sorted(unknown))}; "
-                    "expected path, timezone, private, default"
+                    "expected path, timezone, private, default, kind"
                 )
+            if settings.get("kind", "prs") not in KINDS:
+                raise ConfigError(f"dataset '{name}': 'kind' must be prs or reviews, got {quoted(settings['kind'])}")
             if not isinstance(settings.get("default", False), bool):
                 raise ConfigError(
                     f"dataset '{name}': 'default' must be true or false, got {quoted(settings['default'])}"
@@ -175,16 +188,24 @@ class DatasetRegistry:
                 raise ConfigError(f"dataset '{name}': no file {name}.* in {self.data_dir} and no 'path' given")
             timezone = str(settings.get("timezone", self.timezone))
             check_timezone(timezone, f"dataset '{name}' timezone")
-            found[name] = DatasetConfig(name, file, timezone, bool(settings.get("private", False)))
+            kind = str(settings.get("kind", "prs"))
+            found[name] = DatasetConfig(name, file, timezone, bool(settings.get("private", False)), kind)
         return found
 
     def names(self) -> list[str]:
-        return sorted(self.configs())
+        """The PR datasets of the site (not its reviews datasets)."""
+        return sorted(n for n, c in self.configs().items() if c.kind == "prs")
 
     def config(self, name: str | None, configs: dict[str, DatasetConfig] | None = None) -> DatasetConfig:
         """How the dataset ``name`` is read, without reading it; ``None`` means the site's default dataset
         (its only one, or the one marked ``default: true``)."""
         configs = self.configs() if configs is None else configs
+        if name is not None and name in configs and configs[name].kind != "prs":
+            raise ConfigError(
+                f"dataset '{name}' is a reviews dataset (kind: reviews); a reviews chart or stat reads it with "
+                f"'reviews: {name}', and 'dataset:' names a PR dataset"
+            )
+        configs = {n: c for n, c in configs.items() if c.kind == "prs"}
         if name is None and self.default is not None:
             name = self.default
         if name is None:
@@ -199,6 +220,41 @@ class DatasetRegistry:
             known = ", ".join(sorted(configs)) or f"none: {self.data_dir} has no dataset files"
             raise ConfigError(f"unknown dataset '{name}'; known datasets: {known}")
         return configs[name]
+
+    def reviews_config(self, name: str | None, configs: dict[str, DatasetConfig] | None = None) -> DatasetConfig:
+        """How the reviews dataset ``name`` is read; ``None`` means the site's only one."""
+        configs = self.configs() if configs is None else configs
+        reviews = {n: c for n, c in configs.items() if c.kind == "reviews"}
+        if name is None:
+            if len(reviews) != 1:
+                known = ", ".join(sorted(reviews)) or "none"
+                raise ConfigError(
+                    f"name a reviews dataset with 'reviews:'; this site has {len(reviews)} ({known}). Declare one "
+                    "in the retroblog 'datasets:' setting with 'kind: reviews'"
+                )
+            return next(iter(reviews.values()))
+        if name not in reviews:
+            known = ", ".join(sorted(reviews)) or "none (declare one with 'kind: reviews' in 'datasets:')"
+            raise ConfigError(f"unknown reviews dataset '{name}'; known reviews datasets: {known}")
+        return reviews[name]
+
+    def get_reviews(self, name: str | None) -> ReviewsDataset:
+        """The reviews dataset ``name`` (None: the only one), loaded or taken from the cache."""
+        from retroblog.data.reviews import load_reviews
+
+        config = self.reviews_config(name)
+        try:
+            stat = config.path.stat()
+        except FileNotFoundError:
+            raise DatasetError.single(config.path, "no such file") from None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._reviews.get(config.name)
+        if cached and cached[0] == key and cached[1].timezone == config.timezone:
+            cached[1].private = config.private
+            return cached[1]
+        dataset = load_reviews(config.path, name=config.name, timezone=config.timezone, private=config.private)
+        self._reviews[config.name] = (key, dataset)
+        return dataset
 
     def get(self, name: str) -> Dataset:
         """The dataset called ``name``, loaded (or taken from the cache when its file is unchanged)."""

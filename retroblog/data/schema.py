@@ -192,6 +192,14 @@ FIELDS: tuple[Field, ...] = (
         "Labels: a list, or one string separated by commas or semicolons.",
         ("label", "tags", "tag"),
     ),
+    Field(
+        "languages",
+        "text",
+        "Lines inserted and deleted per language, as `retroblog collect git` writes them: "
+        "`Python:120/30;Markdown:10/0` (`LANGUAGE:INSERTED/DELETED`, separated by semicolons). "
+        "Empty: unknown.",
+        ("language lines", "lines by language"),
+    ),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -232,3 +240,51 @@ def alias_table() -> str:
         required = " **Required.**" if f.required else ""
         rows.append(f"| `{f.name}` | {f.kind} | {names} | {f.description}{required} |")
     return "\n".join(rows)
+
+
+LANGUAGE_FORMAT = "LANGUAGE:INSERTED/DELETED entries separated by semicolons, such as Python:120/30;Markdown:10/0"
+"""What a ``languages`` cell holds, for error messages."""
+LANGUAGE_NAME_CHARS = frozenset(":;/\n\r\t")
+"""Characters a language's name in a ``languages`` cell cannot hold (they separate its parts)."""
+
+
+def parse_languages(text: str) -> tuple[dict[str, tuple[int, int]], str | None]:
+    """A ``languages`` cell (``Python:120/30;Markdown:10/0``) as ``{language: (inserted, deleted)}``, and
+    None; or what is wrong with it (the first problem, in words) and the languages read before it.
+
+    Entries are separated by ``;`` (a trailing one is allowed), spaces around parts are ignored, each
+    language appears once and its counts are whole numbers of 0 or more."""
+    out: dict[str, tuple[int, int]] = {}
+    for number, entry in enumerate(text.split(";"), start=1):
+        entry = entry.strip()
+        if not entry:
+            continue
+        name, colon, counts = entry.rpartition(":")
+        name = name.strip()
+        added, slash, deleted = counts.partition("/")
+        added, deleted = added.strip(), deleted.strip()
+        where = f"entry {number} {quoted(entry)}"
+        if not colon:
+            return out, f"{where} has no ':' between the language and its lines; expected {LANGUAGE_FORMAT}"
+        if not name:
+            return out, f"{where} has no language name before ':'; expected {LANGUAGE_FORMAT}"
+        if any(c in LANGUAGE_NAME_CHARS for c in name):
+            return out, f"{where}: a language name cannot hold ':', ';' or '/'; expected {LANGUAGE_FORMAT}"
+        if not slash or not all(part.isascii() and part.isdigit() for part in (added, deleted)):
+            return out, (
+                f"{where}: expected two whole numbers of lines, inserted/deleted, after '{name}:' "
+                f"(such as {name}:120/30)"
+            )
+        if name in out:
+            return out, f"{where}: '{name}' is given twice; expected each language once"
+        if len(added) > 15 or len(deleted) > 15:
+            return out, f"{where}: a count of lines has more than 15 digits"
+        out[name] = (int(added), int(deleted))
+    return out, None
+
+
+def format_languages(lines: dict[str, tuple[int, int]]) -> str | None:
+    """``{language: (inserted, deleted)}`` as a ``languages`` cell, most lines changed first (ties by
+    name); None for none (unknown is written empty)."""
+    ordered = sorted(lines.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0]))
+    return ";".join(f"{name}:{added}/{deleted}" for name, (added, deleted) in ordered) or None

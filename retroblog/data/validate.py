@@ -15,8 +15,18 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from retroblog.data.labels import labels_column, valid_text
 from retroblog.data.loaders import RawTable
-from retroblog.data.schema import COUNT_FIELDS, FIELD_BY_NAME, FIELDS, LINE, canonical_name, check_timezone
+from retroblog.data.schema import (
+    COUNT_FIELDS,
+    FIELD_BY_NAME,
+    FIELDS,
+    LANGUAGE_FORMAT,
+    LINE,
+    canonical_name,
+    check_timezone,
+    parse_languages,
+)
 from retroblog.errors import MAX_REPORTED, DatasetError, Problem
 from retroblog.util.quote import QUOTE_CHARS, clipped, quoted
 
@@ -76,6 +86,8 @@ def validate(raw: RawTable, timezone: str = "UTC", *, today: dt.date | None = No
         else:
             exprs.append(checker.texts(series))
     frame = frame.with_columns(exprs)
+    if "languages" in columns:
+        checker.languages(frame["languages"])
     for f in FIELDS:
         if f.name not in frame.columns:
             dtype: pl.DataType
@@ -241,6 +253,11 @@ class _Checker:
             text = pl.Series(name, [_json_repo(v) for v in text], dtype=pl.String)
         return text.set(text.str.len_chars() == 0, None).alias(name)
 
+    def languages(self, series: pl.Series) -> None:
+        """A ``languages`` cell ``parse_languages`` cannot read is an error at its row, saying what is wrong."""
+        bad = pl.Series([v is not None and parse_languages(v)[1] is not None for v in series], dtype=pl.Boolean)
+        self._report(bad, "languages", lambda v: parse_languages(str(v).strip())[1] or f"expected {LANGUAGE_FORMAT}")
+
     def labels(self, series: pl.Series) -> pl.Series:
         name = series.name
         dtype = series.dtype
@@ -256,7 +273,7 @@ class _Checker:
         if text is None:
             self._report(series.is_not_null(), name, _wrong_type(dtype, "labels (a list, or a text such as bug, ui)"))
             return pl.Series(name, [None] * series.len(), dtype=pl.List(pl.String))
-        return pl.Series(name, [_split_labels(v) for v in text], dtype=pl.List(pl.String))
+        return labels_column(text.alias(name))
 
     def datetimes(self, series: pl.Series, *, required: bool) -> pl.Series:
         name = series.name
@@ -551,29 +568,8 @@ def _json_repo(text: str | None) -> str | None:
     if isinstance(value, dict):
         for key in ("nameWithOwner", "full_name", "path_with_namespace", "name"):
             if isinstance(value.get(key), str):
-                return str(value[key])
+                return valid_text(str(value[key]))
     return text
-
-
-def _split_labels(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    stripped = text.strip()
-    if stripped.startswith("["):
-        try:
-            value = json.loads(stripped)
-        except ValueError:
-            value = None
-        if isinstance(value, list):
-            out = []
-            for item in value:
-                if isinstance(item, dict) and "name" in item:
-                    out.append(str(item["name"]))
-                elif item is not None:
-                    out.append(str(item))
-            return out
-    parts = [p.strip() for p in stripped.replace(";", ",").split(",")]
-    return [p for p in parts if p]
 
 
 __all__ = ["COUNT_FIELDS", "Validated", "check_timezone", "parse_datetimes", "validate"]

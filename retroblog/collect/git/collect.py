@@ -47,6 +47,7 @@ from retroblog.collect.git.parse import (
     split_message,
 )
 from retroblog.collect.git.run import Background, check_version, git_command, run, streamed
+from retroblog.data.schema import format_languages
 from retroblog.errors import CollectError
 from retroblog.util.words import count
 
@@ -339,6 +340,7 @@ def _collect_repo(
                 merge_commit=cand.sha,
                 binary_files=c.binary,
                 excluded_lines=c.excluded_lines,
+                languages=format_languages({name: (lines[0], lines[1]) for name, lines in c.languages.items()}),
                 note=note,
             )
         )

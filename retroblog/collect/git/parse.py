@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -54,6 +54,69 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 """Lock files and generated files whose lines are not counted (they would dwarf real changes).
 A pattern without ``/`` matches a file's name in any folder; with ``/``, the whole path."""
+
+LANGUAGES: dict[str, str] = {
+    **dict.fromkeys((".py", ".pyi", ".pyx"), "Python"),
+    **dict.fromkeys((".js", ".mjs", ".cjs", ".jsx"), "JavaScript"),
+    **dict.fromkeys((".ts", ".tsx", ".mts", ".cts"), "TypeScript"),
+    ".go": "Go",
+    ".rs": "Rust",
+    ".java": "Java",
+    **dict.fromkeys((".kt", ".kts"), "Kotlin"),
+    ".scala": "Scala",
+    ".rb": "Ruby",
+    ".php": "PHP",
+    **dict.fromkeys((".c", ".h"), "C"),
+    **dict.fromkeys((".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx"), "C++"),
+    ".cs": "C#",
+    ".fs": "F#",
+    ".swift": "Swift",
+    **dict.fromkeys((".m", ".mm"), "Objective-C"),
+    ".dart": "Dart",
+    **dict.fromkeys((".ex", ".exs"), "Elixir"),
+    ".erl": "Erlang",
+    ".hs": "Haskell",
+    ".clj": "Clojure",
+    ".lua": "Lua",
+    ".r": "R",
+    ".pl": "Perl",
+    **dict.fromkeys((".sh", ".bash", ".zsh"), "Shell"),
+    ".ps1": "PowerShell",
+    ".sql": "SQL",
+    **dict.fromkeys((".html", ".htm"), "HTML"),
+    **dict.fromkeys((".css", ".scss", ".sass", ".less"), "CSS"),
+    ".vue": "Vue",
+    ".svelte": "Svelte",
+    **dict.fromkeys((".md", ".markdown"), "Markdown"),
+    ".rst": "reStructuredText",
+    ".txt": "Text",
+    ".json": "JSON",
+    **dict.fromkeys((".yaml", ".yml"), "YAML"),
+    ".toml": "TOML",
+    ".xml": "XML",
+    **dict.fromkeys((".tf", ".hcl"), "HCL"),
+    ".proto": "Protocol Buffers",
+    ".ipynb": "Jupyter Notebook",
+    "Dockerfile": "Dockerfile",
+    "Makefile": "Makefile",
+}
+"""The language of a file: by its extension (compared without case: ``.PY`` is Python), or by its whole
+name (``Dockerfile``, ``Makefile``, also ``Dockerfile.dev``). Any other file is ``Other``."""
+OTHER_LANGUAGE = "Other"
+
+
+def language_of(path: bytes) -> str:
+    """The language ``LANGUAGES`` gives a file's path (``src/app.py`` -> ``Python``), else ``Other``."""
+    name = path.decode("utf-8", "surrogateescape").rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if name in LANGUAGES:
+        return LANGUAGES[name]
+    if dot and stem in ("Dockerfile", "Makefile"):
+        return LANGUAGES[stem]
+    if dot and stem:  # a dotfile such as .bashrc has no extension
+        return LANGUAGES.get(f".{extension.casefold()}", OTHER_LANGUAGE)
+    return OTHER_LANGUAGE
+
 
 SEP = b"\x1f"
 MAIN_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B%x1f"
@@ -107,6 +170,8 @@ class Counts:
     binary: int = 0
     excluded_lines: int = 0
     excluded_files: int = 0
+    languages: dict[str, list[int]] = field(default_factory=dict)
+    """Lines ``[inserted, deleted]`` of the counted files per language (``language_of``)."""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -282,3 +347,7 @@ def _add(counts: Counts, lines: tuple[int, int, int], path: bytes, excludes: Exc
     counts.deletions += lines[1]
     counts.files += 1
     counts.binary += lines[2]
+    if lines[0] or lines[1]:
+        language = counts.languages.setdefault(language_of(path), [0, 0])
+        language[0] += lines[0]
+        language[1] += lines[1]
