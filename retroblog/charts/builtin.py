@@ -1117,3 +1117,6 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
     return Chart(
         spec, title, description, [("month", "Month"), ("per_pr", "Comments per PR"), ("prs", "PRs")], rows, caption
     )
+
+
+from retroblog.charts import card as _card  # noqa: E402, F401  (registers the `card` type, after the built-ins)
