@@ -21,9 +21,10 @@ from retroblog.render.svg import SvgCache
 from tests.conftest import REPO, check_tracked
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "charts"
-CSV = "merged_at,additions,deletions,comments,repo,labels\n" + "".join(
+CSV = "merged_at,additions,deletions,comments,repo,labels,created_at,languages\n" + "".join(
     f"202{y}-{m:02d}-{d:02d}T1{d % 10}:00:00Z,{(m * 37 + d * 11) % 900},{d * 3},{d % 4},"
-    f"{'abc'[d % 3]},{'bug' if d % 2 else ''}\n"
+    f"{'abc'[d % 3]},{'bug' if d % 2 else ''},202{y}-{m:02d}-{d - 2:02d}T0{d % 10}:00:00Z,"
+    f"{['Python', 'Go', 'Markdown'][d % 3]}:{(m * 37 + d * 11) % 900}/{d * 3}\n"
     for y in (0, 1)
     for m in range(1, 13, 2)
     for d in (3, 9, 17, 24)

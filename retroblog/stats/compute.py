@@ -24,6 +24,7 @@ import polars as pl
 from retroblog.data.dataset import Dataset
 from retroblog.data.schema import DEFAULT_EDGES, check_edges
 from retroblog.stats.filters import Filters as Filters  # re-exported: the stats are of filtered PRs
+from retroblog.stats.story import time_to_merge
 
 METRICS: tuple[str, ...] = (
     "additions",
@@ -111,6 +112,7 @@ class Stats:
             "by_repo": {row["repo"]: row["prs"] for row in self.by_repo},
             "periods": self.periods,
             "repos": self.by_repo,
+            **self.extra,
         }
 
 
@@ -201,6 +203,7 @@ def compute(dataset: Dataset, filters: Filters | None = None, edges: Sequence[in
             if row["repo"] is not None
         ],
         period_unknown={name: found for name, found in period_unknown.items() if found},
+        extra={"time_to_merge": time_to_merge(frame, dataset.timezone)},
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retroblog.errors import ConfigError
-from retroblog.util.words import Words, count
+from retroblog.util.words import Words, count, rounded
 
 DEFAULT_STATS = (
     "total_prs",
@@ -39,6 +39,11 @@ LABELS = {
     "busiest_month": "Busiest month",
     "busiest_quarter": "Busiest quarter",
     "longest_streak": "Longest streak of weeks with a merged PR",
+    "time_to_merge.median": "Median time to merge",
+    "time_to_merge.p90": "Time to merge, 90th percentile",
+    "time_to_merge.business_median": "Median time to merge (business days)",
+    "time_to_merge.business_p90": "Time to merge, 90th percentile (business days)",
+    "time_to_merge.prs": "PRs with a known time to merge",
 }
 """Headings of the figures in a ``stats`` table; a key without one is shown as it is written."""
 
@@ -95,6 +100,11 @@ TOTALS = {
     "review_comments": ("review comment", "review comments"),
 }
 """Sums of a count that PRs may have unknown, and their noun (singular, plural) for a partly known total."""
+DURATIONS = frozenset(
+    {"time_to_merge.median", "time_to_merge.p90", "time_to_merge.business_median", "time_to_merge.business_p90"}
+)
+"""Keys whose value is a duration in hours (written ``3.5 days``, ``5 hours``), based on the PRs whose
+``created_at`` is known (``time_to_merge.prs`` of them, ``time_to_merge.unknown`` without)."""
 
 
 def stat_text(data: Mapping[str, Any], key: str, words: Words | None = None) -> str:
@@ -114,6 +124,10 @@ def stat_text(data: Mapping[str, Any], key: str, words: Words | None = None) -> 
         return words.period(value)
     if key in TOTALS:
         return total_text(value, data["unknown"][key], data["total_prs"], key, words)
+    if key in DURATIONS and isinstance(value, int | float):
+        times = data["time_to_merge"]
+        based = f" (based on {words.number(times['prs'])} of {_prs(times['prs'] + times['unknown'], words)})"
+        return duration(value, words) + (based if times["unknown"] else "")
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
@@ -131,6 +145,20 @@ def total_text(value: int | None, unknown: int, prs: int, metric: str, words: Wo
     singular, plural = TOTALS[metric]
     figure = f"{words.number(value)} {singular if value == 1 else plural}" if noun else words.number(value)
     return f"{figure} on {words.number(prs - unknown)} of {_prs(prs, words)}"
+
+
+def duration(hours: float, words: Words | None = None) -> str:
+    """A duration of ``hours`` for people: ``45 minutes`` under an hour, ``5 hours`` or ``1.5 hours`` under
+    two days, then ``3.5 days`` (figures with ``rounded``'s precision, in ``words``' separators)."""
+    words = words or Words()
+    if hours < 1:
+        minutes = rounded(hours * 60)
+        return f"{words.number(minutes)} {'minute' if minutes == 1 else 'minutes'}"
+    if hours < 48:
+        value = rounded(hours)
+        return f"{words.number(value)} {'hour' if value == 1 else 'hours'}"
+    days = rounded(hours / 24)
+    return f"{words.number(days)} {'day' if days == 1 else 'days'}"
 
 
 def _prs(n: int, words: Words) -> str:
