@@ -4,6 +4,7 @@ the expected counts are worked out by hand from the files each PR changed."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -11,12 +12,15 @@ import pytest
 import yaml
 from collect_support import JANE, MIA, PNG, Repo, build_widgets, lines
 
+from retroblog.build.blocks import Blocks
+from retroblog.build.settings import Settings
 from retroblog.collect.git import collect_git
 from retroblog.collect.git.parse import LANGUAGES, language_of
 from retroblog.collect.merge import write_dataset
 from retroblog.data.dataset import load_dataset
 from retroblog.data.schema import parse_languages
-from retroblog.errors import DatasetError
+from retroblog.errors import ConfigError, DatasetError
+from retroblog.render.svg import SvgCache
 
 JANE_IDS = ["jane@corp.example", "janedoe"]
 
@@ -157,3 +161,53 @@ def test_a_languages_cell_in_shape_is_read_in_every_format(tmp_path: Path) -> No
         cells = frame["languages"].to_list()
         assert cells[1] is None, name
         assert parse_languages(cells[0]) == ({"Python": (120, 30), "Markdown": (10, 0)}, None), name
+
+
+# -- the languages chart ---------------------------------------------------------------------------
+
+
+def _blocks(tmp_path: Path, text: str) -> Blocks:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "work.csv").write_text(text)
+    return Blocks(Settings.from_options({}, tmp_path), SvgCache())
+
+
+LANGS = (
+    "merged_at,languages\n"
+    "2020-05-01T10:00:00Z,Python:100/20;Markdown:5/5\n"
+    "2020-06-01T10:00:00Z,Go:30/0;Python:1/0\n"
+    "2021-01-01T10:00:00Z,Go:200/50\n"
+    "2021-02-01T10:00:00Z,\n"
+)
+
+
+def test_chart_top_languages_by_lines_changed_and_per_year(tmp_path: Path) -> None:
+    blocks = _blocks(tmp_path, LANGS)
+    chart, _ = blocks.chart({"type": "languages", "top": 2})
+    assert [(r["key"], r["additions"], r["deletions"]) for r in chart.rows] == [("Go", 230, 50), ("Python", 101, 20)]
+    assert chart.caption == "Most lines changed were Go: 280 of 411."
+    chart, _ = blocks.chart({"type": "languages", "per": "year"})
+    assert [(r["key"], r["lines"]) for r in chart.rows] == [
+        ("2020 · Python", 121),
+        ("2020 · Go", 30),
+        ("2020 · Markdown", 10),
+        ("2021 · Go", 250),
+    ]
+    assert blocks.cache.svg(chart.spec).startswith("<svg")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "merged_at,additions\n2021-01-01T10:00:00Z,3\n",
+            "the dataset 'work' has no languages column: collect it with `retroblog collect git`",
+        ),
+        ("merged_at,languages\n2021-01-01T10:00:00Z,\n", "no PR of the dataset 'work' has its languages known"),
+    ],
+)
+def test_chart_of_a_dataset_without_languages_is_an_error_saying_where_to_get_them(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        _blocks(tmp_path, text).chart({"type": "languages"})
