@@ -368,3 +368,19 @@ def test_csv_token_soup(tokens, suffix):
 @given(tokens=st.lists(JSON_TOKENS, max_size=60), suffix=st.sampled_from([".json", ".jsonl"]))
 def test_json_token_soup(tokens, suffix):
     _load(suffix, "".join(tokens).encode("utf-8"))
+
+
+LABEL_TEXT = st.lists(
+    st.sampled_from([*',;[]{}": \t\x1c\u3000\xa0abn', "name", "null", "1", "true", "\\u00e9", "\\ud800"]), max_size=40
+).map("".join)
+
+
+@FUZZ
+@given(cells=st.lists(st.none() | LABEL_TEXT | st.builds(lambda v: json.dumps(v), VALUES), max_size=30))
+def test_labels_column_is_split_labels_on_every_cell(cells):
+    import polars as pl
+
+    from retroblog.data.labels import labels_column, split_labels
+
+    column = labels_column(pl.Series("labels", cells, dtype=pl.String))
+    assert column.to_list() == [split_labels(c) for c in cells]

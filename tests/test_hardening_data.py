@@ -451,3 +451,67 @@ def test_inputs_the_fuzzer_found_are_one_line_errors(write, name, data, expected
     message = _error(path)
     assert message.startswith(f"{path}{expected}"), message
     assert "\n" not in message
+
+
+# -- 6. labels, column-wise ---------------------------------------------------------------------------
+
+LABEL_SHAPES = [
+    None,
+    "",
+    " ",
+    "bug",
+    "bug, ui",
+    "bug;ui",
+    " a ;; b ,",
+    ",,,",
+    "\x1cbug\x1f",  # str.strip strips these, Rust's trim does not
+    "\u3000a\u3000",
+    "\xa0a\u2028",
+    "a\nb",
+    "Ünïcødé, 🐛",
+    "[",
+    "[bug, ui]",
+    "[]",
+    '["a", "b"]',
+    '  ["a"]  ',
+    '[{"name": "x"}, {"a": 1}, null, 1, 1.5, true, ["n"]]',
+    '[{"name": null}, {"name": 3}]',
+    '{"name": "a"}',
+    '["a", ',
+    '["\\u00e9", "\\ud83d\\ude00"]',
+]
+
+
+def test_labels_column_gives_what_split_labels_gives_for_every_shape():
+    import polars as pl
+
+    from retroblog.data.labels import labels_column, split_labels
+
+    cells = LABEL_SHAPES * 3  # repeated cells are decoded once and joined back in their rows
+    column = labels_column(pl.Series("labels", cells, dtype=pl.String))
+    assert column.name == "labels"
+    assert column.to_list() == [split_labels(c) for c in cells]
+    assert column.to_list()[:5] == [None, [], [], ["bug"], ["bug", "ui"]]
+    assert column.to_list()[LABEL_SHAPES.index(",,,")] == []
+    assert column.to_list()[LABEL_SHAPES.index("\x1cbug\x1f")] == ["bug"]
+    assert column.to_list()[LABEL_SHAPES.index('[{"name": null}, {"name": 3}]')] == ["None", "3"]
+
+
+def test_labels_of_a_dataset_in_every_format_are_those_of_split_labels(write):
+    import json
+
+    from retroblog.data.labels import split_labels
+
+    cells = [c for c in LABEL_SHAPES if c is not None]
+    rows = [{"merged_at": f"2021-01-{i % 28 + 1:02d}", "number": i, "labels": c} for i, c in enumerate(cells)]
+    path = write("prs.json", json.dumps(rows))
+    assert load_dataset(path).frame["labels"].to_list() == [split_labels(c) for c in cells]
+
+
+def test_a_lone_surrogate_escape_is_a_replacement_character_not_a_traceback(write):
+    text = '{"merged_at": "2021-01-01", "labels": ["\\ud800", "a"], "title": "\\ud800x", "repo": {"name": "\\udfff"}}'
+    for name, data in (("prs.jsonl", text + "\n"), ("prs.json", f"[{text}]")):
+        dataset = load_dataset(write(name, data))
+        assert dataset.frame.select("labels", "title", "repo").row(0) == (["\ufffd", "a"], "\ufffdx", "\ufffd")
+    path = write("prs.csv", 'merged_at,labels,repo\n2021-01-01,"[""\\ud800""]","{""name"": ""\\udfff""}"\n')
+    assert load_dataset(path).frame.select("labels", "repo").row(0) == (["\ufffd"], "\ufffd")

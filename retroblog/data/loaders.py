@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from retroblog.data.labels import valid_text
 from retroblog.data.schema import LINE, SUFFIXES
 from retroblog.errors import DatasetError, Problem
 from retroblog.util.quote import QUOTE_CHARS, clipped, quoted
@@ -340,6 +341,8 @@ def _read_delimited_slow(path: Path, text: str, separator: str, fmt: str) -> Raw
 
 
 def _fast_jsonl(path: Path, data: bytes) -> RawTable | None:
+    if _SURROGATE_ESCAPE.search(data):
+        return None  # polars reads a lone "\ud800" as NUL; the exact reader as U+FFFD
     if not _shallow(data):
         return None  # polars infers deep types in cubic time (500 levels: 2 s); the exact reader refuses them
     lines = data.count(b"\n", 0, _body_end(data)) + 1
@@ -356,6 +359,7 @@ def _fast_jsonl(path: Path, data: bytes) -> RawTable | None:
     return RawTable(path, "jsonl", frame)
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}\n")
 _MANY_BRACKETS = re.compile(rb"[^\n]{%d}" % MAX_NESTING)
 
@@ -478,7 +482,13 @@ def _records_frame(path: Path, records: Iterable[tuple[int, Any]]) -> pl.DataFra
         lines.append(line)
     if not lines:
         raise DatasetError.single(path, "has no PR records", line=1)
-    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    try:
+        frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    except UnicodeEncodeError:  # a lone surrogate escape ("\ud800"), which no UTF-8 text can hold
+        columns = {
+            valid_text(k): [None if v is None else valid_text(v) for v in values] for k, values in columns.items()
+        }
+        frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
 
 
