@@ -23,10 +23,11 @@ import generate_example
 
 FOLDER = REPO / "data" / "gallery"
 PAGE = REPO / "docs" / "gallery.md"
-NOT_SHOWN = {("unknown-counts", "comments-per-pr")}
+NOT_SHOWN = {("unknown-counts", "comments-per-pr"), *((shape, "languages") for shape in GALLERY)}
 """(shape, type) pairs the page leaves out: charts that are an error on the shape, which would fail the
-strict build (with no comment count known, comments-per-pr has nothing to draw). The calendar is shown on
-every shape: over four and fifteen years it draws a strip per year."""
+strict build (with no comment count known, comments-per-pr has nothing to draw; no shape has the languages
+column of a git collection, which docs/charts.md shows instead). The calendar is shown on every shape: over
+four and fifteen years it draws a strip per year."""
 
 
 def _records(shape: str) -> list[PullRequest]:
