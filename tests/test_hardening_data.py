@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from retroblog.data import loaders
+from retroblog.data import reading
 from retroblog.data.dataset import load_dataset
 from retroblog.data.loaders import read_raw
 from retroblog.errors import DatasetError
@@ -32,10 +32,11 @@ def _error(path: Path, **kwargs: object) -> str:
 
 CHILD = """
 import sys
+from retroblog.data.career import load_career
 from retroblog.data.loaders import read_raw
 from retroblog.errors import DatasetError
 try:
-    read_raw(sys.argv[1])
+    (load_career if sys.argv[2] == "career" else read_raw)(sys.argv[1])
 except DatasetError as exc:
     print(exc)
 """
@@ -47,11 +48,11 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 
 
-def _read_in_child(path: Path) -> str:
+def _read_in_child(path: Path, reader: str = "dataset") -> str:
     """``read_raw(path)``'s error, read in a child process with 4 GB of memory and a minute: a
     regression that blocks on a FIFO or reads /dev/zero to the end fails the test, not the machine."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
+        [sys.executable, "-c", CHILD, str(path), reader],
         capture_output=True,
         text=True,
         timeout=60,
@@ -89,16 +90,16 @@ def test_a_folder_named_like_a_dataset_is_refused(tmp_path):
 def test_a_file_over_the_size_bound_is_refused_naming_its_size(write, monkeypatch):
     path = write("prs.csv", "merged_at,additions\n" + "2021-01-01,3\n" * 100)
     size = path.stat().st_size
-    monkeypatch.setattr(loaders, "MAX_DATASET_BYTES", size - 1)
+    monkeypatch.setattr(reading, "MAX_DATASET_BYTES", size - 1)
     message = _error(path)
     assert message.startswith(f"{path}: is {size:,} bytes; a dataset may be at most {size - 1:,} bytes")
     assert "\n" not in message
-    monkeypatch.setattr(loaders, "MAX_DATASET_BYTES", size)
+    monkeypatch.setattr(reading, "MAX_DATASET_BYTES", size)
     assert read_raw(path).frame.height == 100
 
 
 def test_the_default_size_bound_is_a_few_hundred_megabytes():
-    assert 100_000_000 <= loaders.MAX_DATASET_BYTES <= 500_000_000
+    assert 100_000_000 <= reading.MAX_DATASET_BYTES <= 500_000_000
 
 
 # -- 2. messages quote at most a few dozen characters of a value -------------------------------------
@@ -515,3 +516,49 @@ def test_a_lone_surrogate_escape_is_a_replacement_character_not_a_traceback(writ
         assert dataset.frame.select("labels", "title", "repo").row(0) == (["\ufffd", "a"], "\ufffdx", "\ufffd")
     path = write("prs.csv", 'merged_at,labels,repo\n2021-01-01,"[""\\ud800""]","{""name"": ""\\udfff""}"\n')
     assert load_dataset(path).frame.select("labels", "repo").row(0) == (["\ufffd"], "\ufffd")
+
+
+# -- the career file, read like a dataset -----------------------------------------------------------
+
+
+def _career_error(path: Path) -> str:
+    from retroblog.data.career import load_career
+
+    with pytest.raises(DatasetError) as info:
+        load_career(path)
+    return str(info.value)
+
+
+def test_the_career_file_is_read_with_the_dataset_bounds(tmp_path):
+    link = tmp_path / "career.yml"
+    link.symlink_to("/dev/zero")
+    assert (
+        _read_in_child(link, "career") == f"{link}: is a character device, not a regular file; expected a dataset file"
+    )
+    fifo = tmp_path / "fifo.yml"
+    os.mkfifo(fifo)
+    assert (
+        _read_in_child(fifo, "career") == f"{fifo}: is a named pipe (FIFO), not a regular file; expected a dataset file"
+    )
+    deep = tmp_path / "deep.yml"
+    deep.write_text("person: x\nemployers: " + "[" * DEEP + "]" * DEEP + "\n")
+    assert "nested more than 64 levels deep" in _career_error(deep)
+    control = tmp_path / "control.yml"
+    control.write_text("person: \x1b\n")
+    assert "\n" not in _career_error(control)
+    bad = tmp_path / "bad.yml"
+    bad.write_bytes(b"person: \xff\n")
+    assert _career_error(bad) == f"{bad}:1: byte 0xff is not UTF-8"
+    size = 200_000  # PyYAML's pure-Python scanner is slow on megabytes
+    huge = "h" * size
+    names = tmp_path / "names.yml"
+    names.write_text(
+        f"employers:\n  - name: {huge}\n    start: 2019-01-01\n    teams:\n      - name: {huge}\n"
+        f"        roles:\n          - title: {huge}\n            start: 2018-01-01\n"
+    )
+    message = _career_error(names)
+    assert f"role '{'h' * 40}…' ({size:,} characters) starts 2018-01-01 outside {'h' * 40}…" in message
+    assert len(message) < 400
+    empty_int = tmp_path / "int.yml"
+    empty_int.write_text("person: !!int\nemployers: []\n")
+    assert "\n" not in _career_error(empty_int)

@@ -35,7 +35,9 @@ from typing import Any
 
 import yaml
 
+from retroblog.data.reading import read_dataset_bytes, safe_loader
 from retroblog.errors import DatasetError
+from retroblog.util.quote import QUOTE_CHARS, clipped, quoted
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -138,15 +140,21 @@ class Career:
 def load_career(path: str | Path) -> Career:
     """Read and validate ``path``; every problem names its line."""
     path = Path(path)
+    data = read_dataset_bytes(path)  # a regular file of bounded size: never a FIFO or /dev/zero
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DatasetError.single(path, "no such file") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError.single(
+            path, f"byte 0x{data[exc.start]:02x} is not UTF-8", line=data.count(b"\n", 0, exc.start) + 1
+        ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=safe_loader())  # nesting bounded: never a RecursionError
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise DatasetError.single(path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else None) from None
+        line = mark.line + 1 if mark else None
+        raise DatasetError.single(path, f"invalid YAML: {clipped(str(exc.problem))}", line=line) from None
+    except yaml.YAMLError as exc:  # a control character
+        raise DatasetError.single(path, f"invalid YAML: {clipped(' '.join(str(exc).split()))}") from None
     reader = _Reader(path)
     if not isinstance(node, yaml.MappingNode):
         raise DatasetError.single(path, "expected 'person:' and 'employers:'", line=1)
@@ -169,7 +177,7 @@ def load_career(path: str | Path) -> Career:
         teams_node = employer.get("teams")
         if not isinstance(teams_node, yaml.SequenceNode) or not teams_node.value:
             raise DatasetError.single(
-                path, f"'{name}': 'teams' must be a list", line=_line(teams_node or employer_node)
+                path, f"{quoted(name)}: 'teams' must be a list", line=_line(teams_node or employer_node)
             )
         team_rows = []
         for team_node in teams_node.value:
@@ -180,7 +188,7 @@ def load_career(path: str | Path) -> Career:
             roles_node = team.get("roles")
             if not isinstance(roles_node, yaml.SequenceNode) or not roles_node.value:
                 raise DatasetError.single(
-                    path, f"team '{team_name}': 'roles' must be a list", line=_line(roles_node or team_node)
+                    path, f"team {quoted(team_name)}: 'roles' must be a list", line=_line(roles_node or team_node)
                 )
             raw_roles = []
             for role_node in roles_node.value:
@@ -195,13 +203,14 @@ def load_career(path: str | Path) -> Career:
                 if not start <= role_start or (end is not None and role_start > end):
                     raise DatasetError.single(
                         path,
-                        f"role '{title}' starts {role_start} outside {name} ({start} to {end or 'now'})",
+                        f"role {quoted(title)} starts {role_start} outside {clipped(name, QUOTE_CHARS)} "
+                        f"({start} to {end or 'now'})",
                         line=_line(role_node),
                     )
                 if role_start < team_start or (team_end is not None and role_start > team_end):
                     raise DatasetError.single(
                         path,
-                        f"role '{title}' starts {role_start} outside team '{team_name}' "
+                        f"role {quoted(title)} starts {role_start} outside team {quoted(team_name)} "
                         f"({team_start} to {team_end or 'now'})",
                         line=_line(role_node),
                     )
@@ -213,10 +222,10 @@ def load_career(path: str | Path) -> Career:
         )
         for index, (team_name, team_end, (title, role_start, role_end, flag, role_node)) in enumerate(flat):
             following = flat[index + 1][2][1] - dt.timedelta(days=1) if index + 1 < len(flat) else None
-            for limit, what in ((team_end, f"team '{team_name}'"), (end, name)):
+            for limit, what in ((team_end, f"team {quoted(team_name)}"), (end, clipped(name, QUOTE_CHARS))):
                 if role_end is not None and limit is not None and role_end > limit:
                     raise DatasetError.single(
-                        path, f"role '{title}' ends {role_end}, after {what} ({limit})", line=_line(role_node)
+                        path, f"role {quoted(title)} ends {role_end}, after {what} ({limit})", line=_line(role_node)
                     )
             bounds = [d for d in (following, team_end, end) if d is not None]
             final = role_end or (min(bounds) if bounds else None)
@@ -229,7 +238,8 @@ def load_career(path: str | Path) -> Career:
         if before.end is None or before.end >= after.start:
             raise DatasetError.single(
                 path,
-                f"'{before.title}' at {before.employer} overlaps '{after.title}' at {after.employer}",
+                f"{quoted(before.title)} at {clipped(before.employer, QUOTE_CHARS)} overlaps {quoted(after.title)} "
+                f"at {clipped(after.employer, QUOTE_CHARS)}",
                 line=lines.get(id(after)),
             )
     return Career(person, tuple(roles), tuple(employers))
@@ -243,13 +253,15 @@ def _line(node: Any) -> int | None:
 class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.loader = yaml.SafeLoader("")
+        self.loader = safe_loader()("")
 
     def constructed(self, node: yaml.Node) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError) as exc:
-            raise DatasetError.single(self.path, f"cannot read the value: {exc}", line=_line(node)) from None
+        except yaml.constructor.ConstructorError as exc:
+            raise DatasetError.single(
+                self.path, f"cannot read the value: {clipped(str(exc.problem))}", line=_line(node)
+            ) from None
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
@@ -279,7 +291,7 @@ class _Reader:
         if isinstance(value, dt.date):
             return value
         raise DatasetError.single(
-            self.path, f"'{key}' must be a date such as 2019-06-03, got {value!r}", line=_line(node)
+            self.path, f"'{key}' must be a date such as 2019-06-03, got {quoted(value)}", line=_line(node)
         )
 
     def order(self, start: dt.date, end: dt.date | None, node: yaml.Node) -> None:
