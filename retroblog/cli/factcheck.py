@@ -207,8 +207,8 @@ def fact_check(pages: tuple[Path, ...], config_file: Path) -> None:
     """Check the numbers PAGES (default: every blog post of the site) state about their data.
 
     Each claim written by hand, such as "I merged 120 PRs in 2019" or "90% of the pull requests had at
-    least 1000 inserts", is computed from the page's dataset and reported as `file:line: true|false:
-    "claim": the data says ...; :stat[...]`, with the inline stat that would write the number. Sentences
+    least 1000 inserts", is computed from the page's dataset and reported with its file and line, true or
+    false, what the data says, and the inline stat that would write the number. Sentences
     that seem to state a number about PRs but cannot be read are listed as "not checked", with the reason.
     Posts are never changed. Exit status 1 when a claim is false.
     """
