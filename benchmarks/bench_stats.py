@@ -1,4 +1,5 @@
-"""1,000,000 PRs from CSV, JSON Lines and Parquet: load, validate and compute every statistic.
+"""1,000,000 PRs from CSV, JSON Lines and Parquet (and the CSV with labels): load, validate and compute every
+statistic.
 
 Each format is measured in a fresh Python process (so caches and warm-up are counted), three times;
 the figures are wall-clock seconds for ``load_dataset`` + ``compute`` after imports, and for the whole
@@ -41,6 +42,7 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "stats": t3 - t2}))
 def make_data() -> dict[str, Path]:
     DATA.mkdir(exist_ok=True)
     paths = {fmt: DATA / f"prs-{ROWS}.{fmt}" for fmt in ("csv", "jsonl", "parquet")}
+    paths["labels"] = DATA / f"prs-{ROWS}-labels.csv"  # the CSV plus a labels column ("bug, ui")
     if all(p.exists() for p in paths.values()):
         return paths
     rng = random.Random(7)
@@ -61,6 +63,9 @@ def make_data() -> dict[str, Path]:
     text = frame.with_columns(pl.col("merged_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
     text.write_csv(paths["csv"])
     text.write_ndjson(paths["jsonl"])
+    names = ("bug", "ui", "infra", "docs", "perf", "security", "tests", "needs review")
+    labels = [", ".join(rng.sample(names, rng.randrange(4))) for _ in range(ROWS)]
+    text.with_columns(pl.Series("labels", labels)).write_csv(paths["labels"])
     frame.write_parquet(paths["parquet"])
     return paths
 
