@@ -30,6 +30,14 @@ CSV = "merged_at,additions,deletions,comments,repo,labels,created_at,languages\n
     for d in (3, 9, 17, 24)
 )
 
+REVIEWS_CSV = "reviewed_at,repo,number,reviews,comments\n" + "".join(
+    f"202{y}-{m:02d}-{d:02d}T09:00:00Z,{'abd'[(m + d) % 3]},{y * 100 + m * 4 + d},{1 + d % 2},{d % 5}\n"
+    for y in (0, 1)
+    for m in range(2, 13, 3)
+    for d in (5, 12, 19)
+)
+"""The reviews dataset of the reviews charts (``kind: reviews``)."""
+
 
 def normalised(spec: dict) -> str:
     """Canonical text of a spec: sorted keys, stable indentation, one trailing newline."""
@@ -41,8 +49,10 @@ def blocks(tmp_path_factory: pytest.TempPathFactory) -> Blocks:
     site = tmp_path_factory.mktemp("snapshots")
     (site / "data").mkdir()
     (site / "data" / "work.csv").write_text(CSV)
+    (site / "data" / "given.csv").write_text(REVIEWS_CSV)
     shutil.copy2(REPO / "data" / "career.yml", site / "data" / "career.yml")
-    return Blocks(Settings.from_options({"timezone": "Europe/Berlin"}, site), SvgCache())
+    options = {"timezone": "Europe/Berlin", "datasets": {"given": {"kind": "reviews"}}}
+    return Blocks(Settings.from_options(options, site), SvgCache())
 
 
 @pytest.mark.parametrize("name", sorted([*CHARTS, CAREER_CHART]))

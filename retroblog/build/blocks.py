@@ -39,6 +39,7 @@ from retroblog.build.settings import Settings
 from retroblog.build.syntax import Job, parse_inline_options, parse_options, scan
 from retroblog.charts.user import UserCharts, module_path, spec_path
 from retroblog.data.dataset import DatasetConfig
+from retroblog.data.reviews import REVIEW_CHARTS, STAT_PREFIX, reads_reviews
 from retroblog.errors import BlockError, ConfigError, RetroblogError
 from retroblog.render.html import NARROW_WIDTH, figure, stats_table
 from retroblog.render.svg import SvgCache
@@ -123,6 +124,10 @@ class Blocks:
             "dataset": inputs,
             "buckets": self.settings.size_buckets,
         }
+        if reads_reviews(job.kind, options, job.stat_key):  # a reviews chart or stat reads a second file
+            named = options.get("reviews") if job.kind == "chart" else None
+            review = self.settings.registry.reviews_config(None if named is None else str(named), self._configs)
+            parts["reviews"] = [review.name, file_digest(review.path), review.timezone, review.private]
         parts["language"] = self.settings.language  # the words of dates and numbers, a chart's months too
         if job.kind == "chart" and "altair" in options:
             # The module's file and the Python files beside it (what it may import from the site).
@@ -302,10 +307,13 @@ class Blocks:
             return self.user.spec_chart(ctx, parsed.target), parsed.interactive
         if parsed.kind == "altair":
             return self.user.altair_chart(ctx, parsed.target), parsed.interactive
+        if parsed.target in REVIEW_CHARTS:
+            named = options.get("reviews")
+            ctx.extra["reviews"] = self.settings.registry.get_reviews(None if named is None else str(named))
         if parsed.target not in CHARTS:
             known = ", ".join(sorted([*CHARTS, CAREER_CHART]))
             raise ConfigError(f"unknown chart type {parsed.target!r}; built-in types: {known}")
-        if ctx.stats.total_prs == 0:  # a chart of nothing: empty axes and captions without numbers
+        if ctx.stats.total_prs == 0 and parsed.target not in REVIEW_CHARTS:  # (those say it of their reviews)
             raise ConfigError(self._nothing_selected(dataset, filters))
         chart = CHARTS[parsed.target](ctx)
         published = [chart.spec, chart.title, chart.description, chart.rows]
@@ -409,6 +417,8 @@ class Blocks:
         return self.fragment(Job("stats", dict(options)))
 
     def _stat(self, key: str, options: StatOptions) -> str:
+        if key.startswith(STAT_PREFIX):
+            return self._review_stat(key, options)
         dataset = self.dataset(options.dataset)
         if dataset.private and key.startswith(PRIVATE_TABLES):
             raise ConfigError(
@@ -419,6 +429,18 @@ class Blocks:
         value = stat_text(stats.to_dict(), key, words)
         self._keep_private(dataset, value, f"stat {key!r}")
         return value
+
+    def _review_stat(self, key: str, options: StatOptions) -> str:
+        """A stat of the site's reviews dataset (``reviews.prs``, ``reviews.by_year.2021`` ...)."""
+        from retroblog.stats.reviews import PRIVATE_KEYS, review_stats
+
+        reviews = self.settings.registry.get_reviews(None)
+        if reviews.private and key.startswith(PRIVATE_KEYS):
+            raise ConfigError(
+                f"{key!r} would publish a repository name of the private reviews dataset {reviews.name!r}"
+            )
+        words = None if options.format == "raw" else Words(self.settings.language)
+        return stat_text({"reviews": review_stats(reviews, options.filters)}, key, words)
 
     def _stats_table(self, options: StatsOptions) -> str:
         selection = StatOptions(options.dataset, options.filters)

@@ -1126,4 +1126,5 @@ def comments_per_pr(ctx: ChartContext) -> Chart:
 
 
 from retroblog.charts import card as _card  # noqa: E402, F401  (registers the `card` type, after the built-ins)
+from retroblog.charts import reviews as _reviews  # noqa: E402, F401  (registers the reviews charts)
 from retroblog.charts import story as _story  # noqa: E402, F401  (registers time-to-merge, working-hours, languages)

@@ -191,3 +191,25 @@ def _validate(raw: object, timezone: str, today: dt.date) -> tuple[pl.DataFrame,
     extras = [c for c in frame.columns if c not in REVIEW_FIELD_BY_NAME and c != LINE]
     frame = frame.select([*REVIEW_COLUMNS, *extras, LINE]).sort("reviewed_at", maintain_order=True)
     return frame, sorted(checker.warnings, key=lambda p: p.line or 0)
+
+
+REVIEW_CHARTS = frozenset({"reviews-per-year", "reviews-per-month", "merged-vs-reviewed", "top-reviewed-repos"})
+"""The built-in chart types that read a reviews dataset (``retroblog.charts.reviews``); named here, in a
+light module, so that a block's cache key takes in the reviews file without importing the charts."""
+
+STAT_PREFIX = "reviews."
+"""Stat keys that read the site's reviews dataset (``reviews.prs``, ``reviews.by_year.2021`` ...)."""
+
+
+def reads_reviews(kind: str, options: dict[str, object] | object, stat_key: str | None) -> bool:
+    """Whether a block (``chart``, ``stat`` or ``stats``) reads a reviews dataset."""
+    from collections.abc import Mapping
+
+    if not isinstance(options, Mapping):
+        return False
+    if kind == "chart":
+        return options.get("type") in REVIEW_CHARTS
+    if kind == "stat":
+        return str(stat_key or "").startswith(STAT_PREFIX)
+    listed = options.get("stats")
+    return isinstance(listed, list) and any(str(k).startswith(STAT_PREFIX) for k in listed)
