@@ -7,7 +7,10 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retroblog.build.blocks import Blocks
 from retroblog.build.settings import Settings
@@ -16,10 +19,33 @@ from retroblog.errors import ConfigError
 from retroblog.render.svg import SvgCache
 from retroblog.stats.compute import Filters, compute
 from retroblog.stats.keys import duration, stat_text
-from retroblog.stats.story import business_seconds, quantile
+from retroblog.stats.story import merge_hours
 from retroblog.util.words import Words
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def business_seconds(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> float:
+    """The test's oracle, one PR at a time: elapsed seconds from ``start`` to ``end`` (aware datetimes)
+    that are not on a Saturday or Sunday in ``zone``, walked day by day, each local day cut at its own
+    midnight, so a day of 23 or 25 hours (DST) counts as long as it really was."""
+    if end <= start:
+        return 0.0
+    utc_end = end.astimezone(dt.UTC)
+    cursor = start.astimezone(dt.UTC)
+    total = 0.0
+    while cursor < utc_end:
+        day = cursor.astimezone(zone).date()
+        after = day + dt.timedelta(days=1)
+        midnight = dt.datetime(after.year, after.month, after.day, tzinfo=zone).astimezone(dt.UTC)
+        if midnight <= cursor:  # pragma: no cover - a zone whose midnight runs backwards; step an hour
+            midnight = cursor + dt.timedelta(hours=1)
+        stop = min(midnight, utc_end)
+        if day.weekday() < 5:
+            total += (stop - cursor).total_seconds()
+        cursor = stop
+    return total
+
 
 # Europe/Berlin moved from +01:00 to +02:00 at 02:00 on Sunday 28 March 2021.
 HEADER = "merged_at,created_at,repo,number\n"
@@ -114,14 +140,6 @@ def test_created_after_merged_is_unknown(tmp_path: Path) -> None:
     assert (_ttm(path)["prs"], _ttm(path)["unknown"]) == (1, 1)
 
 
-def test_quantile_matches_polars_linear() -> None:
-    import polars as pl
-
-    values = [5.0, 1.0, 9.5, 3.0, 100.0, 42.0]
-    for q in (0.5, 0.9, 0.25):
-        assert quantile(values, q) == pytest.approx(pl.Series(values).quantile(q, "linear"))
-
-
 @pytest.mark.parametrize(
     ("hours", "words"),
     [
@@ -204,3 +222,31 @@ def test_inline_stat_with_a_filter(tmp_path: Path) -> None:
     assert blocks.stat("time_to_merge.median", {"year": 2022}) == "3 hours"
     assert blocks.stat("time_to_merge.median", {"year": 2021}) == "unknown"
     assert blocks.stat("time_to_merge.business_median", {"year": 2020}) == "24 hours (based on 1 of 2 PRs)"
+
+
+INSTANTS = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2022, 12, 31))
+ZONES = st.sampled_from(["Europe/Berlin", "America/New_York", "America/Santiago", "Asia/Kolkata", "UTC"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(INSTANTS, INSTANTS, st.booleans()), min_size=1, max_size=20), zone=ZONES)
+def test_business_hours_of_whole_columns_are_those_of_each_pr(pairs, zone) -> None:
+    """The vectorised business time (a table of local days) equals the day-by-day walk, PR by PR, on any
+    instants, DST days and a midnight the clocks skip (Santiago) included; a missing or later creation is
+    unknown."""
+    tz = ZoneInfo(zone)
+    created = [a.replace(tzinfo=dt.UTC).astimezone(tz) if known else None for a, _, known in pairs]
+    merged = [b.replace(tzinfo=dt.UTC).astimezone(tz) for _, b, _ in pairs]
+    frame = pl.DataFrame(
+        {"created_at": created, "merged_at": merged},
+        schema={"created_at": pl.Datetime("us", zone), "merged_at": pl.Datetime("us", zone)},
+    )
+    got = merge_hours(frame, zone, business_days=True).to_list()
+    calendar = merge_hours(frame, zone).to_list()
+    for start, end, hours, total in zip(created, merged, got, calendar, strict=True):
+        if start is None or start > end:
+            assert hours is None and total is None
+        else:
+            assert hours == pytest.approx(business_seconds(start, end, tz) / 3600, abs=1e-6)
+            elapsed = end.astimezone(dt.UTC) - start.astimezone(dt.UTC)  # (Python: wall clocks in one zone)
+            assert total == pytest.approx(elapsed.total_seconds() / 3600, abs=1e-6)

@@ -36,54 +36,52 @@ PERIODS = ("year", "quarter", "month")
 # Time to merge
 
 
-def business_seconds(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> float:
-    """Elapsed seconds from ``start`` to ``end`` (aware datetimes) that are not on a Saturday or Sunday in
-    ``zone``. Each local day is cut at its own midnight, so a day of 23 or 25 hours (DST) counts as long
-    as it really was."""
-    if end <= start:
-        return 0.0
-    utc_end = end.astimezone(dt.UTC)
-    cursor = start.astimezone(dt.UTC)
-    total = 0.0
-    while cursor < utc_end:
-        day = cursor.astimezone(zone).date()
-        after = day + dt.timedelta(days=1)
-        midnight = dt.datetime(after.year, after.month, after.day, tzinfo=zone).astimezone(dt.UTC)
-        if midnight <= cursor:  # pragma: no cover - a zone whose midnight runs backwards; step an hour
-            midnight = cursor + dt.timedelta(hours=1)
-        stop = min(midnight, utc_end)
-        if day.weekday() < 5:
-            total += (stop - cursor).total_seconds()
-        cursor = stop
-    return total
+def merge_hours(frame: pl.DataFrame, timezone: str, *, business_days: bool = False) -> pl.Series:
+    """Each PR's time to merge in hours, in the frame's order; null where it is unknown (no
+    ``created_at``, or one after ``merged_at``). Computed on whole columns: a million PRs take a
+    fraction of a second, business days included (``_weekend_seconds``)."""
+    created, merged = pl.col("created_at"), pl.col("merged_at")
+    known = created.is_not_null() & merged.is_not_null() & (created <= merged)
+    # (polars subtracts the instants: a DST change in between counts as the clock ran)
+    seconds = (merged - created).dt.total_seconds(fractional=True)
+    table = frame.select(created, merged, seconds.alias("seconds"), known.alias("known"))
+    if business_days and table["known"].any():
+        table = table.with_columns(pl.col("seconds") - _weekend_seconds(table, timezone))
+    hours = pl.when(pl.col("known")).then(pl.col("seconds") / HOUR).otherwise(None)
+    return table.select(hours.alias("hours"))["hours"]
 
 
-def merge_hours(frame: pl.DataFrame, timezone: str, *, business_days: bool = False) -> list[float | None]:
-    """Each PR's time to merge in hours, in the frame's order; None where it is unknown (no
-    ``created_at``, or one after ``merged_at``)."""
-    created = frame["created_at"].to_list()
-    merged = frame["merged_at"].to_list()
+def _weekend_seconds(table: pl.DataFrame, timezone: str) -> pl.Series:
+    """The seconds from ``created_at`` to ``merged_at`` of each row that fall on a Saturday or Sunday of
+    ``timezone``, each local day cut at its own midnight (a DST day is as long as it really was): W(merge)
+    - W(creation), where W(t) is the weekend time from the first day's midnight to t, read from a table of
+    the local days the rows span (each day's midnight in UTC, and the weekend time before it)."""
     zone = ZoneInfo(timezone)
-    out: list[float | None] = []
-    for start, end in zip(created, merged, strict=True):
-        if start is None or end is None or start > end:
-            out.append(None)
-        elif business_days:
-            out.append(business_seconds(start, end, zone) / HOUR)
-        else:
-            # in UTC: Python subtracts two datetimes of the same zone by their wall clocks, DST ignored
-            out.append((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / HOUR)
-    return out
+    local = [pl.col(name).dt.convert_time_zone(timezone).dt.date() for name in ("created_at", "merged_at")]
+    span = table.filter(pl.col("known")).select(local[0].min().alias("first"), local[1].max().alias("last"))
+    first, last = span.row(0)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 2)]
+    midnights = [dt.datetime(d.year, d.month, d.day, tzinfo=zone).astimezone(dt.UTC) for d in days]
+    before, total = [], 0.0
+    for day, start, end in zip(days, midnights, midnights[1:], strict=False):
+        before.append(total)
+        if day.weekday() >= 5:
+            total += (end - start).total_seconds()
+    calendar = pl.DataFrame(
+        {"day": days[:-1], "midnight": midnights[:-1], "weekend": [d.weekday() >= 5 for d in days[:-1]]},
+        schema={"day": pl.Date, "midnight": pl.Datetime("us", "UTC"), "weekend": pl.Boolean},
+    ).with_columns(pl.Series("before", before, dtype=pl.Float64))
 
+    def weekend_time(column: str) -> pl.Series:
+        instants = table.select(
+            pl.col(column).dt.convert_time_zone("UTC").alias("t"),
+            pl.col(column).dt.convert_time_zone(timezone).dt.date().alias("day"),
+        ).with_row_index("row")
+        joined = instants.join(calendar, on="day", how="left").sort("row")
+        into = (pl.col("t") - pl.col("midnight")).dt.total_seconds(fractional=True)
+        return joined.select((pl.col("before") + pl.when(pl.col("weekend")).then(into).otherwise(0.0)).alias("w"))["w"]
 
-def quantile(values: list[float], q: float) -> float:
-    """The ``q`` quantile of ``values`` (not empty), interpolated linearly between the two nearest ranks, as
-    polars' ``quantile(q, "linear")`` computes the other percentiles of the stats."""
-    ordered = sorted(values)
-    position = q * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return weekend_time("merged_at") - weekend_time("created_at")
 
 
 def _hours(value: float | None) -> float | None:
@@ -102,12 +100,13 @@ class MergeTimes:
     """PRs whose time to merge is unknown."""
 
     @classmethod
-    def of(cls, hours: Iterable[float | None]) -> MergeTimes:
-        values = list(hours)
-        known = [h for h in values if h is not None]
-        if not known:
+    def of(cls, hours: Iterable[float | None] | pl.Series) -> MergeTimes:
+        values = hours if isinstance(hours, pl.Series) else pl.Series(list(hours), dtype=pl.Float64)
+        known = values.drop_nulls()
+        if known.is_empty():
             return cls(None, None, 0, len(values))
-        return cls(_hours(quantile(known, 0.5)), _hours(quantile(known, 0.9)), len(known), len(values) - len(known))
+        median, p90 = (known.quantile(q, "linear") for q in (0.5, 0.9))
+        return cls(_hours(median), _hours(p90), len(known), len(values) - len(known))
 
 
 def time_to_merge(frame: pl.DataFrame, timezone: str) -> dict[str, Any]:
@@ -129,31 +128,25 @@ def time_to_merge(frame: pl.DataFrame, timezone: str) -> dict[str, Any]:
     }
 
 
-def period_key(merged: dt.datetime, per: str) -> str:
-    """The period of a merge (in its own, the dataset's, timezone): ``2021``, ``2021-Q3``, ``2021-07``."""
-    if per == "quarter":
-        return f"{merged.year:04d}-Q{(merged.month - 1) // 3 + 1}"
-    if per == "month":
-        return f"{merged.year:04d}-{merged.month:02d}"
-    return f"{merged.year:04d}"
-
-
 def time_to_merge_by_period(
     frame: pl.DataFrame, timezone: str, periods: list[str], per: str, *, business_days: bool = False
 ) -> list[dict[str, Any]]:
     """A row per period of ``periods`` (every one, in order, those without PRs too): ``period``,
     ``median`` and ``p90`` (hours, None when no PR of the period has its time to merge known), ``prs``
     (known) and ``unknown``."""
-    hours = merge_hours(frame, timezone, business_days=business_days)
-    groups: dict[str, list[float | None]] = {p: [] for p in periods}
-    for merged, value in zip(frame["merged_at"].to_list(), hours, strict=True):
-        groups.setdefault(period_key(merged, per), []).append(value)
-    rows = []
-    for period, values in groups.items():
-        times = MergeTimes.of(values)
-        rows.append(
-            {"period": period, "median": times.median, "p90": times.p90, "prs": times.prs, "unknown": times.unknown}
-        )
+    merged = pl.col("merged_at")
+    key = {
+        "quarter": merged.dt.strftime("%Y-Q") + merged.dt.quarter().cast(pl.String),
+        "month": merged.dt.strftime("%Y-%m"),
+    }.get(per, merged.dt.strftime("%Y"))
+    table = frame.select(key.alias("period")).with_columns(merge_hours(frame, timezone, business_days=business_days))
+    groups = {period: MergeTimes.of(pl.Series([], dtype=pl.Float64)) for period in periods}
+    for (period,), part in table.partition_by("period", as_dict=True, maintain_order=True).items():
+        groups[str(period)] = MergeTimes.of(part["hours"])
+    rows = [
+        {"period": period, "median": t.median, "p90": t.p90, "prs": t.prs, "unknown": t.unknown}
+        for period, t in groups.items()
+    ]
     return sorted(rows, key=lambda r: r["period"])
 
 
