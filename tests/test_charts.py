@@ -36,8 +36,12 @@ from tests.conftest import REPO
 from tests.sitebuild import SiteBuild, build_site
 from tests.svgtext import axis_labels, drawn, legend_labels
 
-CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
-    f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]}\n" for m in range(1, 7) for d in range(1, 4)
+# Every column a built-in chart reads (time-to-merge: created_at; languages: the languages column)
+CSV = "merged_at,additions,deletions,comments,repo,created_at,languages\n" + "".join(
+    f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]},2021-{m:02d}-01T0{d}:00:00Z,"
+    f"Python:{m * 10}/{d};Markdown:{d}/0\n"
+    for m in range(1, 7)
+    for d in range(1, 4)
 )
 
 
@@ -48,9 +52,10 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-YEAR_CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
+YEAR_CSV = "merged_at,additions,deletions,comments,repo,created_at,languages\n" + "".join(
     # month m has m PRs; sizes run through every default bucket; three repos with different counts
-    f"2021-{m:02d}-{d + 1:02d}T10:00:00Z,{(5, 50, 300, 700, 2000)[(m + d) % 5]},{d},{d % 4},r{(m * d) % 3}\n"
+    f"2021-{m:02d}-{d + 1:02d}T10:00:00Z,{(5, 50, 300, 700, 2000)[(m + d) % 5]},{d},{d % 4},r{(m * d) % 3},"
+    f"2021-{m:02d}-01T0{d % 10}:00:00Z,Go:{m + d}/{d}\n"
     for m in range(1, 13)
     for d in range(m)
 )
@@ -129,7 +134,7 @@ def _copies_site(root: Path, copies: int) -> Path:
     return root
 
 
-@pytest.mark.parametrize("name", sorted([*CHARTS, "career-timeline"]))
+@pytest.mark.parametrize("name", sorted({*CHARTS, "career-timeline"} - REVIEW_CHARTS))  # (reviews: test_reviews.py)
 def test_embedded_spec_does_not_grow_with_prs(tmp_path, name):
     specs = []
     for copies in (1, 50):
@@ -854,7 +859,7 @@ def test_mkdocs_serve_shows_a_broken_block_then_the_chart_and_follows_the_data(t
         fixed = _wait_for(url, lambda page: '<figure class="retroblog-chart"' in page, server)
         assert "retroblog-error" not in fixed
         with (site / "data" / "work.csv").open("a") as handle:
-            handle.write("2021-07-01T10:00:00Z,5,1,0,a\n")
+            handle.write("2021-07-01T10:00:00Z,5,1,0,a,,\n")
         _wait_for(url, lambda page: '<span class="retroblog-stat">19</span>' in page, server)
         assert server.poll() is None
     finally:
@@ -951,8 +956,10 @@ class Audit(HTMLParser):
 
 @pytest.mark.slow
 def test_a_site_of_hostile_prs_shows_them_as_text_and_nothing_else(tmp_path, fixtures):
-    # its PRs have no comment counts: comments-per-pr is an error there (tests/test_unknown.py), not a chart
-    types = sorted({*CHARTS, "career-timeline"} - {"comments-per-pr"})
+    # its PRs have no comment counts, creation times or languages: those charts are errors there
+    # (tests/test_unknown.py, test_time_to_merge.py, test_working_hours.py), and it has no reviews dataset
+    lacking = {"comments-per-pr", "time-to-merge", "languages"}
+    types = sorted({*CHARTS, "career-timeline"} - lacking - REVIEW_CHARTS)
     blocks = "\n\n".join(f"```chart\ntype: {name}\n```" for name in types)
     post = (
         f"# Hostile\n\nMerged :stat[total_prs] PRs, :stat[by_repo.app] in app; busiest :stat[busiest_month].\n\n"
