@@ -23,8 +23,9 @@ from retroblog.util.bidi import balance, isolate
 
 RLO, PDF, FSI, PDI = "\u202e", "\u202c", "\u2068", "\u2069"
 REPOS = (f"acme/{RLO}evil", "acme/plain")
-CSV = "merged_at,additions,deletions,comments,repo,labels\n" + "".join(
-    f"2021-{m:02d}-1{d}T10:00:00Z,{m * 10 + d},{d},{d},{REPOS[d % 2]},{RLO}lbl\n"
+CSV = "merged_at,additions,deletions,comments,repo,labels,created_at,languages\n" + "".join(
+    f"2021-{m:02d}-1{d}T10:00:00Z,{m * 10 + d},{d},{d},{REPOS[d % 2]},{RLO}lbl,2021-{m:02d}-0{d + 1}T10:00:00Z,"
+    f"Go:{m}/1\n"
     for m in range(1, 13)
     for d in range(3)
 )

@@ -26,8 +26,10 @@ from retroblog.markdown import RetroblogExtension
 from retroblog.render.svg import SvgCache
 from tests.blogsite import build, write_blog
 
-CSV = "merged_at,additions,deletions,comments,repo\n" + "".join(
-    f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]}\n" for m in range(1, 7) for d in range(1, 4)
+CSV = "merged_at,additions,deletions,comments,repo,created_at,languages\n" + "".join(
+    f"2021-{m:02d}-0{d}T10:00:00Z,{m * 10 + d},{d},{d % 3},{'ab'[d % 2]},2021-{m:02d}-01T0{d}:00:00Z,Go:{m}/{d}\n"
+    for m in range(1, 7)
+    for d in range(1, 4)
 )
 PAGE = (
     "# Numbers\n\nI merged :stat[total_prs] PRs.\n\n"
@@ -65,7 +67,7 @@ def test_warm_conversion_loads_no_dataset_and_imports_neither_polars_nor_altair(
     assert warm == {"html": cold["html"], "loaded": []}
     # Changed data: the cached HTML is not used, the new numbers are.
     with (site / "data" / "work.csv").open("a") as handle:
-        handle.write("2021-07-01T10:00:00Z,5,1,0,a\n")
+        handle.write("2021-07-01T10:00:00Z,5,1,0,a,,\n")
     changed = _convert_in_fresh_process(site, cache)
     assert '<span class="retroblog-stat">19</span>' in changed["html"] and changed["loaded"]
 

@@ -13,6 +13,7 @@ import pytest
 
 from retroblog.build.settings import read_site_settings
 from retroblog.charts.builtin import CHARTS
+from retroblog.data.reviews import REVIEW_CHARTS
 from retroblog.data.dataset import PullRequest, load_dataset
 from retroblog.data.sample import GALLERY, OUTLIER_LINES, SPARSE_YEARS, rows, to_csv
 from retroblog.data.schema import FIELD_BY_NAME
@@ -23,11 +24,16 @@ import generate_example
 
 FOLDER = REPO / "data" / "gallery"
 PAGE = REPO / "docs" / "gallery.md"
-NOT_SHOWN = {("unknown-counts", "comments-per-pr"), *((shape, "languages") for shape in GALLERY)}
+NOT_SHOWN = {
+    ("unknown-counts", "comments-per-pr"),
+    *((shape, "languages") for shape in GALLERY),
+    *((shape, kind) for shape in GALLERY for kind in REVIEW_CHARTS),
+}
 """(shape, type) pairs the page leaves out: charts that are an error on the shape, which would fail the
 strict build (with no comment count known, comments-per-pr has nothing to draw; no shape has the languages
-column of a git collection, which docs/charts.md shows instead). The calendar is shown on every shape: over
-four and fifteen years it draws a strip per year."""
+column of a git collection, which docs/charts.md shows instead), and the reviews charts, which draw a
+reviews dataset, not these PR datasets (docs/charts.md shows them on the example site's). The calendar is
+shown on every shape: over four and fifteen years it draws a strip per year."""
 
 
 def _records(shape: str) -> list[PullRequest]:
