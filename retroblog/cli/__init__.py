@@ -60,11 +60,6 @@ COMMANDS: dict[str, LazyCommand] = {
         "fact_check",
         "Check the numbers PAGES (default: every blog post of the site) state about their data.",
     ),
-    "fact-check": LazyCommand(
-        "retroblog.cli.factcheck",
-        "fact_check",
-        "Check the numbers PAGES (default: every blog post of the site) state about their data.",
-    ),
     "import": LazyCommand(
         "retroblog.cli.posts",
         "import_posts",
