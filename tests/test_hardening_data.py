@@ -562,3 +562,32 @@ def test_the_career_file_is_read_with_the_dataset_bounds(tmp_path):
     empty_int = tmp_path / "int.yml"
     empty_int.write_text("person: !!int\nemployers: []\n")
     assert "\n" not in _career_error(empty_int)
+
+
+def test_a_fifo_in_the_data_folder_fails_its_block_and_never_hangs_the_build(tmp_path):
+    """The build hashes a dataset to key its blocks before any loader reads it: that step too reads regular
+    files only (a FIFO's open would wait for a writer for ever, /dev/zero would be hashed for ever)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "real.csv").write_text("merged_at,additions\n2021-01-04T10:00:00Z,3\n")
+    os.mkfifo(tmp_path / "data" / "work.csv")  # (not found by the data folder's listing: named by path)
+    (tmp_path / "data" / "zero.jsonl").symlink_to("/dev/zero")
+    script = (
+        "import markdown, sys\n"
+        "from retroblog.markdown import RetroblogExtension\n"
+        "paths = {n: {'path': f'{n}.{x}'} for n, x in (('work', 'csv'), ('zero', 'jsonl'), ('gone', 'csv'))}\n"
+        "paths['real'] = {'default': True}\n"
+        "for name in ('work', 'zero', 'gone'):\n"
+        "    ext = RetroblogExtension(root=sys.argv[1], datasets=paths)\n"
+        "    try:\n"
+        "        markdown.markdown(f'```chart\\ntype: prs-per-year\\ndataset: {name}\\n```\\n', extensions=[ext])\n"
+        "    except Exception as exc:\n"
+        "        print(type(exc).__name__, exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3, done.stdout + done.stderr
+    assert "work.csv: is a named pipe (FIFO), not a regular file" in lines[0]
+    assert "zero.jsonl: is a character device, not a regular file" in lines[1]
+    assert lines[2].startswith("RetroblogError ") and "gone.csv: no such file" in lines[2]  # not a traceback

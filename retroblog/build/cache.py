@@ -18,9 +18,12 @@ import threading
 from functools import cache
 from importlib.metadata import version as package_version
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import retroblog
+from retroblog.data.reading import file_kind
+from retroblog.errors import DatasetError
 from retroblog.util.files import atomic_write
 
 PACKAGE = Path(retroblog.__file__).resolve().parent
@@ -58,8 +61,18 @@ _DIGESTS_LOCK = threading.Lock()
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, remembered while its size, inode and modification time stay the same."""
-    stat = path.stat()
+    """SHA-256 of a file's bytes, remembered while its size, inode and modification time stay the same.
+
+    Only a regular file is read (``stat`` never waits): a FIFO or a device named as a dataset would
+    otherwise hang the build here, or hash /dev/zero for ever, before its loader could refuse it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DatasetError.single(path, "no such file") from None
+    except OSError as exc:
+        raise DatasetError.single(path, f"cannot be read: {exc.strerror}") from None
+    if not S_ISREG(stat.st_mode):
+        raise DatasetError.single(path, f"is {file_kind(stat.st_mode)}, not a regular file; it is not read")
     stamp = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     with _DIGESTS_LOCK:
         known = _DIGESTS.get(stamp)

@@ -43,7 +43,7 @@ def read_dataset_bytes(path: Path, limit: int | None = None) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise DatasetError.single(
-                path, f"is {_file_kind(info.st_mode)}, not a regular file; expected a dataset file"
+                path, f"is {file_kind(info.st_mode)}, not a regular file; expected a dataset file"
             )
         if info.st_size > limit:
             raise DatasetError.single(path, _too_big(info.st_size, limit))
@@ -66,7 +66,8 @@ def read_dataset_bytes(path: Path, limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words ("a named pipe (FIFO)")."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
