@@ -308,7 +308,9 @@ def _search(
             if waits > client.max_rate_waits:
                 raise CollectError("GitHub: still rate limited; run again later (the run resumes where it stopped)")
             reset = answer.headers.get("x-ratelimit-reset")
-            seconds = float(reset) - client.clock() + 1 if reset and reset.isdigit() else 60.0 * waits
+            seconds = (
+                float(reset) - client.clock() + 1 if reset and reset.isascii() and reset.isdigit() else 60.0 * waits
+            )
             client.wait(seconds, f"GitHub rate limit (GraphQL {limited.get('type') or limited.get('code')})")
             continue
         messages = [client.scrub(str(e.get("message", e))) for e in errors]

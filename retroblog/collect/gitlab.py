@@ -95,7 +95,7 @@ def collect_gitlab(
             if not isinstance(items, list):
                 raise CollectError(f"GitLab: unexpected answer from {base}/merge_requests: expected a JSON list")
             total = answer.headers.get("x-total")
-            if total and total.isdigit():
+            if total and total.isascii() and total.isdigit():
                 progress.total(int(total))
             for item in items:
                 row = _row(item, web)

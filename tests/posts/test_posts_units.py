@@ -373,3 +373,10 @@ def test_medium_reports_name_the_line_of_the_element() -> None:
         ("repaired", "p.html:2: mojibake in 'title': 'Itâ€™s' → 'It’s'"),
         ("mapped", "h1.p-name → title"),
     ]
+
+
+@pytest.mark.parametrize("readtime", ["²", "5²", "٣ min"])
+def test_lenient_refuses_a_read_time_in_digits_that_are_not_ascii(readtime: str) -> None:
+    """``str.isdigit`` is true for "²" and "٣", which ``int`` refuses: the post's line, not a traceback."""
+    with pytest.raises(PostError, match=r"post\.md:3: 'readtime': expected minutes such as 5"):
+        normalise(f"---\ndate: 2021-01-01\nreadtime: {readtime}\n---\n\nText\n", "post.md")

@@ -166,7 +166,7 @@ def _scalars(meta: dict[str, Any], line_of: Any, path: str, changes: list[str]) 
     value = meta.get("readtime")
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         text = str(value).strip().lower().removesuffix("min").removesuffix("minutes").strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # ("²".isdigit() is true; int() refuses it)
             raise PostError(path, line_of("readtime"), f"'readtime': expected minutes such as 5, found {value!r}")
         meta["readtime"] = int(text)
         changes.append(f"readtime {value!r} → {meta['readtime']}")
