@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from retroblog.charts.builtin import CHARTS
+from retroblog.data.reviews import REVIEW_CHARTS
 from tests.conftest import REPO
 from tests.htmlcheck import external_resources
 
@@ -281,7 +282,11 @@ def _check_calendar(rows: list[dict], figures: dict) -> None:
 @pytest.mark.slow
 def test_every_chart_of_the_example_post_agrees_with_retroblog_stats(example_site, example_figures):
     blocks, specs = _chart_blocks(), _specs(example_site)
-    assert len(specs) == len(blocks) and {b["type"] for b in blocks} >= set(CHARTS)  # every built-in chart
+    # every built-in chart of PRs merged; the card, the story charts (time to merge, working hours,
+    # languages) and the reviews charts are checked against figures worked out by hand in their own tests
+    # (test_card, test_time_to_merge, test_working_hours, test_reviews) and shown on docs/charts.md
+    elsewhere = REVIEW_CHARTS | {"card", "time-to-merge", "working-hours", "languages"}
+    assert len(specs) == len(blocks) and {b["type"] for b in blocks} >= set(CHARTS) - elsewhere
     by_filters: dict[str, dict] = {}
     for block, spec in zip(blocks, specs, strict=True):
         filters = {k: v for k, v in block.items() if k in ("year", "from", "to", "repo", "label")}

@@ -113,8 +113,8 @@ INTERACTIVE = f".retroblog-chart[{INTERACTIVE_ATTR}]"
 STATIC_ONLY = '.retroblog-chart[data-retroblog-interactive="false"]'
 READY = '.retroblog-chart[data-retroblog-ready="true"]'
 TOOLTIP = "#vg-tooltip-element.visible"
-STATIC_MARKS = ".retroblog-static svg g.role-mark:not(.mark-text) path"
-"""The drawn marks of a build-time SVG (bars, points, lines, arcs), not its text."""
+STATIC_MARKS = ".retroblog-static svg g.role-mark:not(.mark-text) :is(path, line)"
+"""The drawn marks of a build-time SVG (bars, points, lines, arcs, a card's rules), not its text."""
 
 # Points to hover in a figure's interactive view: for each element that Vega bound to a scene item with
 # a tooltip (its SVG renderer sets el.__data__), a point where that element is under the mouse (and still

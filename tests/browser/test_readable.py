@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from retroblog.charts.builtin import CHARTS
+from retroblog.data.reviews import REVIEW_CHARTS
 from tests.browser.conftest import Opener
 from tests.browser.support import INTERACTIVE, TOOLTIP, Server, tooltip_targets, wait_for_charts
 from tests.sitebuild import build_site
@@ -54,10 +55,21 @@ markdown_extensions: [pymdownx.superfences]
 """
 
 
+LANGUAGES = ("Python", "TypeScript", "Go", "Markdown", "SQL", "Shell", "YAML", "Rust", "CSS", "HTML")
+
+
 def _csv(rows: list[tuple[dt.datetime, int, int, int | None, str]]) -> str:
-    lines = ["merged_at,additions,deletions,comments,repo"]
-    for when, added, deleted, comments, repo in rows:
-        lines.append(f"{when:%Y-%m-%dT%H:%M:%SZ},{added},{deleted},{'' if comments is None else comments},{repo}")
+    """The rows with a creation time (hours to weeks before the merge: time-to-merge) and lines per language
+    (up to ten of them: languages), as ``retroblog collect github`` and ``collect git`` write them."""
+    lines = ["merged_at,additions,deletions,comments,repo,created_at,languages"]
+    for index, (when, added, deleted, comments, repo) in enumerate(rows):
+        created = when - dt.timedelta(hours=1 + (index * 37) % 400)
+        first, second = LANGUAGES[index % len(LANGUAGES)], LANGUAGES[(index * 3 + 1) % len(LANGUAGES)]
+        languages = f"{first}:{added}/{deleted}" + (f";{second}:{added // 3}/0" if second != first else "")
+        count = "" if comments is None else comments
+        lines.append(
+            f"{when:%Y-%m-%dT%H:%M:%SZ},{added},{deleted},{count},{repo},{created:%Y-%m-%dT%H:%M:%SZ},{languages}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -98,8 +110,11 @@ def shapes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sections = []
     for name in shapes():
         sections.append(f"## {name}\n")
-        kinds = [kind for kind in sorted(CHARTS) if not (name == "sparse" and kind == "comments-per-pr")]
-        sections += [f"```chart\ntype: {kind}\ndataset: {name}\n```\n" for kind in kinds]  # (no comment counts)
+        # (the sparse shape has no comment counts; the reviews charts draw a reviews dataset: test_reviews.py)
+        kinds = [
+            kind for kind in sorted(set(CHARTS) - REVIEW_CHARTS) if not (name == "sparse" and kind == "comments-per-pr")
+        ]
+        sections += [f"```chart\ntype: {kind}\ndataset: {name}\n```\n" for kind in kinds]
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Shapes\n\n" + "\n".join(sections), encoding="utf-8")
     build_site(root, site_dir=root / "site", cache_dir=root / ".cache").assert_clean()
