@@ -13,8 +13,8 @@ import pytest
 
 from retroblog.build.settings import read_site_settings
 from retroblog.charts.builtin import CHARTS
-from retroblog.data.reviews import REVIEW_CHARTS
 from retroblog.data.dataset import PullRequest, load_dataset
+from retroblog.data.reviews import REVIEW_CHARTS
 from retroblog.data.sample import GALLERY, OUTLIER_LINES, SPARSE_YEARS, rows, to_csv
 from retroblog.data.schema import FIELD_BY_NAME
 from tests.conftest import REPO

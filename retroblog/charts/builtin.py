@@ -182,6 +182,50 @@ as it is made: a third of the time a built-in chart took to build, for what ``fi
 when asked to (``VALIDATE_BUILT_IN``; a user's chart always)."""
 
 
+MAX_DRAWN_TEXT = 200
+"""Characters of one text a chart draws (its title, a repository name on an axis or in a tooltip): a longer
+one is cut with an ellipsis, its whole text in the data table. vl-convert's measuring of a text grows
+faster than its length (a 100 KB title took 33 s to render); 200 characters is more than a GitHub
+repository's full name (39 + 1 + 100)."""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_DRAWN_TEXT else text[:MAX_DRAWN_TEXT] + "…"
+
+
+def bound_text(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` whose title and every string of its data, at any depth (layers, concatenations,
+    ``datasets``), are at most ``MAX_DRAWN_TEXT`` characters (and an ellipsis). The description, read to
+    screen readers and never laid out, is left whole."""
+
+    def rows(values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
+        return [
+            {k: _short(v) if isinstance(v, str) else v for k, v in row.items()} if isinstance(row, dict) else row
+            for row in values
+        ]
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "values":
+                out[key] = rows(value)
+            elif key == "datasets" and isinstance(value, dict):
+                out[key] = {name: rows(table) for name, table in value.items()}
+            elif key == "title" and isinstance(value, str):
+                out[key] = _short(value)
+            else:
+                out[key] = walk(value)
+        return out
+
+    return dict(walk(spec))
+
+
 def finish(
     chart: alt.TopLevelMixin,
     ctx: ChartContext | None,
@@ -202,6 +246,7 @@ def finish(
     check = VALIDATE_BUILT_IN if validate is None else validate
     spec = chart.to_dict(validate=check)
     spec.update({**(size or {}), "title": title, "description": description})  # two strings, two numbers
+    spec = bound_text(spec)  # the Chart's title and rows stay whole: the data table's
     spec.pop("$schema", None)
     spec["config"] = theme_config()
     spec["autosize"] = {"type": "fit", "contains": "padding"}
