@@ -119,6 +119,36 @@ def example_site(example_build: SiteBuild) -> Path:
     return example_build.site_dir
 
 
+def zensical_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``zensical build --strict`` in ``root`` (offline where the system allows it), as a user runs it."""
+    unshare = shutil.which("unshare")
+    offline = [unshare, "-rn"] if unshare and subprocess.run([unshare, "-rn", "true"]).returncode == 0 else []
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    return subprocess.run(
+        [*offline, sys.executable, "-m", "zensical", "build", "--strict", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a hang guard
+        env=env,
+    )
+
+
+@pytest.fixture(scope="session")
+def zensical_example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built by Zensical from a copy of its sources, as a fresh clone would: the chart
+    assets written by ``retroblog assets`` first (``retroblog.build.assets``), then ``zensical build``."""
+    from retroblog.build.assets import ASSETS, write_assets
+
+    root = copy_site_sources(tmp_path_factory.mktemp("zensical-project"))
+    assert not (root / "docs" / ASSETS).exists()  # not tracked: a fresh clone has none until the command runs
+    write_assets(root / "docs", tmp_path_factory.mktemp("zensical-vega-cache"))
+    result = zensical_build(root)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def example_figures() -> dict:
     """``retroblog stats example --json`` of the example site, run as a user would."""

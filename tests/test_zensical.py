@@ -10,11 +10,8 @@ site built without retroblog is named by file and line.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -26,7 +23,7 @@ from retroblog.build.settings import read_site_settings
 from retroblog.cli import main
 from retroblog.render.vendor import asset
 from retroblog.site.check import check_site
-from tests.conftest import copy_site_sources
+from tests.conftest import copy_site_sources, zensical_build
 
 FIGURE = re.compile(r'<figure class="retroblog-chart.*?</figure>', re.DOTALL)
 STAT = re.compile(r'<span class="retroblog-stat">([^<]*)</span>')
@@ -38,25 +35,7 @@ DOCUMENTED_DIFFERENCES = (" data-search-exclude",)
 """What differs in chart HTML, as docs/zensical.md says: Zensical's search drops this attribute."""
 
 
-def _offline() -> list[str]:
-    """A command prefix that runs the build without any network, where this system allows it."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode == 0:
-        return [unshare, "-rn"]
-    return []
-
-
-def _zensical(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    return subprocess.run(
-        [*_offline(), sys.executable, "-m", "zensical", "build", "--strict", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,  # a hang guard
-        env=env,
-    )
+_zensical = zensical_build
 
 
 def _pages(site: Path) -> set[str]:
@@ -87,13 +66,8 @@ def _feed_items(path: Path) -> list[tuple[str, str, object]]:
 
 
 @pytest.mark.slow
-def test_the_example_site_builds_the_same_on_mkdocs_and_zensical(tmp_path, example_site):
-    root = copy_site_sources(tmp_path / "project")
-    assert not (root / "docs" / ASSETS).exists()  # a fresh clone: the command writes them
-    write_assets(root / "docs", tmp_path / "vega-cache")
-    result = _zensical(root)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    zensical_site = root / "site"
+def test_the_example_site_builds_the_same_on_mkdocs_and_zensical(example_site, zensical_example_site):
+    zensical_site = zensical_example_site  # (from a copy of the sources, as a fresh clone has them)
 
     # Same URLs, and on every page the same charts, numbers, tables and career notes.
     assert _pages(zensical_site) == _pages(example_site)

@@ -31,11 +31,18 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
 def built_site(request: pytest.FixtureRequest) -> Path:
-    """The example site: RETROBLOG_TEST_SITE if set, else tests/conftest.py's strict build (no warning)."""
+    """The example site, built by each engine from the same mkdocs.yml (tests/conftest.py's strict MkDocs
+    build with no warning, and ``zensical build --strict``), so every browser test runs on both; or
+    RETROBLOG_TEST_SITE if set (then once)."""
     given = os.environ.get("RETROBLOG_TEST_SITE")
-    return Path(given) if given else Path(request.getfixturevalue("example_site"))
+    if given:
+        if request.param != "mkdocs":
+            pytest.skip("RETROBLOG_TEST_SITE is one site")
+        return Path(given)
+    fixture = "example_site" if request.param == "mkdocs" else "zensical_example_site"
+    return Path(request.getfixturevalue(fixture))
 
 
 def _page_path(site: Path, html: Path) -> str:

@@ -278,9 +278,12 @@ _DRAWER_STEP = """(url) => {
   for (let li = link.closest('li.md-nav__item--nested'); li; li = li.parentElement.closest('li.md-nav__item--nested')) {
     wanted.unshift(li.querySelector(':scope > input.md-nav__toggle').id);
   }
-  const away = [...nav.querySelectorAll('input.md-nav__toggle:checked')].filter(t => !wanted.includes(t.id));
+  // (a level whose label is not drawn is not in the way: Zensical's drawer shows some levels open)
+  const shown = (selector) => [...nav.querySelectorAll(selector)].some(e => e.getClientRects().length > 0);
+  const away = [...nav.querySelectorAll('input.md-nav__toggle:checked')]
+    .filter(t => !wanted.includes(t.id) && shown(`label.md-nav__title[for="${t.id}"]`));
   if (away.length) return `label.md-nav__title[for="${away[away.length - 1].id}"]`;
-  const closed = wanted.find(id => !document.getElementById(id).checked);
+  const closed = wanted.find(id => !document.getElementById(id).checked && shown(`label.md-nav__link[for="${id}"]`));
   if (closed) return `label.md-nav__link[for="${closed}"]`;
   return `.md-nav--primary a.md-nav__link[href="${link.getAttribute('href')}"]`;
 }"""
@@ -338,7 +341,13 @@ def test_instant_navigation_between_chart_pages_keeps_every_chart_working(
         "runs": 0,
         "samePage": True,
     }
-    assert state["runs"] >= 2  # the script was re-run by the theme
+    generator = page.evaluate("document.querySelector('meta[name=generator]').content")
+    if generator.startswith("zensical"):
+        # every page loads the script (extra_javascript): the theme keeps it, and its subscription to the
+        # theme's page changes draws the new page's charts
+        assert state["runs"] == 1
+    else:  # the plugin puts the script on chart pages only, so the theme runs it again
+        assert state["runs"] >= 2
     assert page.locator(READY).count() == second
 
     _click_link_to(page, site + "blog/")
