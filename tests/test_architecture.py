@@ -25,7 +25,7 @@ LAYERS: dict[str, set[str]] = {
     "stats": BASE | {"data"},
     "charts": BASE | {"data", "stats"},
     "render": BASE | {"charts"},
-    "build": BASE | {"data", "stats", "charts", "render"},
+    "build": BASE | {"data", "stats", "charts", "render", "posts"},  # posts: the fact-check's claim reader
     "collect": BASE | {"data"},
     "posts": BASE,
     "site": BASE | {"data"},
