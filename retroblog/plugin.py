@@ -24,12 +24,14 @@ from mkdocs.utils import get_relative_url
 from retroblog.build.assets import ASSETS, FILES, check_assets
 from retroblog.build.blocks import Blocks
 from retroblog.build.cache import FragmentStore
+from retroblog.build.cards import CARDS_DIR, Cards, card_choice, card_name, plan, site_accent
 from retroblog.build.settings import KEYS, Settings
 from retroblog.build.syntax import may_hold_blocks, post_date, uses_blocks, with_career_note
 from retroblog.build.worker import Prefetcher
 from retroblog.errors import RetroblogError
 from retroblog.markdown import RetroblogExtension
 from retroblog.render.html import PENDING_MARK, feed_excerpt, script
+from retroblog.render.meta import CardText, social_tags
 from retroblog.render.svg import SvgCache
 from retroblog.render.vendor import asset, vega_bundle
 from retroblog.util.files import atomic_write
@@ -67,6 +69,8 @@ class RetroblogConfig(base.Config):
     """Compute charts that are not cached in a worker process, in parallel with the rest of the build."""
     chart_timeout = c.Optional(c.Type((int, float)))
     """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
+    cards = c.Type(bool, default=True)
+    """Social cards: a 1200 x 630 picture and Open Graph tags for each post and the home page."""
 
 
 class RetroblogPlugin(BasePlugin[RetroblogConfig]):
@@ -85,6 +89,9 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         """The folder of those copies, made on the first build that needs it, removed at shutdown."""
         self.is_serve = False
         self.dirty = False
+        self.cards: Cards | None = None
+        self._said_social = False
+        """Whether the build said that Material's social plugin makes the cards (said once)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Under `mkdocs serve` a broken block shows on the page and the server keeps running.
@@ -152,6 +159,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             settings = self.settings
         self.settings = settings
         self.blocks.start()
+        self.cards = self._cards(config, cache / "cards")
         self.prefetched: set[str] = set()
         """Pages (by path in docs_dir) whose blocks went to the worker at on_config."""
         if self.blocks.defer is not None:
@@ -292,6 +300,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         # A chart still being computed stays a placeholder in the written page, which on_post_build
         # completes: the build goes on meanwhile instead of waiting page by page.
         output = self.extension.resolve(output, wait=False)
+        output = self._social_card(output, page, config)
         if PENDING_MARK in output and page.file.abs_dest_path:
             self.unfinished.append(page.file.abs_dest_path)
         if 'data-retroblog-interactive="true"' in output and f"{ASSETS}/retroblog.js" not in output:
@@ -309,6 +318,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         self.unfinished = []
         if self.blocks is not None and not self.dirty:
             self.blocks.store.prune()  # entries of changed data and removed blocks
+            if self.cards is not None:
+                self.cards.prune()
         if not self.is_serve:
             self._close_worker()
 
@@ -321,6 +332,65 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
         complete_channel_images(Path(config.site_dir), config.site_url or "", config.theme.get("favicon"))
 
     on_post_build = CombinedEvent(_on_post_build, _on_post_build_feeds)
+
+    # -- Social cards (issue 16): the work is retroblog.build.cards'; the tags are render.meta's ----------
+    def _cards(self, config: MkDocsConfig, folder: Path) -> Cards | None:
+        """The cards of this build; None when they are off, or when Material's social plugin makes them."""
+        if not self.config.cards or self.blocks is None:
+            return None
+        social = [
+            plugin
+            for name, plugin in config.plugins.items()
+            if name.split(" #")[0] in ("material/social", "social")
+            and getattr(getattr(plugin, "config", None), "enabled", True) is not False
+            and getattr(getattr(plugin, "config", None), "cards", True) is not False
+        ]
+        if social:
+            if not self._said_social:
+                log.info("Material's social plugin makes the social cards: retroblog draws none")
+                self._said_social = True
+            return None
+        cards = Cards(self.blocks, folder, site_accent(config.theme.get("palette")))
+        cards.start()
+        return cards
+
+    def _social_card(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """A post's (or the home page's) card written into the site, and its tags into the page's head."""
+        if self.cards is None or not config.site_url or "</head>" not in output:
+            return output
+        from retroblog.posts.blog.lenient import post_dirs
+
+        uri = page.file.src_uri
+        is_post = any(uri.startswith(d + "/") for d in post_dirs(config.plugins.items()))
+        if not (is_post or page.is_homepage):
+            return output
+        author = ", ".join(str(getattr(a, "name", "")) for a in getattr(page, "authors", None) or []).strip(", ")
+        title = str(page.meta.get("title") or page.title or config.site_name)
+        if page.is_homepage and not is_post:  # the site's name is on the card already: its description
+            title = str(config.site_description or config.site_name)
+        text = CardText(config.site_name, title, author or str(config.site_author or ""))
+        try:
+            request = plan(page.file.content_string, card_choice(page.meta, uri), uri, text)
+            if request is None:
+                return output
+            card = self.cards.card(request)
+        except RetroblogError as exc:
+            raise PluginError(str(exc)) from None
+        name = f"{CARDS_DIR}/{card_name(page.url)}"
+        atomic_write(Path(config.site_dir, name), card.png, overwrite=True)
+        base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+        description = str(page.meta.get("description") or (config.site_description if not is_post else "") or "")
+        tags = social_tags(
+            kind="article" if is_post else "website",
+            title=config.site_name if page.is_homepage and not is_post else title,
+            description=description or card.summary,
+            url=page.canonical_url or base,
+            image=base + name,
+            alt=card.alt,
+            site=config.site_name,
+        )
+        at = output.index("</head>")
+        return f"{output[:at]}{tags}{output[at:]}"
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled and self.settings and self.settings.data_dir.is_dir():
