@@ -7,11 +7,12 @@ Works with MkDocs (the plugin registers it), Zensical (which runs Python-Markdow
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ class RetroblogExtension(Extension):
             "size_buckets": [[10, 100, 500, 1000], "Size-bucket edges on additions."],
             "language": ["en", "Language of dates in prose: en (default), de, fr, pt-BR ... (Babel)."],
             "chart_timeout": [30.0, "Seconds a user's chart function (altair:) may run before it is stopped."],
+            "fact_check": [False, "Check the numbers each page's prose states about its data: a false one warns."],
             "cache_dir": ["", "Folder for finished chart and stats HTML (kept across builds); empty: memory only."],
             "on_error": ["raise", "'raise' fails the conversion; 'show' puts the error on the page instead."],
             # Defaults are "" and not None: Python-Markdown turns options whose default is None into bools.
@@ -75,6 +77,9 @@ class RetroblogExtension(Extension):
         """Lines before the Markdown the extension sees (front matter), so messages name file lines."""
         self.page_date: dt.date | None = None
         """The date of the post being converted (the MkDocs plugin sets it): a ``career`` note's default."""
+        self.page_meta: Mapping[str, Any] | None = None
+        """The front matter of the page being converted, when the host has taken it off the text (the MkDocs
+        plugin and Zensical set it); None: the fact-check reads it from the text."""
         self.charts_on_page = 0
         self.hold_charts = False
         """Make every chart a placeholder that ``resolve`` fills once the page is rendered (the MkDocs
@@ -154,6 +159,37 @@ class RetroblogExtension(Extension):
 
         return PENDING.sub(chart, html)
 
+    def fact_check(self, lines: list[str], *, strict: bool = False) -> None:
+        """Log each claim of the page's prose that its data contradicts as a warning (``mkdocs build
+        --strict`` then fails), ``page:line: false: "claim": the data says ...; :stat[...]``; sentences
+        that cannot be read, and claims the data cannot tell, only as info. A page whose front matter says
+        ``fact_check: false`` is not checked.
+
+        ``strict``: raise instead, naming every false claim of the page. Zensical counts no warning that a
+        Python-Markdown extension logs, and tells its extensions ``strict`` only when ``mkdocs.yml`` says
+        ``strict: true`` (not for ``--strict``): that is how its build fails on a false claim."""
+        from retroblog.build.factcheck import check_text
+
+        if self.page_meta is not None and self.page_meta.get("fact_check") is False:
+            return
+        try:
+            findings = check_text("\n".join(lines), self.settings, self.page_meta)
+        except RetroblogError as exc:
+            log.warning(f"{self.page}: fact_check: the claims of this page cannot be checked: {exc}")
+            return
+        false: list[str] = []
+        for finding in findings:
+            text = dataclasses.replace(finding, line=self.line_offset + finding.line).report(self.page)
+            if finding.verdict == "false":
+                false.append(text)
+                if not strict:
+                    log.warning(text)
+            elif finding.verdict != "true":
+                log.info(text)
+        if strict and false:
+            error: Callable[[str], Exception] = self.getConfig("error_class")
+            raise error("\n".join(false))
+
     def fail(
         self, message: str, line: int | None, page: str | None = None, *, inline: bool = False, cause: str = ""
     ) -> str:
@@ -194,6 +230,9 @@ class RetroblogPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         lines = self._adopt_host_page(lines)
         self.ext.excerpt_of = excerpt_source(self.md)
+        if self.ext.settings.fact_check and self.ext.excerpt_of is None:  # an excerpt is its post's, checked there
+            host = host_context(self.md)
+            self.ext.fact_check(lines, strict=host is not None and host.get("strict") is True)
         try:
             return self._convert(lines)
         finally:
@@ -232,6 +271,7 @@ class RetroblogPreprocessor(Preprocessor):
         meta = getattr(host["page"], "meta", None)
         meta = meta if isinstance(meta, dict) else {}
         self.ext.page_date = post_date(meta)
+        self.ext.page_meta = meta
         self._count_lines(host, page, lines)
         if meta.get("career") is True and self.ext.excerpt_of is None and excerpt_source(self.md) is None:
             if self.ext.page_date is None:

@@ -48,7 +48,7 @@ EXTENSION_ONLY = ("root", "cache_dir", "on_error")
 class RetroblogConfig(base.Config):
     """Options of the ``retroblog`` entry under ``plugins:`` in ``mkdocs.yml``.
 
-    The site options (``data_dir`` ... ``chart_timeout``) are given here or, for a site that also builds
+    The site options (``data_dir`` ... ``fact_check``) are given here or, for a site that also builds
     with Zensical, as the options of the ``retroblog`` entry under ``markdown_extensions``: not in both.
     Unset, each takes the default of ``Settings.from_options``.
     """
@@ -71,6 +71,8 @@ class RetroblogConfig(base.Config):
     """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
     cards = c.Type(bool, default=True)
     """Social cards: a 1200 x 630 picture and Open Graph tags for each post and the home page."""
+    fact_check = c.Optional(c.Type(bool))
+    """Check the numbers each page's prose states about its data: one warning per false claim."""
 
 
 class RetroblogPlugin(BasePlugin[RetroblogConfig]):
@@ -264,6 +266,7 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             return None
         self.extension.page = page.file.src_uri
         self.extension.page_date = post_date(page.meta)
+        self.extension.page_meta = page.meta  # the fact-check's dataset: the front matter's ``dataset:``
         source = page.file.content_string
         shift = self.line_shift.get(page.file.src_uri, 0)
         self.extension.line_offset = max(0, source.count("\n") - markdown.count("\n")) - shift
@@ -457,15 +460,8 @@ def _script(page: Page) -> str:
 
 
 def _same(old: Settings, new: Settings) -> bool:
-    return (old.root, old.data_dir, old.timezone, old.datasets, old.size_buckets, old.language, old.chart_timeout) == (
-        new.root,
-        new.data_dir,
-        new.timezone,
-        new.datasets,
-        new.size_buckets,
-        new.language,
-        new.chart_timeout,
-    )
+    fields = ("root", "data_dir", "timezone", "datasets", "size_buckets", "language", "chart_timeout", "fact_check")
+    return all(getattr(old, name) == getattr(new, name) for name in fields)
 
 
 def _language(config: MkDocsConfig) -> str:

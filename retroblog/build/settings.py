@@ -20,7 +20,7 @@ from retroblog.data.schema import DEFAULT_EDGES, check_edges, check_timezone
 from retroblog.errors import ConfigError
 from retroblog.util.words import ENGLISH, check_language
 
-KEYS = ("data_dir", "timezone", "datasets", "size_buckets", "language", "chart_timeout")
+KEYS = ("data_dir", "timezone", "datasets", "size_buckets", "language", "chart_timeout", "fact_check")
 
 MAX_CHART_TIMEOUT = 3600
 """The longest ``chart_timeout`` (seconds) a site may set."""
@@ -41,6 +41,8 @@ class Settings:
     ``theme.language``, the Markdown extension its ``language`` option."""
     chart_timeout: float = DEFAULT_TIMEOUT
     """Seconds a user's chart function (``altair:``) may run before it is stopped and its block fails."""
+    fact_check: bool = False
+    """Check the numbers each page's prose states about its data while building: a false one is a warning."""
     _registry: DatasetRegistry | None = field(default=None, repr=False)
 
     @classmethod
@@ -72,6 +74,10 @@ class Settings:
                 f"retroblog: 'chart_timeout' must be a number of seconds above 0 and at most {MAX_CHART_TIMEOUT}, "
                 f"got {timeout!r}"
             )
+        fact_check = options.get("fact_check")
+        fact_check = False if fact_check is None or fact_check == "" else fact_check
+        if not isinstance(fact_check, bool):
+            raise ConfigError(f"retroblog: 'fact_check' must be true or false, got {fact_check!r}")
         return cls(
             root=root,
             data_dir=(root / data_dir).resolve(),
@@ -80,6 +86,7 @@ class Settings:
             size_buckets=check_edges(edges),
             language=check_language(options.get("language") or ENGLISH),
             chart_timeout=float(timeout),
+            fact_check=fact_check,
         )
 
     @property
