@@ -122,7 +122,10 @@ class RetroblogExtension(Extension):
         host = host_context(md)
         if host is not None and self.getConfig("root") == "." and host.get("root_dir"):
             self.setConfig("root", str(host["root_dir"]))  # Zensical: relative to the project, not the cwd
-        _ = self.blocks  # validate the options now, before any page is converted
+        if host is not None:
+            _ = self.blocks  # Zensical: validate the options now, before any page is converted
+        # (Under MkDocs the plugin validates them at on_config, as a one-line error: MkDocs reports an
+        # exception raised here, while it checks `markdown_extensions`, with the traceback.)
         if host is not None:  # Zensical serves the chart assets from docs/ as they are: they must be this version's
             docs = Path(str(host.get("root_dir") or "."), str(host.get("docs_dir") or "docs"))
             problem = _asset_problem(docs)

@@ -159,6 +159,17 @@ def test_plugin_refuses_site_options_in_two_places(tmp_path, build_site):
     assert "site options in two places: timezone under 'plugins'" in build.stderr + build.stdout
 
 
+def test_a_wrong_site_option_on_the_extension_is_one_line_under_mkdocs(tmp_path, build_site):
+    """MkDocs checks `markdown_extensions` by loading each extension and prints an exception raised then
+    with its traceback: the options are checked by the plugin instead, as a one-line error."""
+    config = _small_site(tmp_path / "site", "  - retroblog", "  - retroblog:\n      timezone: Mars/Phobos")
+    build = build_site(config)
+    output = build.stderr + build.stdout
+    assert build.returncode == 1
+    assert "retroblog: timezone: unknown timezone 'Mars/Phobos'" in output
+    assert "Traceback" not in output and 'File "' not in output, output
+
+
 def test_mkdocs_warns_on_stale_chart_assets_and_serves_the_installed_ones(tmp_path, build_site):
     config = _small_site(tmp_path / "site", "  - retroblog:\n      workers: false", EXTENSION)
     docs = config.parent / "docs"
