@@ -1,14 +1,18 @@
-"""A site of 200 posts, 50 of them with a chart: build time with the chart blocks vs without them.
+"""A site of 200 posts, 50 of them with a chart: build time with the chart blocks vs without them,
+and with the social cards (issue 16: a PNG per post and the home page) vs without them.
 
 Both sites use the same mkdocs.yml (material, blog, retroblog plugin) and the same posts; the
 "without" site has the chart fences removed. Measured side by side in one run, each build in a fresh
-process: a cold build (empty chart cache), then a warm rebuild (cache kept, nothing changed).
+process: a cold build (empty chart cache), then a warm rebuild (cache kept, nothing changed). The chart
+overhead is measured with the cards off (``cards: false``) on both sites; "with cards" is the charted site
+with them on (the default), cold meaning no cached card either.
 Also reports the bytes a chart page needs before its charts are visible.
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 import random
 import re
 import shutil
@@ -22,12 +26,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 POSTS = 200
 CHARTED = 50
-REPEAT = 5
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 """Builds of each kind; the median is reported (this machine varies by ~0.2 s from one build to the next)."""
 TYPES = ["prs-per-year", "prs-per-month", "size-buckets", "cumulative", "prs-per-quarter", "inserts-deletes"]
 
 
-def make_site(root: Path, charts: bool) -> None:
+def make_site(root: Path, charts: bool, cards: bool = False) -> None:
     (root / "docs" / "blog" / "posts").mkdir(parents=True)
     (root / "data").mkdir()
     shutil.copy2(REPO / "data" / "example.csv", root / "data" / "example.csv")
@@ -36,7 +40,8 @@ def make_site(root: Path, charts: bool) -> None:
     (root / "mkdocs.yml").write_text(
         "site_name: bench\nsite_url: http://127.0.0.1/\ntheme:\n  name: material\n  font: false\n"
         "  features: [navigation.instant]\nplugins:\n  - search\n  - blog\n  - retroblog:\n"
-        "      datasets: {example: {timezone: Europe/Berlin}}\nmarkdown_extensions:\n  - pymdownx.superfences\n"
+        f"      datasets: {{example: {{timezone: Europe/Berlin}}}}\n      cards: {str(cards).lower()}\n"
+        "markdown_extensions:\n  - pymdownx.superfences\n"
     )
     rng = random.Random(3)
     words = ["pull", "request", "ledger", "review", "merge", "deploy", "team", "release", "billing", "refactor", "test"]
@@ -81,9 +86,10 @@ def page_weight(site: Path) -> tuple[int, int]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        sites = {"with charts": Path(tmp, "with"), "without": Path(tmp, "without")}
+        sites = {"with charts": Path(tmp, "with"), "without": Path(tmp, "without"), "with cards": Path(tmp, "cards")}
         make_site(sites["with charts"], True)
         make_site(sites["without"], False)
+        make_site(sites["with cards"], True, cards=True)
         # Warm the shared Vega runtime cache of both sites alike, so only chart work differs.
         for root in sites.values():
             build(root)
@@ -93,6 +99,7 @@ def main() -> int:
             for name, root in sites.items():
                 # Cold: no finished block and no SVG cached (the Vega runtime file stays, as for "without").
                 shutil.rmtree(root / ".cache" / "retroblog" / "blocks", ignore_errors=True)
+                shutil.rmtree(root / ".cache" / "retroblog" / "cards", ignore_errors=True)
                 for svg in (root / ".cache" / "retroblog").glob("*.svg"):
                     svg.unlink()
                 cold[name].append(build(root))
@@ -108,6 +115,12 @@ def main() -> int:
             f"warm rebuild (cache kept):  with {w['with charts']:.2f} s, without {w['without']:.2f} s, "
             f"ratio {w['with charts'] / w['without']:.3f} (goal 1.05)"
         )
+        for kind, m in (("cold", c), ("warm", w)):
+            print(
+                f"{kind} with cards ({POSTS + 1} cards): {m['with cards']:.2f} s, with charts only "
+                f"{m['with charts']:.2f} s: cards add {m['with cards'] - m['with charts']:.2f} s "
+                f"(ratio {m['with cards'] / m['with charts']:.3f})"
+            )
         raw, gz = page_weight(sites["with charts"] / "site")
         print(f"chart page before its charts are visible (HTML + blocking CSS/JS): {raw:,} B, {gz:,} B gzip-9")
     return 0
