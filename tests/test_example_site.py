@@ -182,10 +182,11 @@ def test_same_inputs_build_byte_identical_html(tmp_path, build_site):
         assert list((cache / "retroblog" / "blocks").glob("*.html")) and list((cache / "retroblog").glob("vega-*.js"))
         assert (cache / "plugins" / "rss").is_dir()
     assert _tree(REPO / ".cache") == checkout_cache
-    assert _differing(first / "site", second / "site", (".html", ".svg", ".js", ".css")) == []
+    assert _differing(first / "site", second / "site", (".html", ".svg", ".js", ".css", ".png")) == []  # cards too
     # Warm (every block from the cache, no worker) and cold give the same bytes, search index included.
     assert build_site(first, site_dir=first / "site-warm").returncode == 0
-    assert _differing(first / "site", first / "site-warm", (".html", ".svg", ".js", ".css", ".json", ".xml")) == []
+    everything = (".html", ".svg", ".js", ".css", ".json", ".xml", ".png")  # the social cards' PNGs too
+    assert _differing(first / "site", first / "site-warm", everything) == []
 
 
 # -- every chart of the example post agrees with `retroblog stats` ------------------------------------
