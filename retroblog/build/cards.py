@@ -61,6 +61,11 @@ ACCENTS = {
 DEFAULT_ACCENT = "indigo"
 
 
+BUNDLED_CARD_FONT = "Liberation Sans"
+"""The font a card's PNG is drawn in: the sans-serif vl-convert carries (the same on every machine)."""
+_BUNDLED_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
+
+
 def site_accent(palette: Any) -> str:
     """The hex colour of the accent of ``theme.palette`` (one mapping or a list of schemes: the light
     one, ``default``, else the first); Material's default, indigo, for none or a custom accent."""
@@ -251,7 +256,12 @@ class Cards:
         text = request.text
         by = f" by {text.author}" if text.author else ""
         alt = f"{text.title}{by}. {summary}{chart_words}"
-        return Card(png(themed_svg(svg, card_scheme(self.accent)), scale=1), alt, caption(shown))
+        # Drawn in vl-convert's own font, in memory: a system font is read from its file for each text
+        # drawn (4x slower), and may be missing or differ on another machine. Everything was laid out in
+        # DejaVu Sans, which is wider: no text outgrows its place.
+        themed = themed_svg(svg, card_scheme(self.accent))
+        picture = _BUNDLED_FONT_FAMILY.sub(f'font-family="{BUNDLED_CARD_FONT}"', themed)
+        return Card(png(picture, scale=1), alt, caption(shown))
 
     def prune(self) -> int:
         """Delete the cached cards this build did not use."""
