@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from retroblog.build.cards import site_accent
+from retroblog.build.settings import read_site_config
 from retroblog.charts.theme import SERIES
 from retroblog.cli import main
 from retroblog.render.export import SCHEMES, themed_svg
@@ -20,8 +22,18 @@ CHART_TYPES = re.findall(r"^```chart\ntype: ([\w-]+)$", POST.read_text(encoding=
 STEM = "my-three-years-at-northwind"
 
 
+CACHE: list[Path] = []
+"""The test session's export cache (never the checkout's .cache)."""
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    if not CACHE:
+        CACHE.append(tmp_path_factory.mktemp("export-cache"))
+
+
 def _export(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["export", *map(str, args)])
+    result = CliRunner().invoke(main, ["export", *map(str, args), "--cache-dir", str(CACHE[0])])
     return result.exit_code, result.output
 
 
@@ -51,7 +63,10 @@ def test_svg_in_both_schemes_one_file_per_chart_and_scheme_with_real_colours(tmp
         assert f'<rect width="100%" height="100%" fill="{scheme.background}"/>' in text
         assert f'fill="{scheme.text}"' in text  # the text, in the scheme's colour
     first = tmp_path / f"{STEM}-1-{CHART_TYPES[0]}-light.svg"
-    assert SCHEMES["light"].series[0] in first.read_text(encoding="utf-8")  # the bars, in series 1's colour
+    # the bars in series 1's colour: the site's accent (indigo: Material's #526cfe), not a fallback
+    accent = site_accent(read_site_config(REPO / "mkdocs.yml")["theme"]["palette"])
+    assert accent == "#526cfe" and accent in first.read_text(encoding="utf-8")
+    assert accent in (tmp_path / f"{STEM}-1-{CHART_TYPES[0]}-dark.svg").read_text(encoding="utf-8")
     alt = (tmp_path / f"{STEM}-1-{CHART_TYPES[0]}.txt").read_text(encoding="utf-8")
     assert alt.startswith("PRs merged per year. Bar chart of merged PRs per year.") and "310 in all" in alt
 

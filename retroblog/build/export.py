@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from retroblog.build.blocks import Blocks
-from retroblog.build.settings import read_site_settings
+from retroblog.build.cards import site_accent
+from retroblog.build.settings import read_site_config, read_site_settings
 from retroblog.build.syntax import COMPUTED, FENCE, fence_body, fence_end, parse_options
 from retroblog.errors import BlockError, ConfigError, ExistsError, RetroblogError
 from retroblog.render.export import SCHEMES, png, themed_svg
@@ -120,6 +121,9 @@ def chart_name(page: Path, number: int, options: dict[str, Any]) -> str:
     return f"{_slug(stem)}-{number}-{_slug(kind)}"
 
 
+CACHE_DIR = Path(".cache") / "retroblog" / "export"
+"""Where, beside the site's mkdocs.yml, the exported charts' SVGs are kept by their spec."""
+
 Progress = Callable[[int, int], None]
 """Called with (done, total) as the charts are rendered."""
 
@@ -133,6 +137,7 @@ def export(
     scale: float = 2,
     force: bool = False,
     config: Path | None = None,
+    cache_dir: Path | None = None,
     cwd: Path | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
@@ -140,9 +145,10 @@ def export(
     """Write every chart of ``pages`` to the folder ``to``; returns the files written, in order.
 
     ``fmt``: ``png`` or ``svg``; ``scheme``: ``light``, ``dark`` or ``both``; ``scale``: a PNG's pixels per
-    CSS pixel. Raises a ``RetroblogError`` (one line, naming the page and line) before writing anything
-    when a page cannot be read, has no chart, or a chart cannot be built, and when a file is in the way
-    (unless ``force``).
+    CSS pixel; ``cache_dir``: where SVGs are kept by spec (``CACHE_DIR`` beside mkdocs.yml). Raises a
+    ``RetroblogError`` (one line, naming the page and line) before writing anything when a page cannot be
+    read, has no chart, or a chart cannot be built, and when a file is in the way (unless ``force``).
+    Series 1 is the site's accent (``theme.palette``), in both schemes.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -155,8 +161,14 @@ def export(
     if to.exists() and not to.is_dir():
         raise ConfigError(f"{to}: not a folder; --to takes the folder to write the files in")
     found = [(page, chart_blocks(page)) for page in pages]  # every page read before any chart is built
-    settings = read_site_settings(config or find_config(pages, cwd or Path.cwd()))
-    blocks = Blocks(settings, SvgCache())
+    site = config or find_config(pages, cwd or Path.cwd())
+    settings = read_site_settings(site)
+    # In the site's accent (theme.palette), as its pages and social cards show them; each SVG kept in the
+    # site's cache by its spec, so an unchanged chart is not rendered again by the next export.
+    theme = read_site_config(site).get("theme")
+    accent = site_accent(theme.get("palette") if isinstance(theme, dict) else None)
+    painted = {name: replace(s, series=(accent, *s.series[1:])) for name, s in SCHEMES.items()}
+    blocks = Blocks(settings, SvgCache(cache_dir or settings.root / CACHE_DIR))
     schemes = ["light", "dark"] if scheme == "both" else [scheme]
     planned: list[tuple[str, Path, int, dict[str, Any]]] = []
     for page, charts in found:
@@ -173,7 +185,7 @@ def export(
         alt = f"{chart.title}. {chart.description}".strip() + "\n"
         files.append((to / f"{name}.txt", _const(alt.encode("utf-8"))))
         for which in schemes:
-            themed = themed_svg(svg, SCHEMES[which])
+            themed = themed_svg(svg, painted[which])
             suffix = f"-{which}" if scheme == "both" else ""
             data = _const(themed.encode("utf-8")) if fmt == "svg" else _png(themed, scale)
             files.append((to / f"{name}{suffix}.{fmt}", data))

@@ -109,8 +109,8 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 _TolerantLoader.add_multi_constructor("!", _ignore_tag)
 
 
-def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
-    """The settings of the ``retroblog`` plugin entry in ``config_file`` (defaults if it has none)."""
+def read_site_config(config_file: str | Path = "mkdocs.yml") -> dict[str, Any]:
+    """``config_file`` (a site's ``mkdocs.yml``) as a mapping, its tags (``!ENV``...) read as plain values."""
     path = Path(config_file)
     try:
         config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}
@@ -119,6 +119,13 @@ def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem}") from None
+    return config if isinstance(config, dict) else {}
+
+
+def read_site_settings(config_file: str | Path = "mkdocs.yml") -> Settings:
+    """The settings of the ``retroblog`` plugin entry in ``config_file`` (defaults if it has none)."""
+    path = Path(config_file)
+    config = read_site_config(path)
     options: Mapping[str, Any] = {}
     for entry in config.get("plugins") or []:
         if isinstance(entry, Mapping) and "retroblog" in entry:

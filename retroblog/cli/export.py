@@ -43,8 +43,20 @@ SCHEMES = ("light", "dark", "both")
     type=click.Path(path_type=Path),
     help="The site's mkdocs.yml (default: the one in or above the first page's folder, else here).",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where rendered charts are kept by their spec (default: .cache/retroblog/export beside mkdocs.yml).",
+)
 def export(
-    pages: tuple[Path, ...], to: Path, fmt: str, scheme: str, scale: float, force: bool, config_file: Path | None
+    pages: tuple[Path, ...],
+    to: Path,
+    fmt: str,
+    scheme: str,
+    scale: float,
+    force: bool,
+    config_file: Path | None,
+    cache_dir: Path | None,
 ) -> None:
     """Write every chart of PAGES (Markdown pages of the site) to files, each with its alt text beside it.
 
@@ -72,6 +84,7 @@ def export(
             scale=scale,
             force=force,
             config=config_file,
+            cache_dir=cache_dir,
             on_total=lambda total: bar.update(task, total=total),
             progress=lambda done, _total: bar.update(task, completed=done),
         )
