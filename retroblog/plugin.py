@@ -379,6 +379,8 @@ class RetroblogPlugin(BasePlugin[RetroblogConfig]):
             card = self.cards.card(request)
         except RetroblogError as exc:
             raise PluginError(str(exc)) from None
+        if card is None:  # nothing to draw it from: no card, no tags
+            return output
         name = f"{CARDS_DIR}/{card_name(page.url)}"
         atomic_write(Path(config.site_dir, name), card.png, overwrite=True)
         base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"

@@ -131,7 +131,8 @@ def test_make_deploy_of_a_new_site_publishes_it_for_its_pages_address(tmp_path):
     deploy = subprocess.run(["make", "deploy"], cwd=site, env=_env(), capture_output=True, text=True)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert "Publishing to https://jane.github.io/retro-site/" in deploy.stdout
-    post = next(p for p in git(bare, "ls-tree", "-r", "--name-only", "gh-pages").split() if "two-years" in p)
+    pages = git(bare, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    post = next(p for p in pages if "two-years" in p and p.endswith(".html"))  # (not its social card)
     _assert_built_for(bare, "https://jane.github.io/retro-site/", ["index.html", post])
     assert git(site, "status", "--porcelain") == ""  # site/, .cache/ and local.mk are ignored
 

@@ -66,6 +66,10 @@ BUNDLED_CARD_FONT = "Liberation Sans"
 _BUNDLED_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
 
 
+class _Unavailable(Exception):
+    """A card's figures or chart cannot be made: the page gets no card (its blocks report the cause)."""
+
+
 def site_accent(palette: Any) -> str:
     """The hex colour of the accent of ``theme.palette`` (one mapping or a list of schemes: the light
     one, ``default``, else the first); Material's default, indigo, for none or a custom accent."""
@@ -187,12 +191,14 @@ class Cards:
         parts = {"kind": "social-card", "figures": figures, "chart": chart, "accent": self.accent}
         return fragment_key({**parts, "words": [text.site, text.title, text.author]})
 
-    def card(self, request: CardRequest) -> Card:
-        """The page's card, from the cache or drawn now; errors name the page."""
+    def card(self, request: CardRequest) -> Card | None:
+        """The page's card, from the cache or drawn now; None when its figures or chart cannot be made (a
+        site without a dataset, a broken chart block: the page's own block reports it, with its line).
+        A card that would publish a private dataset's names is an error naming the page."""
         try:
             key = self.key(request)
-        except RetroblogError as exc:
-            raise ConfigError(f"{request.page}: social card: {exc}") from None
+        except RetroblogError:
+            return None
         if key is not None:
             self.used.add(key)
             cached = self._get(key)
@@ -200,6 +206,8 @@ class Cards:
                 return cached
         try:
             card = self._draw(request)
+        except _Unavailable:
+            return None
         except RetroblogError as exc:
             raise ConfigError(f"{request.page}: social card: {exc}") from None
         if key is not None:
@@ -230,19 +238,26 @@ class Cards:
 
         blocks = self.blocks
         width, height = FIGURES_SIZE[request.chart is not None]
-        parsed = ChartOptions.parse({"type": "card", **request.selection})
-        dataset = blocks.dataset(parsed.dataset)
-        filters = blocks._known_names(dataset, parsed.filters)
-        stats = blocks.stats(dataset, filters)
-        ctx = ChartContext(dataset, stats, filters, parsed.source, width, height, language=blocks.settings.language)
-        shown = figures(ctx)
+        try:
+            parsed = ChartOptions.parse({"type": "card", **request.selection})
+            dataset = blocks.dataset(parsed.dataset)
+            filters = blocks._known_names(dataset, parsed.filters)
+            stats = blocks.stats(dataset, filters)
+            language = blocks.settings.language
+            ctx = ChartContext(dataset, stats, filters, parsed.source, width, height, language=language)
+            shown = figures(ctx)
+        except RetroblogError as exc:  # no dataset, filters that select nothing...: no card
+            raise _Unavailable(str(exc)) from None
         summary = description(shown, ctx.scope())
         spec = card_spec(ctx, width, height, shown=shown, description_text=summary)
         published: list[Any] = [spec, [vars(f) for f in shown]]
         chart_svg = None
         chart_words = ""
         if request.chart is not None:
-            chart, _ = blocks.chart(self._chart_options(request.chart))  # (guarded by the blocks engine)
+            try:
+                chart, _ = blocks.chart(self._chart_options(request.chart))  # (guarded by the blocks engine)
+            except RetroblogError as exc:  # the page's block says what is wrong, at its line
+                raise _Unavailable(str(exc)) from None
             chart_svg = blocks.cache.svg(chart.spec)
             chart_words = f" Chart: {chart.title}."
             published.append(chart.spec)
