@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -34,6 +34,9 @@ from retroblog.collect.merge import WriteResult, check_output, write_dataset
 from retroblog.collect.redact import Redactor
 from retroblog.errors import CollectError
 from retroblog.util.bidi import balance, isolate
+
+if TYPE_CHECKING:  # (the collectors load with their command)
+    from retroblog.collect.github import ApiCollection
 from retroblog.util.words import count
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -297,6 +300,21 @@ def _token(*names: str) -> str:
     raise CollectError(f"no token: set {' or '.join(names)} to a personal access token with read access")
 
 
+def _keep(
+    output: Output, found: ApiCollection, *, reviews: bool, nothing: str, noun: str, where: str, resumed: bool = True
+) -> None:
+    """Write what an API collector found (PRs, or with ``reviews`` the PRs reviewed) and report it;
+    ``nothing`` is the error when it found none. ``noun`` names one PR (``merge request``), ``where``
+    the place (``on gitlab.com``)."""
+    _print_warnings(found.warnings)
+    if not found.rows:
+        raise CollectError(nothing)
+    written = output.write_reviews(found.rows) if reviews else output.write(found.rows)
+    kind = f"reviewed {noun}" if reviews else noun
+    interrupted = f", {found.resumed:,} of them from an interrupted run" if resumed and found.resumed else ""
+    output.report(written, f"found {count(len(found.rows), kind)} {where}{interrupted}")
+
+
 def _print_warnings(warnings: Sequence[str]) -> None:
     console = make_console(stderr=True)
     for warning in warnings:
@@ -338,6 +356,7 @@ def github_command(
         check_output(output.out, writable=not output.dry_run)
         where = endpoint(host)
         token = _token(*TOKEN_NAMES[where.source])
+        scope = f"{user}{' in ' + org if org else ''} on {where.host}"
         if reviews:
             from retroblog.collect.reviews import collect_github_reviews
 
@@ -351,35 +370,26 @@ def github_command(
                     state_file=state_path(output.out, "github-reviews"),
                     progress=bar,
                 )
-            _print_warnings(found.warnings)
-            if not found.rows:
-                raise CollectError(
-                    f"GitHub found no PRs reviewed by {user}{' in ' + org if org else ''} on {where.host} "
-                    "(and authored by someone else); check --user, --org and the dates"
+            nothing = (
+                f"GitHub found no PRs reviewed by {scope} (and authored by someone else); "
+                "check --user, --org and the dates"
+            )
+        else:
+            with _progress(f"searching {isolate(where.host)}") as bar:
+                found = collect_github(
+                    user,
+                    token,
+                    host=host,
+                    org=org,
+                    dates=output.dates,
+                    state_file=state_path(output.out, "github"),
+                    progress=bar,
                 )
-            written = output.write_reviews(found.rows)
-            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-            output.report(written, f"found {count(len(found.rows), 'reviewed PR')} on {isolate(where.host)}{resumed}")
-            return
-        with _progress(f"searching {isolate(where.host)}") as bar:
-            found = collect_github(
-                user,
-                token,
-                host=host,
-                org=org,
-                dates=output.dates,
-                state_file=state_path(output.out, "github"),
-                progress=bar,
+            nothing = (
+                f"GitHub found no merged PRs by {scope}; check --user, --org and the dates "
+                "(search only lists repositories the token can see)"
             )
-        _print_warnings(found.warnings)
-        if not found.rows:
-            raise CollectError(
-                f"GitHub found no merged PRs by {user}{' in ' + org if org else ''} on {where.host}; check --user, "
-                "--org and the dates (search only lists repositories the token can see)"
-            )
-        result = output.write(found.rows)
-    resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    output.report(result, f"found {count(len(found.rows), 'PR')} on {isolate(where.host)}{resumed}")
+        _keep(output, found, reviews=reviews, nothing=nothing, noun="PR", where=f"on {isolate(where.host)}")
 
 
 def _repo_path_option(func: F) -> F:
@@ -426,31 +436,25 @@ def gitlab_command(
                     state_file=state_path(output.out, "gitlab-reviews"),
                     progress=bar,
                 )
-            if not found.rows:
-                raise CollectError(
-                    f"GitLab found no merge requests reviewed by {user} on {web} (approved or commented on as "
-                    "a reviewer, authored by someone else); check --user and the dates"
+            nothing = (
+                f"GitLab found no merge requests reviewed by {user} on {web} (approved or commented on as "
+                "a reviewer, authored by someone else); check --user and the dates"
+            )
+        else:
+            with _progress(f"listing merge requests on {isolate(web)}") as bar:
+                found = collect_gitlab(
+                    user,
+                    token,
+                    host=host,
+                    dates=output.dates,
+                    repo_paths=repo_paths,
+                    state_file=state_path(output.out, "gitlab"),
+                    progress=bar,
                 )
-            written = output.write_reviews(found.rows)
-            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-            output.report(
-                written, f"found {count(len(found.rows), 'reviewed merge request')} on {isolate(web)}{resumed}"
-            )
-            return
-        with _progress(f"listing merge requests on {isolate(web)}") as bar:
-            found = collect_gitlab(
-                user,
-                token,
-                host=host,
-                dates=output.dates,
-                repo_paths=repo_paths,
-                state_file=state_path(output.out, "gitlab"),
-                progress=bar,
-            )
-        if not found.rows:
-            raise CollectError(f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates")
-        result = output.write(found.rows)
-    output.report(result, f"found {count(len(found.rows), 'merge request')} on {isolate(web)}")
+            nothing = f"GitLab found no merged merge requests by {user} on {web}; check --user and the dates"
+        # (the PRs' report has never said how many came from an interrupted run)
+        where = f"on {isolate(web)}"
+        _keep(output, found, reviews=reviews, nothing=nothing, noun="merge request", where=where, resumed=reviews)
 
 
 @collect.command("azure")
@@ -491,35 +495,26 @@ def azure_command(
                     state_file=state_path(output.out, "azure-reviews"),
                     progress=bar,
                 )
-            if not found.rows:
-                raise CollectError(
-                    f"Azure DevOps found no pull requests reviewed by {creator} in {org}/{project} (voted on or "
-                    "commented in, created by someone else); check --creator and the dates"
-                )
-            written = output.write_reviews(found.rows)
-            resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-            where = f"{isolate(org)}/{isolate(project)}"
-            output.report(written, f"found {count(len(found.rows), 'reviewed pull request')} in {where}{resumed}")
-            return
-        with _progress(f"listing pull requests of {isolate(org)}/{isolate(project)}") as bar:
-            found = collect_azure(
-                org,
-                project,
-                creator,
-                token,
-                host=host,
-                dates=output.dates,
-                repo_paths=repo_paths,
-                state_file=state_path(output.out, "azure"),
-                progress=bar,
+            nothing = (
+                f"Azure DevOps found no pull requests reviewed by {creator} in {org}/{project} (voted on or "
+                "commented in, created by someone else); check --creator and the dates"
             )
-        if not found.rows:
-            raise CollectError(
+        else:
+            with _progress(f"listing pull requests of {isolate(org)}/{isolate(project)}") as bar:
+                found = collect_azure(
+                    org,
+                    project,
+                    creator,
+                    token,
+                    host=host,
+                    dates=output.dates,
+                    repo_paths=repo_paths,
+                    state_file=state_path(output.out, "azure"),
+                    progress=bar,
+                )
+            nothing = (
                 f"Azure DevOps found no completed pull requests created by {creator} in {org}/{project}; "
                 "check --creator (the email you sign in with) and the dates"
             )
-        result = output.write(found.rows)
-    resumed = f", {found.resumed:,} of them from an interrupted run" if found.resumed else ""
-    output.report(
-        result, f"found {count(len(found.rows), 'pull request')} in {isolate(org)}/{isolate(project)}{resumed}"
-    )
+        where = f"in {isolate(org)}/{isolate(project)}"
+        _keep(output, found, reviews=reviews, nothing=nothing, noun="pull request", where=where)
