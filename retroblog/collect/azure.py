@@ -54,6 +54,36 @@ def base_url(host: str | None, org: str, project: str) -> tuple[str, str]:
     return f"{root}/{quoted}", (parts.hostname or "").casefold()
 
 
+def azure_identity(identity: str) -> str:
+    """The identity given to ``--creator`` (an email, a display name or an identity GUID), checked."""
+    identity = identity.strip()
+    if not identity:
+        raise CollectError("--creator is empty; give your email, display name or identity GUID")
+    return identity
+
+
+def azure_client(
+    token: str,
+    *,
+    sleep: Callable[[float], None] | None,
+    clock: Callable[[], float] | None,
+    progress: Progress,
+) -> HttpClient:
+    """The HTTP client of Azure DevOps' REST API (the token as basic authentication)."""
+    return HttpClient(
+        "Azure DevOps",
+        token,
+        auth="basic",
+        token_hint="the token (AZURE_DEVOPS_TOKEN)",
+        # Without it dev.azure.com answers a bad token with 203 and a sign-in page; with it, 401 (as
+        # Microsoft's own CLI asks).
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
+        sleep=sleep,
+        clock=clock,
+        progress=progress,
+    )
+
+
 def collect_azure(
     org: str,
     project: str,
@@ -70,24 +100,11 @@ def collect_azure(
     clock: Callable[[], float] | None = None,
 ) -> ApiCollection:
     """The completed PRs ``creator`` (email, name or identity GUID) opened in ``org/project``."""
-    creator = creator.strip()
-    if not creator:
-        raise CollectError("--creator is empty; give your email, display name or identity GUID")
+    creator = azure_identity(creator)
     base, web = base_url(host, org, project)
     dates = dates or DateRange()
     progress = progress or NullProgress()
-    client = HttpClient(
-        "Azure DevOps",
-        token,
-        auth="basic",
-        token_hint="the token (AZURE_DEVOPS_TOKEN)",
-        # Without it dev.azure.com answers a bad token with 203 and a sign-in page; with it, 401 (as
-        # Microsoft's own CLI asks).
-        headers={"X-TFS-FedAuthRedirect": "Suppress"},
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
+    client = azure_client(token, sleep=sleep, clock=clock, progress=progress)
     params: dict[str, Any] = {"searchCriteria.status": "completed", "$top": PAGE, "api-version": API_VERSION}
     if _GUID.match(creator):
         params["searchCriteria.creatorId"] = creator

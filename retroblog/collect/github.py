@@ -122,11 +122,12 @@ class ApiCollection:
 
 def search_query(user: str, start: int, end: int, org: str | None) -> str:
     """The search text of one window of merge times (inclusive, epoch seconds)."""
-    query = f"is:pr is:merged author:{user} merged:{_stamp(start)}..{_stamp(end)}"
+    query = f"is:pr is:merged author:{user} merged:{stamp(start)}..{stamp(end)}"
     return f"{query} org:{org}" if org else query
 
 
-def _stamp(seconds: int) -> str:
+def stamp(seconds: int) -> str:
+    """An epoch second as GitHub's search writes a moment (``2021-03-04T10:00:00+00:00``)."""
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
@@ -259,7 +260,7 @@ def search_windows(
             continue
         if cursor is None and found > SEARCH_CAP:
             result.warnings.append(
-                f"more than {SEARCH_CAP:,} {noun} at {_stamp(start)}; only the first {SEARCH_CAP:,} are listed"
+                f"more than {SEARCH_CAP:,} {noun} at {stamp(start)}; only the first {SEARCH_CAP:,} are listed"
             )
         for node in search.get("nodes") or []:
             row = row_of(node)

@@ -41,6 +41,33 @@ def api_url(host: str | None) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}{path}/api/v4", (parts.hostname or "").casefold()
 
 
+def gitlab_user(user: str) -> str:
+    """A GitLab username as given to ``--user`` (``@name`` or ``name``), checked."""
+    user = user.strip().removeprefix("@")
+    if not user or any(c.isspace() for c in user):
+        raise CollectError(f"--user {user!r} is not a GitLab username")
+    return user
+
+
+def gitlab_client(
+    token: str,
+    *,
+    sleep: Callable[[float], None] | None,
+    clock: Callable[[], float] | None,
+    progress: Progress,
+) -> HttpClient:
+    """The HTTP client of GitLab's REST API (the token in the ``PRIVATE-TOKEN`` header)."""
+    return HttpClient(
+        "GitLab",
+        token,
+        auth="private-token",
+        token_hint="the token (GITLAB_TOKEN)",
+        sleep=sleep,
+        clock=clock,
+        progress=progress,
+    )
+
+
 def collect_gitlab(
     user: str,
     token: str,
@@ -55,21 +82,11 @@ def collect_gitlab(
     clock: Callable[[], float] | None = None,
 ) -> ApiCollection:
     """The merged MRs ``user`` authored, as dataset rows (dates compared in UTC)."""
-    user = user.strip().removeprefix("@")
-    if not user or any(c.isspace() for c in user):
-        raise CollectError(f"--user {user!r} is not a GitLab username")
+    user = gitlab_user(user)
     base, web = api_url(host)
     dates = dates or DateRange()
     progress = progress or NullProgress()
-    client = HttpClient(
-        "GitLab",
-        token,
-        auth="private-token",
-        token_hint="the token (GITLAB_TOKEN)",
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
+    client = gitlab_client(token, sleep=sleep, clock=clock, progress=progress)
     params: dict[str, Any] = {
         "scope": "all",
         "state": "merged",

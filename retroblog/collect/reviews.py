@@ -38,6 +38,7 @@ from retroblog.collect.github import (
     epoch,
     github_client,
     search_windows,
+    stamp,
 )
 from retroblog.collect.http import HttpClient
 from retroblog.collect.state import ResumeState
@@ -106,15 +107,11 @@ submission time and the review comments they hold)."""
 
 def reviews_search_query(user: str, start: int, end: int, org: str | None, since: dt.date | None) -> str:
     """The search text of one window of creation times (inclusive, epoch seconds)."""
-    created = f"{_stamp(start)}..{_stamp(end)}"
+    created = f"{stamp(start)}..{stamp(end)}"
     query = f"is:pr reviewed-by:{user} -author:{user} created:{created}"
     if since is not None:  # a review after `since` updated the PR after it: fewer pages
         query += f" updated:>={since.isoformat()}"
     return f"{query} org:{org}" if org else query
-
-
-def _stamp(seconds: int) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def collect_github_reviews(
@@ -238,23 +235,13 @@ def collect_gitlab_reviews(
     clock: Callable[[], float] | None = None,
 ) -> ApiCollection:
     """The MRs ``user`` was a reviewer of and did not author on GitLab, with their approval and notes."""
-    from retroblog.collect.gitlab import api_url
+    from retroblog.collect.gitlab import api_url, gitlab_client, gitlab_user
 
-    user = user.strip().removeprefix("@")
-    if not user or any(c.isspace() for c in user):
-        raise CollectError(f"--user {user!r} is not a GitLab username")
+    user = gitlab_user(user)
     base, web = api_url(host)
     dates = dates or DateRange()
     progress = progress or NullProgress()
-    client = HttpClient(
-        "GitLab",
-        token,
-        auth="private-token",
-        token_hint="the token (GITLAB_TOKEN)",
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
+    client = gitlab_client(token, sleep=sleep, clock=clock, progress=progress)
     params: dict[str, Any] = {
         "scope": "all",
         "reviewer_username": user,
@@ -391,24 +378,22 @@ def collect_azure_reviews(
 ) -> ApiCollection:
     """The pull requests ``reviewer`` (email, name or identity GUID) voted on or commented in, and did not
     create, in ``org/project``."""
-    from retroblog.collect.azure import _GUID, API_VERSION, PAGE, _is_creator, _key, base_url
+    from retroblog.collect.azure import (
+        _GUID,
+        API_VERSION,
+        PAGE,
+        _is_creator,
+        _key,
+        azure_client,
+        azure_identity,
+        base_url,
+    )
 
-    reviewer = reviewer.strip()
-    if not reviewer:
-        raise CollectError("--creator is empty; give your email, display name or identity GUID")
+    reviewer = azure_identity(reviewer)
     base, web = base_url(host, org, project)
     dates = dates or DateRange()
     progress = progress or NullProgress()
-    client = HttpClient(
-        "Azure DevOps",
-        token,
-        auth="basic",
-        token_hint="the token (AZURE_DEVOPS_TOKEN)",
-        headers={"X-TFS-FedAuthRedirect": "Suppress"},
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
+    client = azure_client(token, sleep=sleep, clock=clock, progress=progress)
     params: dict[str, Any] = {"searchCriteria.status": "all", "$top": PAGE, "api-version": API_VERSION}
     if _GUID.match(reviewer):
         params["searchCriteria.reviewerId"] = reviewer
