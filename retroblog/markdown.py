@@ -27,14 +27,13 @@ from retroblog.build.results import PendingChart
 from retroblog.build.settings import KEYS, Settings
 from retroblog.build.syntax import (
     CODE_SPAN,
-    FENCE,
     INLINE,
     INLINE_MARK,
     LANGUAGES,
     fence_body,
-    fence_end,
     parse_inline_options,
     post_date,
+    segments,
     with_career_note,
 )
 from retroblog.errors import BlockError, DatasetError, RetroblogError
@@ -244,22 +243,15 @@ class RetroblogPreprocessor(Preprocessor):
     def _convert(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         self.document = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
-        index = 0
-        while index < len(lines):
-            match = FENCE.match(lines[index])
-            if not match:
-                out.append(self._inline(lines[index], index))
-                index += 1
-                continue
-            end = fence_end(lines, index, match.group("fence"))
-            lang = match.group("lang")
-            if lang in LANGUAGES:
-                indent = match.group("indent")
-                block_html = self._block(lang, fence_body(lines, index, end, indent), index)
+        for start, end, fence in segments(lines):
+            if fence is None:
+                out.append(self._inline(lines[start], start))
+            elif fence.group("lang") in LANGUAGES:
+                indent = fence.group("indent")
+                block_html = self._block(fence.group("lang"), fence_body(lines, start, end, indent), start)
                 out += ["", indent + self.md.htmlStash.store(block_html), ""] if block_html else [""]
             else:
-                out += lines[index : end + 1]
-            index = end + 1
+                out += lines[start : end + 1]
         return out
 
     def _adopt_host_page(self, lines: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ from typing import Any
 from retroblog.build.blocks import Blocks
 from retroblog.build.cards import site_accent
 from retroblog.build.settings import read_site_config, read_site_settings
-from retroblog.build.syntax import COMPUTED, FENCE, fence_body, fence_end, parse_options
+from retroblog.build.syntax import COMPUTED, FENCE, fence_body, parse_options, segments
 from retroblog.errors import BlockError, ConfigError, ExistsError, RetroblogError
 from retroblog.render.export import SCHEMES, png, themed_svg
 from retroblog.render.svg import SvgCache
@@ -65,20 +65,13 @@ def chart_blocks(page: Path) -> list[ChartBlock]:
     text = _read_page(page)
     lines = text.split("\n")
     found: list[ChartBlock] = []
-    index = 0
-    while index < len(lines):
-        match = FENCE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        end = fence_end(lines, index, match.group("fence"))
-        if match.group("lang") == "chart":
-            body = fence_body(lines, index, end, match.group("indent"))
+    for start, end, fence in segments(lines):
+        if fence is not None and fence.group("lang") == "chart":
+            body = fence_body(lines, start, end, fence.group("indent"))
             try:
-                found.append(ChartBlock(index + 1, parse_options(body)))
+                found.append(ChartBlock(start + 1, parse_options(body)))
             except BlockError as exc:
-                raise ConfigError(f"{page}:{index + 1 + exc.line}: chart block: {exc.message}") from None
-        index = end + 1
+                raise ConfigError(f"{page}:{start + 1 + exc.line}: chart block: {exc.message}") from None
     if not found:
         others = " (only stats blocks)" if _has_stats(lines) else ""
         raise ConfigError(f"{page}: no chart block{others}; nothing to export (a chart is a ```chart fence)")

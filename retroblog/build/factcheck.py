@@ -70,33 +70,27 @@ def answer(question: Question, dataset: Dataset, edges: tuple[int, ...], name: s
 def page_datasets(markdown: str, meta: Mapping[str, Any]) -> tuple[str | None, list[tuple[int, str | None]]]:
     """The dataset a page names in its front matter (``dataset:``), and the ``(line, dataset)`` of each of
     its blocks and inline stats (None: the site's default)."""
-    from retroblog.build.syntax import COMPUTED, FENCE, INLINE, fence_body, fence_end, parse_inline_options
+    from retroblog.build.syntax import COMPUTED, INLINE, fence_body, parse_inline_options, segments
     from retroblog.build.syntax import parse_options as block_options
     from retroblog.errors import RetroblogError
 
     named = meta.get("dataset")
     blocks: list[tuple[int, str | None]] = []
     lines = markdown.split("\n")
-    index = 0
-    while index < len(lines):
-        match = FENCE.match(lines[index])
-        if not match:
-            for inline in INLINE.finditer(lines[index]):
+    for start, end, fence in segments(lines):
+        if fence is None:
+            for inline in INLINE.finditer(lines[start]):
                 try:
                     options = parse_inline_options(inline.group("options") or "")
                 except RetroblogError:
                     continue
-                blocks.append((index + 1, _name(options.get("dataset"))))
-            index += 1
-            continue
-        end = fence_end(lines, index, match.group("fence"))
-        if match.group("lang") in COMPUTED:
+                blocks.append((start + 1, _name(options.get("dataset"))))
+        elif fence.group("lang") in COMPUTED:
             try:
-                options = block_options(fence_body(lines, index, end, match.group("indent")))
+                options = block_options(fence_body(lines, start, end, fence.group("indent")))
             except RetroblogError:
                 options = {}
-            blocks.append((index + 1, _name(options.get("dataset"))))
-        index = end + 1
+            blocks.append((start + 1, _name(options.get("dataset"))))
     return (_name(named), blocks)
 
 

@@ -127,6 +127,23 @@ def fence_end(lines: list[str], start: int, fence: str) -> int:
     return len(lines) - 1
 
 
+def segments(lines: list[str]) -> Iterator[tuple[int, int, re.Match[str] | None]]:
+    """A page's lines as CommonMark reads its fences: ``(first, last, fence)`` for each fenced block
+    (``fence``: the match of its opening line, ``last`` its closing line), ``(i, i, None)`` for each
+    other line. The one walk of a page's fences: the extension, the block scan, export and the
+    fact-check all read a page through it."""
+    index = 0
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if match is None:
+            yield index, index, None
+            index += 1
+            continue
+        end = fence_end(lines, index, match.group("fence"))
+        yield index, end, match
+        index = end + 1
+
+
 def fence_body(lines: list[str], start: int, end: int, indent: str) -> str:
     """The text between a fence's lines, without the fence's own indentation."""
     return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in lines[start + 1 : end])
@@ -144,29 +161,23 @@ def outside_code(line: str) -> Iterator[str]:
 def scan(markdown: str) -> Iterator[Job]:
     """Every block and inline stat of a page, as the Markdown extension will meet them (bad ones skipped)."""
     lines = markdown.split("\n")
-    index = 0
-    while index < len(lines):
-        match = FENCE.match(lines[index])
-        if not match:
-            if INLINE_MARK in lines[index]:
-                for part in outside_code(lines[index]):
+    for start, end, fence in segments(lines):
+        if fence is None:
+            if INLINE_MARK in lines[start]:
+                for part in outside_code(lines[start]):
                     for inline in INLINE.finditer(part):
                         try:
                             inline_options = parse_inline_options(inline.group("options") or "")
                         except RetroblogError:
                             continue
                         yield Job("stat", inline_options, inline.group("key").strip())
-            index += 1
-            continue
-        end = fence_end(lines, index, match.group("fence"))
-        if match.group("lang") in COMPUTED:
-            body = fence_body(lines, index, end, match.group("indent"))
+        elif fence.group("lang") in COMPUTED:
+            body = fence_body(lines, start, end, fence.group("indent"))
             options = None
             with contextlib.suppress(BlockError):  # the page's conversion reports it, with its line
                 options = parse_options(body)
             if options is not None:
-                yield Job("chart" if match.group("lang") == "chart" else "stats", options)
-        index = end + 1
+                yield Job("chart" if fence.group("lang") == "chart" else "stats", options)
 
 
 def parse_inline_options(text: str) -> dict[str, Any]:
