@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from retroblog.charts.theme import PALETTE_CSS
 from retroblog.render.svg import namespace_ids, spec_json
-from retroblog.util.bidi import balance, isolate
+from retroblog.util.bidi import CONTROLS, balance, isolate
 
 if TYPE_CHECKING:
     from retroblog.charts.builtin import Chart
@@ -29,8 +29,6 @@ NARROW_WIDTH = 340
 _MARK_ARIA = re.compile(r' (?:aria-label|aria-roledescription|role)="[^"]*"')
 """The accessible names and roles vl-convert gives each mark of an SVG (the SVG itself has none yet)."""
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""The bidi embeddings, overrides and isolates, which a text must close before its end."""
 _SVG_TEXT = re.compile(r'(="|>)([^"<>]*)')
 """An attribute's value or an element's text in vl-convert's SVG (its quotes and brackets are escaped)."""
 
@@ -42,9 +40,9 @@ def _text(value: object) -> str:
 
 def _bidi_svg(svg: str) -> str:
     """vl-convert's SVG with every bidi override in a text or attribute closed where that text ends."""
-    if not _BIDI.search(svg):
+    if not CONTROLS.search(svg):
         return svg
-    return _SVG_TEXT.sub(lambda m: m.group(1) + (balance(m.group(2)) if _BIDI.search(m.group(2)) else m.group(2)), svg)
+    return _SVG_TEXT.sub(lambda m: m.group(1) + balance(m.group(2)), svg)  # (balance: text without any, as it is)
 
 
 def svg_width(svg: str) -> float | None:
@@ -84,7 +82,7 @@ def figure(chart: Chart, svg: str, chart_id: str, *, interactive: bool, narrow: 
         shown = f'<div class="retroblog-narrow">{_svg(chart, _MARK_ARIA.sub("", narrow), f"{chart_id}-n")}</div>'
     static = f'<div class="retroblog-wide">{_svg(chart, svg, chart_id, style)}</div>{shown}'
     # (a bidi control in the spec's JSON is written as its escape, which JSON.parse reads back)
-    spec = html.escape(_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", spec_json(chart.spec)), quote=True)
+    spec = html.escape(CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", spec_json(chart.spec)), quote=True)
     return (
         f'<figure class="retroblog-chart" id="{chart_id}" data-search-exclude role="figure" '
         f'aria-label="{_text(label)}" data-retroblog-interactive="{str(interactive).lower()}" '

@@ -10,6 +10,7 @@ Used by the CLI (tables, messages) and by ``retroblog.render`` (captions, labels
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _EMBEDDINGS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
@@ -17,6 +18,8 @@ _PDF = "\u202c"
 _ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI RLI FSI, closed by PDI
 _PDI = "\u2069"
 _FSI = "\u2068"
+CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The bidi embeddings, overrides and isolates and their closing marks: what ``balance`` balances."""
 _RTL = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
 
 
@@ -27,7 +30,7 @@ def balance(text: object) -> str:
     text either. Text without such marks is returned as it is.
     """
     value = str(text)
-    if not any(c in _EMBEDDINGS or c in _ISOLATES or c in (_PDF, _PDI) for c in value):
+    if not CONTROLS.search(value):
         return value
     stack: list[str] = []
     out: list[str] = []
